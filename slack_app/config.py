@@ -1,0 +1,142 @@
+"""Settings from the environment (and an optional ``.env`` file in the working directory)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_app.rules.deadlines import BusinessCalendar
+from slack_app.rules.ladder import Ladder, parse_ladder
+
+DEFAULT_DATABASE_URL = "sqlite:///safet.sqlite3"
+SLACK_API_URL = "https://slack.com/api/"
+
+# Where to get each required value, for the one line a failed start-up prints.
+WHERE = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) under OAuth & Permissions of your Slack app",
+    "SLACK_SIGNING_SECRET": "the Signing Secret under Basic Information of your Slack app",
+    "SLACK_APP_TOKEN": "an App-Level Token (xapp-…) with connections:write, under Basic Information",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str = ""
+    signing_secret: str = ""
+    app_token: str = ""
+    api_url: str = SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "America/Los_Angeles"
+    holidays: str = "US"
+    alert_channel: str | None = None
+    team_id: str | None = None
+    leads: tuple[str, ...] = ()
+    sweep_seconds: int = 60
+    warnings: Ladder = field(default_factory=lambda: parse_ladder(None))
+    digest_hour: int | None = 9
+    default_locale: str = "en"
+    channel_locale: str = "en"
+    require_approval: bool = False
+    approval_above_cents: int | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(self.zone, self.holidays)
+
+    def require(self, *names: str) -> None:
+        """Stop with one clear line when a setting this command needs is missing."""
+        values = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_SIGNING_SECRET": self.signing_secret,
+                  "SLACK_APP_TOKEN": self.app_token}
+        for name in names:
+            if not values[name]:
+                raise ConfigError(f"{name} is not set: set it to {WHERE[name]}.")
+
+
+def _int(env: Mapping[str, str], name: str, default: int | None) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    """Read the settings; raise ``ConfigError`` with a one-line reason when one is wrong."""
+    if env is None:
+        if dotenv and os.path.exists(".env"):
+            from dotenv import load_dotenv
+
+            load_dotenv(".env", override=False)
+        env = os.environ
+    timezone = env.get("SAFET_TIMEZONE", "").strip() or "America/Los_Angeles"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"SAFET_TIMEZONE {timezone!r} is not an IANA time zone (e.g. America/Los_Angeles).") from None
+    try:
+        warnings = parse_ladder(env.get("SAFET_WARNINGS"))
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    above = env.get("SAFET_APPROVAL_ABOVE", "").strip()
+    approval_above_cents = None
+    if above:
+        from slack_app.rules.errors import DomainError
+        from slack_app.rules.parsing import parse_amount
+
+        try:
+            approval_above_cents = parse_amount(above, "USD")
+        except DomainError:
+            raise ConfigError(f"SAFET_APPROVAL_ABOVE must be an amount like 500 or 500.00, not {above!r}.") from None
+    digest_hour = _int(env, "SAFET_DIGEST_HOUR", 9)
+    if digest_hour is not None and not 0 <= digest_hour <= 23:
+        raise ConfigError("SAFET_DIGEST_HOUR must be an hour from 0 to 23.")
+    holidays_code = env.get("SAFET_HOLIDAYS", "").strip() or "US"
+    try:
+        BusinessCalendar(ZoneInfo(timezone), holidays_code).holiday_name(date(2026, 1, 1))
+    except (NotImplementedError, KeyError) as error:
+        raise ConfigError(f"SAFET_HOLIDAYS {holidays_code!r} is not a known holiday calendar ({error}).") from None
+    return Settings(
+        bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
+        signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
+        app_token=env.get("SLACK_APP_TOKEN", "").strip(),
+        api_url=env.get("SLACK_API_URL", "").strip() or SLACK_API_URL,
+        database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        timezone=timezone,
+        holidays=holidays_code,
+        alert_channel=env.get("SAFET_ALERT_CHANNEL", "").strip() or None,
+        team_id=env.get("SAFET_TEAM_ID", "").strip() or None,
+        leads=tuple(x.strip() for x in env.get("SAFET_LEADS", "").replace(";", ",").split(",") if x.strip()),
+        sweep_seconds=_int(env, "SAFET_SWEEP_SECONDS", 60) or 0,
+        warnings=warnings,
+        digest_hour=digest_hour,
+        default_locale=env.get("SAFET_DEFAULT_LOCALE", "").strip() or "en",
+        channel_locale=env.get("SAFET_CHANNEL_LOCALE", "").strip() or "en",
+        require_approval=_bool(env, "SAFET_REQUIRE_APPROVAL"),
+        approval_above_cents=approval_above_cents,
+    )
+
+
+def policy_from(settings: Settings):  # type: ignore[no-untyped-def]
+    from store.db import Policy
+
+    return Policy(
+        calendar=settings.calendar, ladder=settings.warnings, require_approval=settings.require_approval,
+        approval_above_cents=settings.approval_above_cents, case_channel=settings.alert_channel,
+    )

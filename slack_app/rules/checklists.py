@@ -1,0 +1,40 @@
+"""What to attach, per SAFE-T reason and per chargeback complaint (seeds 000 and 002)."""
+
+from __future__ import annotations
+
+from .kinds import ComplaintType, SafetReason
+from .text import N_
+
+SERVICE_ORDER_ID = N_("Service order ID")
+PRODUCT_ORDER_ID = N_("Product order ID, if different from the service order ID")
+PROOF_OF_WORK = N_("Proof the agreed work was completed (photos or videos taken with the customer's "
+                   "approval, buyer-seller messages)")
+PROMO_ERROR = N_("Proof of a promotion pricing error that affected your payment")
+DEFECTIVE_PRODUCT = N_("Proof of the defective product and the defect (approved A-to-z claim, photos, videos)")
+OVERTURN_PENALTY = N_("Proof supporting overturning the penalty (photos, buyer-seller messages)")
+SECOND_VISIT_DONE = N_("Proof the pre-approved second appointment was completed")
+ANYTHING_ELSE = N_("Anything else that supports the claim")
+
+SAFET_CHECKLISTS: dict[SafetReason, tuple[str, ...]] = {
+    SafetReason.TRIP_CREDIT: (SERVICE_ORDER_ID, PRODUCT_ORDER_ID, PROOF_OF_WORK, DEFECTIVE_PRODUCT,
+                              ANYTHING_ELSE),
+    SafetReason.PENALTY_FEE: (SERVICE_ORDER_ID, PRODUCT_ORDER_ID, OVERTURN_PENALTY, PROOF_OF_WORK,
+                              ANYTHING_ELSE),
+    SafetReason.CANCELLED_INCORRECTLY: (SERVICE_ORDER_ID, PRODUCT_ORDER_ID, PROOF_OF_WORK, PROMO_ERROR,
+                                        ANYTHING_ELSE),
+    SafetReason.SECOND_APPOINTMENT: (SERVICE_ORDER_ID, PRODUCT_ORDER_ID, SECOND_VISIT_DONE, PROOF_OF_WORK,
+                                     ANYTHING_ELSE),
+}
+
+SHIPPING = N_("Shipping date, shipping method and tracking information")
+ITEM_DETAILS = N_("Details of the item as listed and as sent (the buyer says it is materially different)")
+BUYER_MESSAGES = N_("All correspondence with the buyer")
+DELIVERY_PROOF = N_("Proof of delivery (signature or carrier scan)")
+
+CHARGEBACK_CHECKLISTS: dict[ComplaintType, tuple[str, ...]] = {
+    ComplaintType.NOT_RECEIVED: (SHIPPING, DELIVERY_PROOF, BUYER_MESSAGES),
+    ComplaintType.MATERIALLY_DIFFERENT: (SHIPPING, ITEM_DETAILS, BUYER_MESSAGES),
+    ComplaintType.UNAUTHORIZED: (SHIPPING, DELIVERY_PROOF, BUYER_MESSAGES),
+    ComplaintType.NOT_RECOGNISED: (SHIPPING, BUYER_MESSAGES),
+    ComplaintType.OTHER: (SHIPPING, BUYER_MESSAGES),
+}

@@ -1,0 +1,242 @@
+"""Deadlines, exactly as domain.md states them; every instant is an aware UTC datetime.
+
+- SAFE-T information request: 2 business days (Mon–Fri, holidays of a configurable calendar
+  skipped) in the team's zone, time of day kept; an arrival on a weekend or holiday starts the
+  clock at 00:00 of the next business day.
+- Chargeback reply: the email date + 7 calendar days, at the end of that day in the team's
+  zone; or, when the exact time of the email is known, that instant + 7 × 24 h.
+- Outcome window: the representation date + 90 days, the same way.
+- Amazon's stated date ("Reply by", "Appeal by", a chargeback request's deadline): kept when it
+  is earlier than the app's own.
+
+When a local time is ambiguous or missing (DST), the earlier instant wins: a warning that
+comes early costs little, a claim closed automatically costs the money.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+from .text import N_
+
+
+class DeadlineKind(StrEnum):
+    SAFET_INFO_REPLY = "safet_info_reply"
+    CHARGEBACK_REPLY = "chargeback_reply"
+    CHARGEBACK_INFO_REPLY = "chargeback_info_reply"
+    OUTCOME_WINDOW = "outcome_window"
+    APPEAL_BY = "appeal_by"
+
+    @property
+    def is_window(self) -> bool:
+        """A waiting period that ends by itself (no warnings), not a task for the team."""
+        return self is DeadlineKind.OUTCOME_WINDOW
+
+
+class DeadlineRule(StrEnum):
+    SAFET_INFO_2BD = "safet-info-2bd"
+    CHARGEBACK_7CD = "chargeback-7cd"
+    CHARGEBACK_7X24H = "chargeback-7x24h"
+    OUTCOME_90D = "outcome-90d"
+    OUTCOME_90X24H = "outcome-90x24h"
+    AMAZON_STATED = "amazon-stated"
+
+
+class DeadlineStatus(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    MISSED = "missed"
+    ELAPSED = "elapsed"
+    CANCELLED = "cancelled"
+
+
+DEADLINE_LABELS = {
+    DeadlineKind.SAFET_INFO_REPLY: N_("Reply to the investigator"),
+    DeadlineKind.CHARGEBACK_REPLY: N_("Respond to the chargeback"),
+    DeadlineKind.CHARGEBACK_INFO_REPLY: N_("Send the requested information"),
+    DeadlineKind.OUTCOME_WINDOW: N_("Outcome window ends"),
+    DeadlineKind.APPEAL_BY: N_("Appeal by"),
+}
+
+RULE_LABELS = {
+    DeadlineRule.SAFET_INFO_2BD: N_("2 business days from the request ({basis}); {holidays} holidays skipped"),
+    DeadlineRule.CHARGEBACK_7CD: N_("7 calendar days from the email date ({basis}), end of day"),
+    DeadlineRule.CHARGEBACK_7X24H: N_("7 × 24 hours from the email ({basis})"),
+    DeadlineRule.OUTCOME_90D: N_("90 days from the representation date ({basis}), end of day"),
+    DeadlineRule.OUTCOME_90X24H: N_("90 × 24 hours from the representation ({basis})"),
+    DeadlineRule.AMAZON_STATED: N_("Amazon's stated date"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due instant and the rule that produced it.
+
+    ``computed_due_at`` is the app's own instant (``None`` when only Amazon's date sets it);
+    ``stated_due_at`` is Amazon's, when the team entered one. The deadline is the earlier.
+    """
+
+    kind: DeadlineKind
+    rule: DeadlineRule
+    basis_at: datetime
+    """The instant the rule counted from (request arrival, email, representation)."""
+    computed_due_at: datetime | None
+    stated_due_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.computed_due_at is None and self.stated_due_at is None:
+            raise ValueError("a deadline needs a computed or a stated instant")
+        for value in (self.basis_at, self.computed_due_at, self.stated_due_at):
+            if value is not None and value.utcoffset() != timedelta(0):
+                raise ValueError("deadline instants are stored in UTC")
+
+    @property
+    def due_at(self) -> datetime:
+        return min(v for v in (self.computed_due_at, self.stated_due_at) if v is not None)
+
+    @property
+    def set_by_amazon(self) -> bool:
+        """Whether Amazon's stated date is the one in force."""
+        return self.stated_due_at is not None and self.stated_due_at == self.due_at and (
+            self.computed_due_at is None or self.stated_due_at < self.computed_due_at
+        )
+
+
+def to_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware instant")
+    return moment.astimezone(UTC)
+
+
+def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a wall-clock time in ``zone``; the earlier one when DST makes it ambiguous
+    (a repeated hour) or missing (a skipped hour)."""
+    candidates = []
+    for fold in (0, 1):
+        wall = datetime.combine(day, at, tzinfo=zone).replace(fold=fold)
+        candidates.append(wall.astimezone(UTC))
+    return min(candidates)
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """24:00 of ``day`` in ``zone``, that is 00:00 of the next day."""
+    return local_instant(day + timedelta(days=1), time(0, 0), zone)
+
+
+@lru_cache(maxsize=16)
+def _holiday_calendar(country: str, subdivision: str | None) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, subdiv=subdivision)
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """Monday to Friday in the team's zone, skipping a country's public holidays.
+
+    ``holiday_code`` is a country code as the ``holidays`` package knows it (``US``), optionally
+    with a subdivision (``US-CA``); ``""`` or ``none`` skips weekends only.
+    """
+
+    zone: ZoneInfo
+    holiday_code: str = "US"
+
+    @classmethod
+    def named(cls, zone_name: str, holiday_code: str = "US") -> BusinessCalendar:
+        return cls(ZoneInfo(zone_name), holiday_code)
+
+    def holiday_name(self, day: date) -> str | None:
+        if not self.holiday_code or self.holiday_code.lower() == "none":
+            return None
+        country, _, subdivision = self.holiday_code.partition("-")
+        return _holiday_calendar(country.upper(), subdivision.upper() or None).get(day)
+
+    def is_business_day(self, day: date) -> bool:
+        return day.weekday() < 5 and self.holiday_name(day) is None
+
+    def next_business_day(self, day: date) -> date:
+        day += timedelta(days=1)
+        while not self.is_business_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def add_business_days(self, start: datetime, count: int) -> datetime:
+        """``count`` business days after ``start``, keeping the local time of day.
+
+        A start on a weekend or holiday counts from 00:00 of the next business day.
+        """
+        local = to_utc(start).astimezone(self.zone)
+        day, at = local.date(), local.time().replace(tzinfo=None)
+        if not self.is_business_day(day):
+            day, at = self.next_business_day(day), time(0, 0)
+        for _ in range(count):
+            day = self.next_business_day(day)
+        return local_instant(day, at, self.zone)
+
+
+def safet_info_reply(arrived_at: datetime, calendar: BusinessCalendar) -> Deadline:
+    """An investigator's information request: answer within 2 business days, or the claim closes."""
+    arrived = to_utc(arrived_at)
+    return Deadline(
+        DeadlineKind.SAFET_INFO_REPLY, DeadlineRule.SAFET_INFO_2BD, arrived,
+        calendar.add_business_days(arrived, 2),
+    )
+
+
+def _days_after(
+    kind: DeadlineKind, days: int, day_rule: DeadlineRule, instant_rule: DeadlineRule,
+    *, on: date | None, at: datetime | None, zone: ZoneInfo,
+) -> Deadline:
+    if at is not None:
+        basis = to_utc(at)
+        return Deadline(kind, instant_rule, basis, basis + timedelta(days=days))
+    if on is None:
+        raise ValueError("a date or an exact instant is needed")
+    basis = local_instant(on, time(0, 0), zone)
+    return Deadline(kind, day_rule, basis, end_of_day(on + relativedelta(days=days), zone))
+
+
+def chargeback_reply(*, email_on: date | None = None, email_at: datetime | None = None,
+                     zone: ZoneInfo) -> Deadline:
+    """Respond within 7 calendar days of the email date (seed 002)."""
+    return _days_after(
+        DeadlineKind.CHARGEBACK_REPLY, 7, DeadlineRule.CHARGEBACK_7CD, DeadlineRule.CHARGEBACK_7X24H,
+        on=email_on, at=email_at, zone=zone,
+    )
+
+
+def outcome_window(*, represented_on: date | None = None, represented_at: datetime | None = None,
+                   zone: ZoneInfo) -> Deadline:
+    """The bank's outcome can take up to 90 days from the representation (seed 002)."""
+    return _days_after(
+        DeadlineKind.OUTCOME_WINDOW, 90, DeadlineRule.OUTCOME_90D, DeadlineRule.OUTCOME_90X24H,
+        on=represented_on, at=represented_at, zone=zone,
+    )
+
+
+def amazon_stated(kind: DeadlineKind, stated_at: datetime, basis_at: datetime) -> Deadline:
+    """A deadline that only Amazon's own date sets (a chargeback request, an "Appeal by")."""
+    return Deadline(kind, DeadlineRule.AMAZON_STATED, to_utc(basis_at), None, to_utc(stated_at))
+
+
+def with_stated_date(deadline: Deadline, stated_at: datetime | None) -> Deadline:
+    """The same deadline with Amazon's stated date entered (or cleared, with ``None``).
+
+    The earlier of the two is in force. A deadline that only Amazon's date sets keeps its old
+    date when the new one is cleared.
+    """
+    if deadline.computed_due_at is None and stated_at is None:
+        return deadline
+    return replace(deadline, stated_due_at=to_utc(stated_at) if stated_at else None)
+
+
+def status_when_settled(deadline_due_at: datetime, kind: DeadlineKind, now: datetime) -> DeadlineStatus:
+    """How a deadline ends when the case moves on at ``now``."""
+    if kind.is_window:
+        return DeadlineStatus.ELAPSED if now >= deadline_due_at else DeadlineStatus.CANCELLED
+    return DeadlineStatus.MET if now <= deadline_due_at else DeadlineStatus.MISSED

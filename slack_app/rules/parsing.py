@@ -1,0 +1,88 @@
+"""What the team really types: order IDs and amounts pasted from Seller Central, email and chat.
+
+Input is normalised (Unicode NFKC, trimmed) before it is validated, and only the ASCII form is
+kept. ``[0-9]`` with ``re.ASCII``, never a bare ``\\d``: that matches every script's digits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from babel.numbers import get_currency_precision
+
+from .errors import DomainError
+from .text import N_
+
+ORDER_ID = re.compile(r"[0-9]{3}-[0-9]{7}-[0-9]{7}", re.ASCII)
+# Dashes that NFKC leaves alone but that chat and word processors put in pasted IDs.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"), "-")
+_AMOUNT = re.compile(r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?", re.ASCII)
+_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": None, "CA$": "CAD", "C$": "CAD"}
+
+SUPPORTED_CURRENCIES = ("USD", "CAD", "MXN", "EUR", "GBP", "JPY", "CNY", "AUD", "INR")
+
+
+def normalize(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def parse_order_id(raw: str | None, *, field: str = "order_id") -> str:
+    """The ASCII order ID in ``raw``, or a field error saying the expected format."""
+    text = normalize(raw).translate(_DASHES).replace(" ", "")
+    if not text:
+        raise DomainError(N_("Enter the order ID."), field=field)
+    if not ORDER_ID.fullmatch(text):
+        raise DomainError(N_("Use the order format 123-1234567-1234567."), field=field)
+    return text
+
+
+def parse_optional_order_id(raw: str | None, *, field: str) -> str | None:
+    return parse_order_id(raw, field=field) if normalize(raw) else None
+
+
+def currency_decimals(currency: str) -> int:
+    return get_currency_precision(currency)
+
+
+def parse_amount(raw: str | None, currency: str, *, field: str = "amount") -> int:
+    """An amount in minor units (cents for USD): ``129.99``, ``$129.99``, ``1,234.56``, full-width digits.
+
+    A currency has a fixed number of decimals; more, a negative sign or anything else is an
+    error, never a guess.
+    """
+    text = normalize(raw).replace(" ", "")
+    if not text:
+        raise DomainError(N_("Enter the amount."), field=field)
+    upper = text.upper()
+    for symbol, code in sorted(_SYMBOLS.items(), key=lambda item: -len(item[0])):
+        if upper.startswith(symbol):
+            if code is not None and code != currency:
+                raise DomainError(N_("The amount's symbol does not match the currency {currency}."),
+                                  field=field, currency=currency)
+            text = text[len(symbol):]
+            break
+    if text.upper().endswith(currency):
+        text = text[: -len(currency)]
+    match = _AMOUNT.fullmatch(text)
+    decimals = currency_decimals(currency)
+    if not match or len(match["frac"] or "") > decimals:
+        raise DomainError(
+            N_("Write the amount like {example} ({currency}, at most {decimals} decimals)."),
+            field=field, example="1,234.56" if decimals else "1,234", currency=currency, decimals=decimals,
+        )
+    whole = int(match["int"].replace(",", ""))
+    fraction = (match["frac"] or "").ljust(decimals, "0")
+    cents = whole * 10**decimals + (int(fraction) if fraction else 0)
+    if cents <= 0:
+        raise DomainError(N_("The amount must be more than zero."), field=field)
+    return cents
+
+
+def parse_date(raw: str | None, *, field: str) -> date:
+    """A date as Slack's date picker sends it (``YYYY-MM-DD``)."""
+    try:
+        return date.fromisoformat(normalize(raw))
+    except ValueError:
+        raise DomainError(N_("Pick a date."), field=field) from None

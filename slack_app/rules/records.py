@@ -1,0 +1,108 @@
+"""Plain records of a case as the store reads it: what views render and handlers pass around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .deadlines import Deadline, DeadlineKind, DeadlineRule, DeadlineStatus
+from .kinds import CaseKind, ComplaintType, Mood, SafetReason, SellerCentralTab, State
+from .transitions import Gate, is_open, legal_actions, mood, seller_central_tab
+
+
+@dataclass(frozen=True)
+class DeadlineRecord:
+    id: int
+    kind: DeadlineKind
+    rule: DeadlineRule
+    basis_at: datetime
+    computed_due_at: datetime | None
+    stated_due_at: datetime | None
+    status: DeadlineStatus
+
+    @property
+    def deadline(self) -> Deadline:
+        return Deadline(self.kind, self.rule, self.basis_at, self.computed_due_at, self.stated_due_at)
+
+    @property
+    def due_at(self) -> datetime:
+        return self.deadline.due_at
+
+    @property
+    def set_by_amazon(self) -> bool:
+        return self.deadline.set_by_amazon
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    from_state: State | None
+    to_state: State | None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    id: int
+    kind: CaseKind
+    order_id: str
+    state: State
+    owner_id: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    reason: SafetReason | None = None
+    product_order_id: str | None = None
+    explanation: str = ""
+    second_appointment_completed_on: date | None = None
+    expected_amount_cents: int | None = None
+    amount_cents: int | None = None
+    currency: str = "USD"
+    outcome_amount_cents: int | None = None
+    complaint_type: ComplaintType | None = None
+    email_on: date | None = None
+    email_at: datetime | None = None
+    notes: str = ""
+    claim_number: str | None = None
+    appeals_used: int = 0
+    needs_approval: bool = False
+    approved_by: str | None = None
+    channel_id: str | None = None
+    card_ts: str | None = None
+    filing_locale: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    deadlines: tuple[DeadlineRecord, ...] = ()
+    events: tuple[EventRecord, ...] = ()
+
+    @property
+    def gate(self) -> Gate:
+        return Gate(needs_approval=self.needs_approval, appeals_used=self.appeals_used)
+
+    @property
+    def is_open(self) -> bool:
+        return is_open(self.state)
+
+    @property
+    def mood(self) -> Mood:
+        return mood(self.state)
+
+    @property
+    def tab(self) -> SellerCentralTab:
+        return seller_central_tab(self.kind, self.state)
+
+    @property
+    def open_deadlines(self) -> list[DeadlineRecord]:
+        return sorted((d for d in self.deadlines if d.status is DeadlineStatus.OPEN), key=lambda d: d.due_at)
+
+    @property
+    def next_deadline(self) -> DeadlineRecord | None:
+        deadlines = self.open_deadlines
+        return deadlines[0] if deadlines else None
+
+    def legal_actions(self):
+        return legal_actions(self.kind, self.state, self.gate)

@@ -1,0 +1,10 @@
+"""Marks message IDs for extraction without translating them here.
+
+The rules speak in English message IDs with named placeholders; whoever shows them to a
+person translates them in that person's language (see ``slack_app.i18n``).
+"""
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the gettext catalog; translation happens at display time."""
+    return message

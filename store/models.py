@@ -1,0 +1,207 @@
+"""SQLAlchemy 2 typed models. Instants are stored as UTC and read back as aware datetimes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in Python; naive UTC in SQLite, ``timestamptz`` in PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the store keeps aware UTC instants only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar = {datetime: UTCDateTime(), dict[str, Any]: JSON(), date: Date()}
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        # One claim per order, enforced where two people filing at once cannot both win.
+        UniqueConstraint("kind", "order_id"),
+        Index(None, "state", "updated_at"),
+        Index(None, "owner_id", "state"),
+        Index(None, "claim_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    order_id: Mapped[str] = mapped_column(String(19))
+    state: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(default=1)
+    reason: Mapped[str | None] = mapped_column(String(32))
+    product_order_id: Mapped[str | None] = mapped_column(String(19))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    second_appointment_completed_on: Mapped[date | None]
+    expected_amount_cents: Mapped[int | None]
+    amount_cents: Mapped[int | None]
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    outcome_amount_cents: Mapped[int | None]
+    complaint_type: Mapped[str | None] = mapped_column(String(32))
+    email_on: Mapped[date | None]
+    email_at: Mapped[datetime | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    claim_number: Mapped[str | None] = mapped_column(String(64))
+    appeals_used: Mapped[int] = mapped_column(default=0)
+    needs_approval: Mapped[bool] = mapped_column(default=False)
+    approved_by: Mapped[str | None] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    filing_locale: Mapped[str | None] = mapped_column(String(16))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    deadlines: Mapped[list[CaseDeadline]] = relationship(back_populates="case", order_by="CaseDeadline.id")
+    events: Mapped[list[AuditEvent]] = relationship(back_populates="case", order_by="AuditEvent.id")
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="case", order_by="Evidence.id")
+
+    # Every write checks the version it read: two people pressing buttons at once cannot both win.
+    __mapper_args__: ClassVar = {"version_id_col": version}
+
+
+class CaseDeadline(Base):
+    __tablename__ = "deadlines"
+    __table_args__ = (Index(None, "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    rule: Mapped[str] = mapped_column(String(32))
+    basis_at: Mapped[datetime]
+    computed_due_at: Mapped[datetime | None]
+    stated_due_at: Mapped[datetime | None]
+    due_at: Mapped[datetime]
+    """The instant in force (the earlier of computed and stated), kept for the sweep's index."""
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+
+    case: Mapped[Case] = relationship(back_populates="deadlines")
+
+
+class AuditEvent(Base):
+    """Append-only: who did what to a case, when, from which state to which."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index(None, "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class Evidence(Base):
+    """A document attached to a case (a Slack file) or a checklist item the team ticked."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    slack_file_id: Mapped[str | None] = mapped_column(String(32))
+    url: Mapped[str | None] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(32))
+    added_at: Mapped[datetime]
+
+    case: Mapped[Case] = relationship(back_populates="evidence")
+
+
+class RosterOrder(Base):
+    """An order assigned to the team (imported from a Seller Central order report)."""
+
+    __tablename__ = "roster_orders"
+
+    order_id: Mapped[str] = mapped_column(String(19), primary_key=True)
+    imported_at: Mapped[datetime]
+
+
+class OutboxNotice(Base):
+    """A notice to post, once. ``key`` names it (case, deadline, stage) so it cannot be planned twice."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        Index(None, "status", "post_at"),
+        Index(None, "deadline_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str | None] = mapped_column(String(32))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("audit_events.id"))
+    target: Mapped[str] = mapped_column(String(32))
+    """A channel ID, or a user ID for a direct message."""
+    post_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+
+
+class UserPreference(Base):
+    """A Slack user's language and zone: chosen in App Home, or cached from ``users.info``."""
+
+    __tablename__ = "user_preferences"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    chosen_locale: Mapped[str | None] = mapped_column(String(16))
+    slack_locale: Mapped[str | None] = mapped_column(String(16))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime | None]

@@ -1,0 +1,113 @@
+"""Reading cases for lists, App Home and `/safet show`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from slack_app.rules.deadlines import DeadlineStatus
+from slack_app.rules.kinds import CaseKind, SellerCentralTab, State
+from slack_app.rules.records import CaseRecord
+from slack_app.rules.transitions import TERMINAL_STATES, seller_central_tab
+
+from .db import Store
+from .models import Case, CaseDeadline, OutboxNotice
+from .records import case_record
+
+
+class ListFilter(StrEnum):
+    OPEN = "open"
+    MINE = "mine"
+    DUE = "due"
+    CLOSED = "closed"
+    AWAITING_SELLER_RESPONSE = "awaiting_seller_response"
+    UNDER_INVESTIGATION = "under_investigation"
+    RESOLVED = "resolved"
+    ACTION_REQUIRED = "action_required"
+    ALL = "all"
+
+
+DUE_SOON = timedelta(hours=48)
+_CLOSED = [str(s) for s in TERMINAL_STATES]
+
+
+def _tab_states(tab: SellerCentralTab) -> list[tuple[str, str]]:
+    return [(str(kind), str(state)) for kind in CaseKind for state in State
+            if seller_central_tab(kind, state) is tab]
+
+
+def get_case(store: Store, case_id: int, *, history: bool = True) -> CaseRecord | None:
+    with store.reading() as session:
+        case = session.get(Case, case_id, options=[selectinload(Case.deadlines), selectinload(Case.events)])
+        return case_record(case, history=history) if case else None
+
+
+def find_case(store: Store, text: str) -> CaseRecord | None:
+    """A case by order ID (either kind, the open one first) or by Amazon's SAFE-T claim number."""
+    from slack_app.rules.parsing import normalize
+
+    needle = normalize(text).replace(" ", "")
+    with store.reading() as session:
+        case = session.scalars(
+            select(Case).where(or_(Case.order_id == needle, Case.claim_number == normalize(text)))
+            .order_by(Case.state.in_(_CLOSED), Case.updated_at.desc()).limit(1)
+        ).first()
+        if case is None:
+            return None
+        session.refresh(case, ["deadlines", "events"])
+        return case_record(case, history=True)
+
+
+def _next_due():  # type: ignore[no-untyped-def]
+    return (select(func.min(CaseDeadline.due_at)).where(CaseDeadline.case_id == Case.id,
+                                                        CaseDeadline.status == DeadlineStatus.OPEN)
+            .correlate(Case).scalar_subquery())
+
+
+def list_cases(store: Store, which: ListFilter, *, user_id: str, now: datetime, limit: int = 50) -> list[CaseRecord]:
+    """Cases for `/safet list`, soonest deadline first (cases without one last)."""
+    next_due = _next_due()
+    query: Select = select(Case)
+    if which is ListFilter.OPEN or which is ListFilter.MINE:
+        query = query.where(Case.state.not_in(_CLOSED))
+        if which is ListFilter.MINE:
+            query = query.where(Case.owner_id == user_id)
+    elif which is ListFilter.DUE:
+        query = query.where(Case.state.not_in(_CLOSED), next_due <= now + DUE_SOON)
+    elif which is ListFilter.CLOSED:
+        query = query.where(Case.state.in_(_CLOSED))
+    else:
+        pairs = _tab_states(SellerCentralTab(which.value))
+        if which is ListFilter.ALL:
+            pairs = [(str(CaseKind.CHARGEBACK), str(s)) for s in State]
+        query = query.where(or_(*[(Case.kind == k) & (Case.state == s) for k, s in pairs]))
+    order = (next_due.is_(None), next_due, Case.updated_at.desc())
+    if which is ListFilter.CLOSED:
+        order = (Case.updated_at.desc(),)
+    with store.reading() as session:
+        rows = session.scalars(query.options(selectinload(Case.deadlines)).order_by(*order).limit(limit)).all()
+        return [case_record(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class HomeData:
+    mine: list[CaseRecord]
+    team_due: list[CaseRecord]
+    counts: dict[State, int]
+    failed_notices: int
+
+
+def home_data(store: Store, *, user_id: str, now: datetime, limit: int = 20) -> HomeData:
+    """App Home: my open cases by deadline, the team's due in 48 h, counts by state, failed notices."""
+    mine = list_cases(store, ListFilter.MINE, user_id=user_id, now=now, limit=limit)
+    team_due = list_cases(store, ListFilter.DUE, user_id=user_id, now=now, limit=limit)
+    with store.reading() as session:
+        counts = {State(state): n for state, n in session.execute(
+            select(Case.state, func.count()).where(Case.state.not_in(_CLOSED)).group_by(Case.state))}
+        failed = session.scalar(select(func.count()).select_from(OutboxNotice)
+                                .where(OutboxNotice.status == "failed")) or 0
+    return HomeData(mine=mine, team_due=team_due, counts=counts, failed_notices=failed)

@@ -1,0 +1,94 @@
+"""Shared fixtures: a migrated database (SQLite always, PostgreSQL when SAFET_TEST_DATABASE_URL is
+set), a fixed clock, and the fake Slack Web API."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from store.db import Policy, Store, upgrade
+from store.models import Base
+from tests.fake_slack import FakeSlack
+
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+PG_URL = os.environ.get("SAFET_TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def pg_schema_url(base_url: str, schema: str) -> str:
+    separator = "&" if "?" in base_url else "?"
+    return f"{base_url}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def pg_session_url() -> Iterator[str]:
+    """One fresh schema per test run, so runs never see each other's rows."""
+    schema = f"safet_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = pg_schema_url(PG_URL, schema)
+    upgrade(url)
+    yield url
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """A migrated, empty database of each backend under test."""
+    if request.param == "sqlite":
+        path = tmp_path / "safet.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_session_url")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return Policy(case_channel="CCASES")
+
+
+@pytest.fixture
+def store(db_url: str, policy: Policy) -> Iterator[Store]:
+    store = Store.from_url(db_url, policy)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def now() -> datetime:
+    """Friday 2026-11-20 15:00 in Los Angeles."""
+    return datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def fake_slack_server() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_slack(fake_slack_server: FakeSlack) -> FakeSlack:
+    fake_slack_server.reset()
+    return fake_slack_server

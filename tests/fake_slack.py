@@ -1,0 +1,370 @@
+"""A local fake of the Slack Web API for tests and bench scripts::
+
+    with FakeSlack() as fake:
+        client = WebClient(base_url=fake.base_url, token="xoxb-test")
+        client.chat_postMessage(channel="C1", text="hi")
+        assert fake.messages("C1")[0]["text"] == "hi"
+
+It listens on 127.0.0.1 only and never contacts real Slack. Standard library only (no pytest).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar, Self
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+TEAM_ID, BOT_USER_ID, BOT_ID, APP_ID = "T0TEST", "UBOT", "BBOT", "A0TEST"
+DEFAULT_TZ, DEFAULT_LOCALE = "America/Los_Angeles", "en-US"
+_FIRST_TS_US = 1_700_000_000 * 1_000_000  # message ts values count up from "1700000000.000100"
+_POSTING_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update"}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One recorded request (failed attempts included). ``at`` is ``time.monotonic()`` on arrival."""
+
+    method: str
+    args: dict
+    token: str | None
+    at: float
+
+
+class SlackError(Exception):
+    """Raised by a handler to answer HTTP 200 ``{"ok": false, "error": str(exc)}``."""
+
+
+def _maybe_json(value: Any) -> Any:
+    """Decode string values holding JSON objects/arrays (``blocks``, ``view``, ``metadata``...)."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            pass
+    return value
+
+
+def _flag(args: dict, name: str) -> bool:
+    """Booleans arrive as "1"/"0" (slack_sdk form bodies) or true/false (JSON bodies)."""
+    return str(args.get(name, "")).lower() in ("1", "true")
+
+
+def _dm_channel(channel: str) -> str:
+    """Posting to a user ID lands in the app's DM with that user, as on real Slack."""
+    return "D" + channel if channel[:1] in ("U", "W") else channel
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    """Decodes one HTTP request, passes it to ``FakeSlack._dispatch`` and writes the JSON answer."""
+
+    server: _Server
+
+    def log_message(self, *_args):
+        """Keep test output quiet."""
+
+    def do_POST(self):
+        url = urlsplit(self.path)
+        if not url.path.startswith("/api/"):
+            self._reply(404, {}, {"ok": False, "error": "not_found"})
+            return
+        args = dict(parse_qsl(url.query, keep_blank_values=True))
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if body and self.headers.get("Content-Type", "").startswith("application/json"):
+            args.update(json.loads(body))
+        elif body:
+            args.update(parse_qsl(body.decode(), keep_blank_values=True))
+        args = {k: _maybe_json(v) for k, v in args.items()}
+        auth, form_token = self.headers.get("Authorization", ""), args.pop("token", None)
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else form_token
+        self._reply(*self.server.fake._dispatch(url.path.removeprefix("/api/"), args, token))
+
+    do_GET = do_POST
+
+    def _reply(self, status: int, headers: dict, payload: dict):
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        for name, value in {"Content-Type": "application/json; charset=utf-8", **headers}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, fake: FakeSlack):
+        super().__init__(("127.0.0.1", 0), _RequestHandler)
+        self.fake = fake
+
+
+class FakeSlack:
+    """Fake Slack Web API server with call recording, message state and failure injection."""
+
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.reset()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Bind an ephemeral port on 127.0.0.1 and serve from a daemon thread."""
+        self._server = _Server(self)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join()
+            self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """E.g. ``http://127.0.0.1:54321/api/`` (trailing slash: WebClient appends the method)."""
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+
+    # -- configuration ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget calls, messages, users, usergroups, injected failures and latency."""
+        with self._lock:
+            self.latency = 0.0  # seconds slept before answering each request
+            self._calls: list[Call] = []
+            self._messages: dict[str, list[dict]] = {}
+            self._ts_counters: dict[str, int] = {}
+            self._view_counter = 0
+            self._users: dict[str, dict] = {}
+            self._usergroups: dict[str, list[str]] = {}
+            self._failures: dict[str, deque[tuple[int, dict, dict]]] = {}
+            self._channel_errors: dict[str, str] = {}
+
+    def set_user(self, user_id: str, *, tz: str = DEFAULT_TZ, locale: str = DEFAULT_LOCALE,
+                 name: str | None = None, **fields) -> None:
+        """Register a user for ``users.info``; extra ``fields`` are merged into the user object."""
+        with self._lock:
+            self._users[user_id] = {"tz": tz, "locale": locale, "name": name or user_id.lower(), **fields}
+
+    def set_usergroup(self, usergroup_id: str, user_ids: list[str]) -> None:
+        """Register the members returned by ``usergroups.users.list``."""
+        with self._lock:
+            self._usergroups[usergroup_id] = list(user_ids)
+
+    def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
+                  retry_after: int = 1, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` fail.
+
+        ``status=429``: "ratelimited" with a ``Retry-After`` header (whole seconds; slack_sdk sleeps
+        that plus up to 1s of jitter). ``status=500``/``503``: a server error. HTTP 200 with
+        ``error="channel_not_found"`` etc.: ``{"ok": false, "error": ...}``.
+        """
+        if status == 200 and error is None:
+            raise ValueError("fail_next needs an error for HTTP 200 failures")
+        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+        body = {"ok": False, "error": error or ("ratelimited" if status == 429 else "internal_error")}
+        with self._lock:
+            self._failures.setdefault(method, deque()).extend([(status, headers, body)] * times)
+
+    def set_channel_error(self, channel: str, error: str) -> None:
+        """Make every post/update to ``channel`` fail with ``error`` (e.g. "is_archived") for good."""
+        with self._lock:
+            self._channel_errors[_dm_channel(channel)] = error
+
+    # -- queries for tests -----------------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        """Recorded calls, oldest first, optionally only those of ``method``."""
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0, predicate=None) -> list[Call]:
+        """Block until ``count`` calls of ``method`` matching ``predicate(call)`` were recorded.
+
+        Returns all matching calls; raises AssertionError listing every call seen on timeout.
+        Needed because Bolt lazy listeners call Slack after the HTTP ack has returned.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            matching = [c for c in self.calls(method) if predicate is None or predicate(c)]
+            if len(matching) >= count:
+                return matching
+            if time.monotonic() >= deadline:
+                seen = "\n".join(f"  {c.method} {c.args}" for c in self.calls()) or "  (none)"
+                raise AssertionError(f"expected {count} matching {method} call(s) within {timeout}s, "
+                                     f"got {len(matching)}; calls seen:\n{seen}")
+            time.sleep(0.01)
+
+    def messages(self, channel: str) -> list[dict]:
+        """Stored messages of ``channel`` (updates applied, thread replies included), oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._messages.get(_dm_channel(channel), []))
+
+    # -- request dispatch ------------------------------------------------------------------------
+
+    def _dispatch(self, method: str, args: dict, token: str | None) -> tuple[int, dict, dict]:
+        """Record the call, then answer (status, extra headers, JSON body)."""
+        with self._lock:
+            self._calls.append(Call(method, args, token, time.monotonic()))
+            pending = self._failures.get(method)
+            failure = pending.popleft() if pending else None
+            latency = self.latency
+        if latency:
+            time.sleep(latency)
+        if failure:
+            return failure
+        with self._lock:
+            return 200, {}, self._handle(method, args)
+
+    def _handle(self, method: str, args: dict) -> dict:
+        if method not in self._HANDLERS:
+            return {"ok": False, "error": "unknown_method"}
+        handler, required = self._HANDLERS[method]
+        missing = [name for name in required if name not in args]
+        if missing:
+            return {"ok": False, "error": "invalid_arguments",
+                    "response_metadata": {"messages": [f"missing required field: {m}" for m in missing]}}
+        try:
+            if method in _POSTING_METHODS and _dm_channel(args["channel"]) in self._channel_errors:
+                raise SlackError(self._channel_errors[_dm_channel(args["channel"])])
+            return {"ok": True, **handler(self, args)}
+        except SlackError as e:
+            return {"ok": False, "error": str(e)}
+
+    def _next_ts(self, channel: str) -> str:
+        n = self._ts_counters[channel] = self._ts_counters.get(channel, 0) + 1
+        us = _FIRST_TS_US + n * 100
+        return f"{us // 1_000_000}.{us % 1_000_000:06d}"
+
+    def _find_message(self, channel: str, ts: str) -> dict:
+        for message in self._messages.get(channel, []):
+            if message["ts"] == ts:
+                return message
+        raise SlackError("message_not_found")
+
+    # -- method handlers: (self, args) -> response fields besides "ok" ---------------------------
+
+    def _auth_test(self, args):
+        return {"url": "https://fake.slack.test/", "team": "Fake Team", "user": "safet",
+                "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}
+
+    def _views(self, args):
+        """views.open/push/update/publish: echo the view with an ID (kept by views.update)."""
+        view_id = args.get("view_id")
+        if not view_id:
+            self._view_counter += 1
+            view_id = f"V{self._view_counter:09d}"
+        view = {"state": {"values": {}}, **args["view"], "id": view_id, "team_id": TEAM_ID,
+                "app_id": APP_ID, "bot_id": BOT_ID, "hash": f"{time.time():.6f}"}
+        return {"view": view}
+
+    def _chat_post_message(self, args):
+        if not any(args.get(k) for k in ("text", "blocks", "attachments", "markdown_text")):
+            raise SlackError("no_text")
+        channel = _dm_channel(args["channel"])
+        ts = self._next_ts(channel)
+        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "app_id": APP_ID,
+                   "team": TEAM_ID, "text": args.get("text", ""), "ts": ts}
+        message.update({k: args[k] for k in ("blocks", "attachments", "metadata", "thread_ts") if k in args})
+        for parent in self._messages.get(channel, []):
+            if parent["ts"] == message.get("thread_ts"):
+                parent.update(thread_ts=parent["ts"], reply_count=parent.get("reply_count", 0) + 1,
+                              latest_reply=ts)
+        self._messages.setdefault(channel, []).append(message)
+        return {"channel": channel, "ts": ts, "message": copy.deepcopy(message)}
+
+    def _chat_update(self, args):
+        channel = _dm_channel(args["channel"])
+        message = self._find_message(channel, args["ts"])
+        message.update({k: args[k] for k in ("text", "blocks", "attachments", "metadata") if k in args})
+        message["edited"] = {"user": BOT_USER_ID, "ts": f"{time.time():.6f}"}
+        return {"channel": channel, "ts": message["ts"], "text": message["text"],
+                "message": copy.deepcopy(message)}
+
+    def _chat_post_ephemeral(self, args):
+        return {"message_ts": self._next_ts(_dm_channel(args["channel"]))}
+
+    def _chat_get_permalink(self, args):
+        channel, ts = _dm_channel(args["channel"]), args["message_ts"]
+        return {"channel": channel, "permalink": f"https://fake.slack.test/archives/{channel}/p{ts.replace('.', '')}"}
+
+    def _conversations_history(self, args):
+        """Top-level messages, newest first; ``oldest``/``latest`` are exclusive unless ``inclusive``."""
+        oldest, latest = Decimal(args.get("oldest") or 0), Decimal(args.get("latest") or "Infinity")
+        inclusive = _flag(args, "inclusive")
+        found = [
+            m for m in reversed(self._messages.get(_dm_channel(args["channel"]), []))
+            if m.get("thread_ts", m["ts"]) == m["ts"]
+            and (oldest <= Decimal(m["ts"]) <= latest if inclusive else oldest < Decimal(m["ts"]) < latest)
+        ]
+        limit = int(args.get("limit") or 100)
+        if not _flag(args, "include_all_metadata"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        return {"messages": found[:limit], "has_more": len(found) > limit, "response_metadata": {"next_cursor": ""}}
+
+    def _conversations_open(self, args):
+        """A D channel for one user, a G channel for several, or the given ``channel``."""
+        if "channel" in args:
+            return {"channel": {"id": args["channel"]}}
+        users = str(args.get("users", "")).split(",")
+        return {"channel": {"id": _dm_channel(users[0]) if len(users) == 1 else "G" + "".join(sorted(users))}}
+
+    def _users_info(self, args):
+        user_id = args["user"]
+        fields = {"tz": DEFAULT_TZ, "locale": DEFAULT_LOCALE, "name": user_id.lower(), **self._users.get(user_id, {})}
+        locale, tz, name = fields.pop("locale"), fields.pop("tz"), fields.pop("name")
+        offset = ZoneInfo(tz).utcoffset(datetime.now())
+        user = {"id": user_id, "team_id": TEAM_ID, "name": name, "real_name": name, "deleted": False,
+                "is_bot": False, "tz": tz, "tz_label": tz, "tz_offset": int(offset.total_seconds()),
+                "profile": {"real_name": name, "display_name": name}, **fields}
+        if _flag(args, "include_locale"):
+            user["locale"] = locale
+        return {"user": user}
+
+    def _usergroups_users_list(self, args):
+        if args["usergroup"] not in self._usergroups:
+            raise SlackError("no_such_subteam")
+        return {"users": list(self._usergroups[args["usergroup"]])}
+
+    def _files_info(self, args):
+        file_id = args["file"]
+        return {"file": {"id": file_id, "name": f"{file_id}.txt", "mimetype": "text/plain", "size": 0,
+                         "permalink": f"https://fake.slack.test/files/{BOT_USER_ID}/{file_id}"}}
+
+    # method -> (handler, required args; missing ones answer "invalid_arguments")
+    _HANDLERS: ClassVar[dict[str, tuple[Any, tuple[str, ...]]]] = {
+        "auth.test": (_auth_test, ()),
+        "views.open": (_views, ("trigger_id", "view")),
+        "views.push": (_views, ("trigger_id", "view")),
+        "views.update": (_views, ("view",)),
+        "views.publish": (_views, ("user_id", "view")),
+        "chat.postMessage": (_chat_post_message, ("channel",)),
+        "chat.update": (_chat_update, ("channel", "ts")),
+        "chat.postEphemeral": (_chat_post_ephemeral, ("channel", "user")),
+        "chat.getPermalink": (_chat_get_permalink, ("channel", "message_ts")),
+        "conversations.history": (_conversations_history, ("channel",)),
+        "conversations.open": (_conversations_open, ()),
+        "users.info": (_users_info, ("user",)),
+        "usergroups.users.list": (_usergroups_users_list, ("usergroup",)),
+        "files.info": (_files_info, ("file",)),
+    }

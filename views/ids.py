@@ -1,0 +1,24 @@
+"""Callback and action IDs shared by views (which draw them) and handlers (which answer them).
+
+The manifest names the same IDs; tests check the three agree.
+"""
+
+COMMAND = "/safet"
+
+# Shortcuts (manifest: features.shortcuts)
+SHORTCUT_FILE_CLAIM = "safet_file_claim"
+SHORTCUT_RECORD_CHARGEBACK = "safet_record_chargeback"
+SHORTCUT_CLAIM_FROM_MESSAGE = "safet_claim_from_message"
+
+# Modal callback IDs
+MODAL_SAFET_CLAIM = "safet_claim_modal"
+MODAL_CHARGEBACK = "chargeback_modal"
+MODAL_CASE_ACTION = "case_action_modal"
+
+# Block actions
+ACTION_CASE_PREFIX = "case_action:"  # + rules Action value, e.g. "case_action:answer"
+ACTION_SAFET_REASON = "safet_reason_select"
+ACTION_HOME_FILE_CLAIM = "home_file_claim"
+ACTION_HOME_RECORD_CHARGEBACK = "home_record_chargeback"
+ACTION_HOME_OPEN_CASE = "home_open_case"
+ACTION_HOME_LOCALE = "home_locale_select"
