@@ -1,0 +1,96 @@
+"""Who someone is to the app: their language, their time zone, whether they lead the team.
+
+``users.info`` answers are cached in the store for a bounded time, so a busy channel does not
+ask Slack about the same person on every click; a language chosen in App Home always wins.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from slack_app.i18n import negotiate
+from store.db import Store
+from store.people import load_preference, save_chosen_locale, save_slack_profile
+
+PROFILE_TTL = timedelta(hours=12)
+USERGROUP_TTL_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    locale: str
+    zone: ZoneInfo
+
+
+class Directory:
+    def __init__(self, store: Store, *, default_locale: str, team_zone: ZoneInfo, leads: tuple[str, ...],
+                 clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.default_locale = negotiate(default_locale)
+        self.team_zone = team_zone
+        self.leads = leads
+        self.clock = clock
+        self._groups: dict[str, tuple[float, frozenset[str]]] = {}
+        self._lock = threading.Lock()
+
+    def person(self, user_id: str, client: WebClient | None) -> Person:
+        """Language and zone of a user, asking Slack only when the cached profile is stale."""
+        now = self.clock()
+        pref = load_preference(self.store, user_id)
+        if client is not None and (pref is None or pref.fetched_at is None or now - pref.fetched_at > PROFILE_TTL):
+            try:
+                user = client.users_info(user=user_id, include_locale=True)["user"]
+                pref = save_slack_profile(self.store, user_id, locale=user.get("locale"), tz=user.get("tz"), now=now)
+            except SlackApiError:
+                pass  # keep what we had: a profile is a nicety, never a reason to fail
+        chosen = pref.chosen_locale if pref else None
+        slack_locale = pref.slack_locale if pref else None
+        return Person(user_id, negotiate(chosen or slack_locale, self.default_locale),
+                      self._zone(pref.tz if pref else None))
+
+    def cached_locale(self, user_id: str) -> str:
+        """The language we know without asking Slack (for the ack path, which must not wait)."""
+        pref = load_preference(self.store, user_id)
+        return negotiate((pref.chosen_locale or pref.slack_locale) if pref else None, self.default_locale)
+
+    def choose_locale(self, user_id: str, locale: str | None) -> None:
+        save_chosen_locale(self.store, user_id, negotiate(locale) if locale else None)
+
+    def _zone(self, name: str | None) -> ZoneInfo:
+        try:
+            return ZoneInfo(name) if name else self.team_zone
+        except (ZoneInfoNotFoundError, ValueError):
+            return self.team_zone
+
+    def is_lead(self, user_id: str, client: WebClient | None) -> bool:
+        """SAFET_LEADS holds user IDs and user group IDs (S…); a group's members are cached briefly."""
+        if user_id in self.leads:
+            return True
+        for group in (g for g in self.leads if g.startswith("S")):
+            if user_id in self._members(group, client):
+                return True
+        return False
+
+    def _members(self, group: str, client: WebClient | None) -> frozenset[str]:
+        with self._lock:
+            cached = self._groups.get(group)
+        if cached and time.monotonic() - cached[0] < USERGROUP_TTL_SECONDS:
+            return cached[1]
+        if client is None:
+            return cached[1] if cached else frozenset()
+        try:
+            members = frozenset(client.usergroups_users_list(usergroup=group)["users"])
+        except SlackApiError:
+            return cached[1] if cached else frozenset()
+        with self._lock:
+            self._groups[group] = (time.monotonic(), members)
+        return members

@@ -1,0 +1,64 @@
+"""Small pieces every view uses: escaping user text, Slack date tokens, state emoji."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_app.i18n import Translator
+from slack_app.rules.deadlines import RULE_LABELS, DeadlineRule
+from slack_app.rules.kinds import Mood
+from slack_app.rules.records import CaseRecord, DeadlineRecord
+
+MOOD_EMOJI = {
+    Mood.ON_US: ":large_orange_circle:",
+    Mood.ON_AMAZON: ":large_blue_circle:",
+    Mood.WON: ":large_green_circle:",
+    Mood.LOST: ":red_circle:",
+    Mood.CLOSED: ":white_circle:",
+}
+OVERDUE_EMOJI = ":rotating_light:"
+
+
+def escape(text: str | None) -> str:
+    """User text made inert in mrkdwn: ``<!channel>`` or ``<@U…>`` typed in a form pings nobody."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def date_token(moment: datetime, tr: Translator, fallback_zone: ZoneInfo) -> str:
+    """Slack renders this in each viewer's own time zone; the fallback reads in the team's zone."""
+    fallback = tr.moment(moment, fallback_zone)
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{escape(fallback)}>"
+
+
+def mood_emoji(case: CaseRecord, now: datetime) -> str:
+    deadline = case.next_deadline
+    if deadline is not None and not deadline.kind.is_window and deadline.due_at <= now:
+        return OVERDUE_EMOJI
+    return MOOD_EMOJI[case.mood]
+
+
+def rule_text(deadline: DeadlineRecord, tr: Translator, zone: ZoneInfo, holidays: str) -> str:
+    """The rule that set a deadline, in small print: "2 business days from …, US holidays skipped"."""
+    if deadline.set_by_amazon:
+        computed = deadline.computed_due_at
+        if computed is None:
+            return tr._("Amazon's stated date")
+        return tr._("Amazon's stated date (earlier than the app's own: {computed})",
+                    computed=tr.moment(computed, zone))
+    rule = deadline.rule
+    basis = tr.moment(deadline.basis_at, zone)
+    if rule is DeadlineRule.SAFET_INFO_2BD:
+        return tr._(RULE_LABELS[rule], basis=basis, holidays=holidays or "—")
+    return tr._(RULE_LABELS[rule], basis=basis)
+
+
+def case_title(case: CaseRecord, tr: Translator) -> str:
+    """ "SAFE-T claim · Trip Credit · $50 flat" or "Chargeback · $129.99" (plain text, for headers)."""
+    from slack_app.rules.kinds import CaseKind, SafetReason
+
+    if case.kind is CaseKind.SAFET:
+        if case.reason is SafetReason.TRIP_CREDIT:
+            return tr._("SAFE-T claim · Trip Credit · {amount} flat", amount=tr.money(5000, "USD"))
+        return tr._("SAFE-T claim · {reason}", reason=case.reason)
+    return tr._("Chargeback · {amount}", amount=tr.money(case.amount_cents, case.currency))
