@@ -126,8 +126,12 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
-    """24:00 of ``day`` in ``zone``, that is 00:00 of the next day."""
-    return local_instant(day + timedelta(days=1), time(0, 0), zone)
+    """24:00 of ``day`` in ``zone``: the instant the next day begins.
+
+    There is no doubt here even where DST moves midnight: a skipped midnight (Cairo, Santiago)
+    means the day ends when the clocks jump, a repeated one that it ends at the first.
+    """
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=zone).replace(fold=0).astimezone(UTC)
 
 
 @lru_cache(maxsize=16)

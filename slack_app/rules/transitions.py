@@ -148,7 +148,7 @@ def is_open(state: State) -> bool:
 def seller_central_tab(kind: CaseKind, state: State) -> SellerCentralTab:
     """The Seller Central tab where this case is found (Manage SAFE-T Claims / Chargeback Claims)."""
     if kind is CaseKind.CHARGEBACK:
-        if state in (S.ACTION_REQUIRED, S.AWAITING_APPROVAL, S.APPROVED):
+        if state in (S.ACTION_REQUIRED, S.AWAITING_APPROVAL, S.APPROVED, S.INFO_REQUESTED):
             return SellerCentralTab.ACTION_REQUIRED
         return SellerCentralTab.ALL
     if state in _SAFET_BEFORE_FILING or state is S.WITHDRAWN:

@@ -1,0 +1,19 @@
+"""Every Slack surface the app answers, registered in one place (reads like the manifest)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from slack_app.app import Deps
+
+
+def register(app: App, deps: Deps) -> None:
+    from handlers import case_actions, chargebacks, commands, errors, home, safet_claims, shortcuts
+
+    errors.register(app, deps)          # domain refusals → clear messages, one place
+    commands.register(app, deps)        # /safet file | chargeback | list | show | help
+    safet_claims.register(app, deps)    # SAFE-T modal: reason select, submit
+    chargebacks.register(app, deps)     # chargeback modal submit
+    case_actions.register(app, deps)    # case card buttons and their follow-up modals
+    home.register(app, deps)            # App Home tab
+    shortcuts.register(app, deps)       # global and message shortcuts

@@ -1,0 +1,63 @@
+"""Keeping a case's card and its thread in step with the store (runs in lazy listeners and sweeps)."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from slack_app.app import Deps
+from slack_app.rules.records import CaseRecord, EventRecord
+from store.cases import Change, set_card
+from store.queries import get_case
+from views.case_card import Team, case_card, card_text, history_line
+
+log = logging.getLogger("safet")
+
+
+def team_of(deps: Deps) -> Team:
+    return Team(zone=deps.settings.zone, holidays=deps.settings.holidays)
+
+
+def refresh_card(deps: Deps, client: WebClient, case_id: int) -> CaseRecord | None:
+    """Redraw the card from the store (post it the first time). A change that lands while the card is
+    being drawn is caught by re-reading the version, so the last drawing is the latest state."""
+    drawn_version = None
+    for _ in range(3):
+        case = get_case(deps.store, case_id, history=False)
+        if case is None or case.channel_id is None or case.version == drawn_version:
+            return case
+        tr = deps.channel_tr
+        blocks = case_card(case, tr, team=team_of(deps), now=deps.clock())
+        try:
+            if case.card_ts:
+                client.chat_update(channel=case.channel_id, ts=case.card_ts, blocks=blocks, text=card_text(case, tr))
+            else:
+                posted = client.chat_postMessage(channel=case.channel_id, blocks=blocks, text=card_text(case, tr),
+                                                 unfurl_links=False)
+                set_card(deps.store, case.id, channel_id=posted["channel"], ts=posted["ts"])
+        except SlackApiError as error:
+            log.warning("could not draw the card of case %s: %s", case_id, error.response.get("error"))
+            return case
+        drawn_version = case.version
+    return case
+
+
+def post_history(deps: Deps, client: WebClient, case: CaseRecord, event: EventRecord) -> None:
+    """One short line per change in the card's thread."""
+    if not case.channel_id or not case.card_ts:
+        return
+    try:
+        client.chat_postMessage(channel=case.channel_id, thread_ts=case.card_ts,
+                                text=history_line(event, deps.channel_tr, team=team_of(deps)))
+    except SlackApiError as error:
+        log.warning("could not add to the thread of case %s: %s", case.id, error.response.get("error"))
+
+
+def after_change(deps: Deps, client: WebClient, change: Change) -> None:
+    """Everything Slack should see after a case changed: the card, its thread, queued notices."""
+    case = refresh_card(deps, client, change.case.id) or change.case
+    post_history(deps, client, case, change.event)
+    for hook in deps.after_change:
+        hook(client, change.case.id)

@@ -1,0 +1,24 @@
+"""One error handler: a domain refusal that escaped a listener becomes a message, not a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+from slack_app.app import Deps
+from slack_app.rules.errors import DomainError
+
+log = logging.getLogger("safet")
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], response: BoltResponse | None) -> BoltResponse | None:
+        user = (body.get("user") or {}).get("id") or body.get("user_id")
+        if isinstance(error, DomainError) and user:
+            text = deps.tr(user).error(error)
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+        log.exception("listener failed", exc_info=error)
+        return response

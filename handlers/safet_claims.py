@@ -1,0 +1,85 @@
+"""The SAFE-T claim modal: the reason select redraws it; submit checks eligibility and saves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from handlers.case_card import after_change
+from handlers.forms import Form
+from slack_app.app import Deps
+from slack_app.i18n import translator
+from slack_app.rules.errors import DomainError
+from slack_app.rules.kinds import SafetReason
+from slack_app.rules.parsing import parse_optional_order_id, parse_order_id
+from slack_app.rules.text import N_
+from store import cases
+from views import ids
+from views.claim_modal import claim_modal, claim_saved
+from views.metadata import ModalContext
+from views.paste_text import claim_documents, claim_text
+
+FIELDS = {"order_id", "product_order_id", "reason", "second_appointment_completed_on", "explanation",
+          "attachments", "claim_number", "filing_locale"}
+
+
+def read_reason(form: Form) -> SafetReason:
+    value = form.selected("reason")
+    if value is None:
+        raise DomainError(N_("Choose the reason for the claim."), field="reason")
+    return SafetReason(value)
+
+
+def register(app: App, deps: Deps) -> None:
+    def ack_reason(ack: Ack) -> None:
+        ack()
+
+    def redraw_for_reason(client: WebClient, body: dict[str, Any]) -> None:
+        """Show the chosen reason's checklist and fields, keeping what was typed."""
+        view = body["view"]
+        form = Form.of(view)
+        tr = deps.tr(body["user"]["id"])
+        reason = SafetReason(form.selected("reason")) if form.selected("reason") else None
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=claim_modal(
+            tr, context=ModalContext.loads(view.get("private_metadata")), order_id=form.text("order_id") or None,
+            reason=reason, explanation=form.text("explanation") or None))
+
+    app.block_action(ids.ACTION_SAFET_REASON)(ack=ack_reason, lazy=[redraw_for_reason])
+
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        """Validate and store inside the ack: errors go back on their fields; success shows what to paste."""
+        user = body["user"]["id"]
+        tr = deps.tr(user)
+        form = Form.of(view)
+        try:
+            reason = read_reason(form)
+            order_id = parse_order_id(form.text("order_id"))
+            product_order_id = parse_optional_order_id(form.text("product_order_id"), field="product_order_id")
+            if product_order_id == order_id:
+                product_order_id = None
+            change = cases.open_safet_claim(
+                deps.store, actor=user, order_id=order_id, reason=reason, now=deps.clock(),
+                product_order_id=product_order_id, explanation=form.text("explanation").strip(),
+                second_appointment_completed_on=form.date("second_appointment_completed_on"),
+                claim_number=form.text("claim_number"), filing_locale=form.selected("filing_locale"),
+                attachments=[cases.Attachment(label=f.get("name") or f.get("title") or f["id"], slack_file_id=f["id"],
+                                              url=f.get("permalink")) for f in form.files("attachments")],
+            )
+        except DomainError as error:
+            field = error.field if error.field in FIELDS else "order_id"
+            ack(response_action="errors", errors={field: tr.error(error)})
+            return
+        filing_tr = translator(change.case.filing_locale or tr.locale)
+        ack(response_action="update", view=claim_saved(
+            tr, paste_text=claim_text(change.case, filing_tr), documents=claim_documents(change.case, filing_tr),
+            order_id=change.case.order_id))
+        context["change"] = change
+
+    def announce(client: WebClient, context: BoltContext) -> None:
+        change = context.get("change")
+        if change is not None:
+            after_change(deps, client, change)
+
+    app.view(ids.MODAL_SAFET_CLAIM)(ack=submit, lazy=[announce])

@@ -1,0 +1,111 @@
+"""The Bolt app factory: one ``App`` wired to the store, the clock and every listener."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+from slack_app.config import Settings
+from slack_app.i18n import Translator, translator
+from slack_app.people import Directory
+from slack_app.slack_client import make_client
+from store.db import Store
+
+log = logging.getLogger("safet")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    """What every listener needs, passed explicitly (no globals, no per-request token swapping)."""
+
+    settings: Settings
+    store: Store
+    directory: Directory
+    clock: Callable[[], datetime] = now_utc
+    after_change: list[Callable[[WebClient, int], None]] = field(default_factory=list)
+    """Called (in lazy listeners) after a case changed: e.g. post its outcome notices at once."""
+
+    def tr(self, user_id: str) -> Translator:
+        """The person's language from what the store knows: no Slack call, so safe in an ack."""
+        return translator(self.directory.cached_locale(user_id))
+
+    @property
+    def channel_tr(self) -> Translator:
+        return translator(self.settings.channel_locale)
+
+
+def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime] = now_utc,
+               client: WebClient | None = None) -> tuple[App, Deps]:
+    """The Bolt app in the mode that answers Slack fastest: the ack function validates and writes,
+    its response goes back as soon as it returns, and Web API calls run in lazy listeners."""
+    import handlers
+
+    client = client or make_client(settings)
+    app = App(
+        token=settings.bot_token, signing_secret=settings.signing_secret, client=client,
+        process_before_response=True, token_verification_enabled=False, logger=log,
+        raise_error_for_unhandled_request=False,
+    )
+    directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
+                          leads=settings.leads, clock=clock)
+    deps = Deps(settings=settings, store=store, directory=directory, clock=clock)
+    if settings.team_id:
+        app.middleware(_only_team(settings.team_id))
+    handlers.register(app, deps)
+    return app, deps
+
+
+def _only_team(team_id: str) -> Callable[..., Any]:
+    """Refuse requests from any workspace but the configured one (SAFET_TEAM_ID)."""
+
+    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
+        team = body.get("team_id") or (body.get("team") or {}).get("id") or body.get("user", {}).get("team_id")
+        if team is not None and team != team_id:
+            log.warning("refused a request from workspace %s", team)
+            return BoltResponse(status=403, body="This app serves one workspace only.")
+        return next()
+
+    return middleware
+
+
+@dataclass
+class Runtime:
+    """The app plus what runs beside it (the in-process sweep)."""
+
+    app: App
+    deps: Deps
+    client: WebClient
+    _sweeper: Any = None
+
+    def start_background(self) -> None:
+        if self.deps.settings.sweep_seconds > 0:
+            from slack_app.scheduler import start_sweeper
+
+            self._sweeper = start_sweeper(self.deps.store, self.client, self.deps.settings, self.deps.clock,
+                                          refresh_card=self.refresh_card)
+
+    def stop_background(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.stop()
+
+    def refresh_card(self, case_id: int) -> None:
+        from handlers.case_card import refresh_card
+
+        refresh_card(self.deps, self.client, case_id)
+
+
+def create_runtime(settings: Settings, store: Store, *, clock: Callable[[], datetime] = now_utc,
+                   client: WebClient | None = None) -> Runtime:
+    client = client or make_client(settings)
+    app, deps = create_app(settings, store, clock=clock, client=client)
+    return Runtime(app, deps, client)
