@@ -11,7 +11,7 @@ from slack_app.app import Deps
 from slack_app.rules.records import CaseRecord, EventRecord
 from store.cases import Change, set_card
 from store.queries import get_case
-from views.case_card import Team, case_card, card_text, history_line
+from views.case_card import Team, card_text, case_card, history_line
 
 log = logging.getLogger("safet")
 

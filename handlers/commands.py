@@ -50,14 +50,14 @@ def prefilled_order(argument: str) -> str | None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def answer(ack: Ack, command: dict[str, Any]) -> None:
+    def answer(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         """Everything `/safet` says back is decided here, from the store, inside the ack."""
         user = command["user_id"]
         sub, argument = split(command.get("text"))
         if sub in ("file", "chargeback", "cb"):
             ack()  # the modal opens in the lazy listener, with the trigger_id, right away
             return
-        tr = deps.tr(user)
+        tr = deps.tr(user, client)
         now = deps.clock()
         if sub == "list":
             which = LIST_ALIASES.get(argument.strip().lower())

@@ -35,9 +35,12 @@ class Deps:
     after_change: list[Callable[[WebClient, int], None]] = field(default_factory=list)
     """Called (in lazy listeners) after a case changed: e.g. post its outcome notices at once."""
 
-    def tr(self, user_id: str) -> Translator:
-        """The person's language from what the store knows: no Slack call, so safe in an ack."""
-        return translator(self.directory.cached_locale(user_id))
+    def tr(self, user_id: str, client: WebClient | None = None) -> Translator:
+        """The person's language. Without ``client``, from what the store knows (no Slack call); with it,
+        ``users.info`` is asked when the cached profile is missing or stale (once per 12 hours)."""
+        if client is None:
+            return translator(self.directory.cached_locale(user_id))
+        return translator(self.directory.person(user_id, client).locale)
 
     @property
     def channel_tr(self) -> Translator:
@@ -68,7 +71,7 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
 def _only_team(team_id: str) -> Callable[..., Any]:
     """Refuse requests from any workspace but the configured one (SAFET_TEAM_ID)."""
 
-    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
+    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
         team = body.get("team_id") or (body.get("team") or {}).get("id") or body.get("user", {}).get("team_id")
         if team is not None and team != team_id:
             log.warning("refused a request from workspace %s", team)

@@ -75,10 +75,8 @@ class Directory:
         """SAFET_LEADS holds user IDs and user group IDs (S…); a group's members are cached briefly."""
         if user_id in self.leads:
             return True
-        for group in (g for g in self.leads if g.startswith("S")):
-            if user_id in self._members(group, client):
-                return True
-        return False
+        groups = (g for g in self.leads if g.startswith("S"))
+        return any(user_id in self._members(group, client) for group in groups)
 
     def _members(self, group: str, client: WebClient | None) -> frozenset[str]:
         with self._lock:

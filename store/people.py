@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from .db import Store
 from .models import UserPreference
 
@@ -29,6 +31,13 @@ def load_preference(store: Store, user_id: str) -> Preference | None:
 
 
 def _upsert(store: Store, user_id: str, **values: object) -> Preference:
+    try:
+        return _write(store, user_id, values)
+    except IntegrityError:
+        return _write(store, user_id, values)  # another request created the row first: update it
+
+
+def _write(store: Store, user_id: str, values: dict[str, object]) -> Preference:
     with store.transaction() as session:
         row = session.get(UserPreference, user_id, with_for_update=True)
         if row is None:

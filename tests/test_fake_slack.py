@@ -164,7 +164,7 @@ def test_wait_for_sees_late_calls_and_reports_timeouts(fake, client):
     threading.Timer(0.1, lambda: client.chat_postMessage(channel="C1", text="late")).start()
     [call] = fake.wait_for("chat.postMessage", predicate=lambda c: c.args["text"] == "late")
     assert call.args["channel"] == "C1"
-    with pytest.raises(AssertionError, match="chat.postMessage"):
+    with pytest.raises(AssertionError, match=r"chat\.postMessage"):
         fake.wait_for("views.open", timeout=0.05)
 
 
