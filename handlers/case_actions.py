@@ -1,9 +1,367 @@
-"""(being written)"""
+"""The case card's buttons and their follow-up forms.
 
-from slack_bolt import App
+A button press is acknowledged at once; the lazy listener checks it against the store (is the card
+current, is the action still legal, may this person do it) and opens the action's form, or says
+why not to the person alone. The form's submit writes the change inside the ack, so a refusal
+lands on the form; Slack hears about the change (card, thread) in a lazy listener.
+"""
 
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers.case_card import after_change, refresh_card, team_of
+from handlers.forms import Form
 from slack_app.app import Deps
+from slack_app.i18n import Translator, translator
+from slack_app.rules.errors import DomainError, IllegalTransition, NotFound, NotPermitted
+from slack_app.rules.kinds import Action
+from slack_app.rules.parsing import parse_amount
+from slack_app.rules.records import CaseRecord
+from slack_app.rules.text import N_
+from slack_app.rules.transitions import (
+    OUTCOME_ACTIONS,
+    PERMISSIONS,
+    Permission,
+    check_permission,
+    transition_for,
+)
+from store import cases
+from store.cases import Change
+from store.queries import get_case
+from views import ids
+from views.action_modals import FORMS, REASSIGN, SET_STATED_DUE, action_modal, reassign_modal, stated_date_modal
+from views.metadata import CaseRef, ModalContext
+
+log = logging.getLogger("safet")
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far in the future a picked "when it happened" may be (a picker has minutes, clocks drift)."""
+
+
+def tell(client: WebClient, *, user: str, channel: str | None, text: str) -> None:
+    """A message for one person: ephemeral where they are, or a direct message when that is not possible."""
+    if channel:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=text)
+            return
+        except SlackApiError as error:
+            log.info("ephemeral in %s failed (%s); sending a direct message", channel, error.response.get("error"))
+    try:
+        client.chat_postMessage(channel=user, text=text, unfurl_links=False)
+    except SlackApiError as error:
+        log.warning("could not tell %s: %s", user, error.response.get("error"))
+
+
+def permission_refusal(tr: Translator, action: Action | None, case: CaseRecord, error: NotPermitted) -> str:
+    """Why this person may not press the button, naming who may."""
+    if action is None:
+        return tr._("Only the case owner (<@{owner}>) or a lead can reassign this case.", owner=case.owner_id)
+    if PERMISSIONS.get(action) is Permission.OWNER_OR_LEAD:
+        if action in OUTCOME_ACTIONS:
+            return tr._("Only the case owner (<@{owner}>) or a lead can record an outcome (“{action}”).",
+                        owner=case.owner_id, action=action)
+        return tr._("Only the case owner (<@{owner}>) or a lead can “{action}” this case.", owner=case.owner_id,
+                    action=action)
+    return tr.error(error)
+
+
+# ---------------------------------------------------------------- submitting a form
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submitted action form, read inside the ack."""
+
+    deps: Deps
+    form: Form
+    context: ModalContext
+    actor: str
+    is_lead: bool
+    now: datetime
+
+    @property
+    def case_id(self) -> int:
+        if self.context.case_id is None:
+            raise NotFound(N_("No such case."))
+        return self.context.case_id
+
+    @cached_property
+    def case(self) -> CaseRecord:
+        case = get_case(self.deps.store, self.case_id, history=False)
+        if case is None:
+            raise NotFound(N_("No such case."))
+        return case
+
+    @property
+    def note(self) -> str:
+        return self.form.text("note").strip()
+
+    def required_text(self, block_id: str, message: str) -> str:
+        """Slack refuses an empty required field, but not one of spaces."""
+        text = self.form.text(block_id).strip()
+        if not text:
+            raise DomainError(message, field=block_id)
+        return text
+
+    def past_instant(self, block_id: str) -> datetime | None:
+        moment = self.form.instant(block_id)
+        if moment is not None and moment > self.now + CLOCK_SKEW:
+            raise DomainError(N_("That is in the future: pick when it happened."), field=block_id)
+        return moment
+
+    @property
+    def common(self) -> dict[str, Any]:
+        return {"actor": self.actor, "now": self.now, "expected_version": self.context.version}
+
+    @property
+    def as_lead(self) -> dict[str, Any]:
+        return {**self.common, "is_lead": self.is_lead}
+
+
+def _submit_for_approval(s: Submission) -> Change:
+    return cases.submit_for_approval(s.deps.store, s.case_id, note=s.note, **s.common)
+
+
+def _approve(s: Submission) -> Change:
+    return cases.approve(s.deps.store, s.case_id, note=s.note, **s.as_lead)
+
+
+def _send_back(s: Submission) -> Change:
+    note = s.required_text("note", N_("Say what the owner should change."))
+    return cases.send_back(s.deps.store, s.case_id, note=note, **s.as_lead)
+
+
+def _file(s: Submission) -> Change:
+    return cases.record_filing(s.deps.store, s.case_id, claim_number=s.form.text("claim_number") or None,
+                               filed_at=s.past_instant("filed_at"), **s.common)
+
+
+def _log_info_request(s: Submission) -> Change:
+    return cases.log_info_request(s.deps.store, s.case_id, arrived_at=s.form.required_instant("arrived_at"),
+                                  stated_due_at=s.form.instant("stated_due_at"), note=s.note, **s.common)
+
+
+def _answer(s: Submission) -> Change:
+    return cases.record_answer(s.deps.store, s.case_id, note=s.note, **s.common)
+
+
+def _grant(s: Submission) -> Change:
+    amount = parse_amount(s.form.text("amount"), s.case.currency)
+    return cases.record_grant(s.deps.store, s.case_id, amount_cents=amount, note=s.note, **s.as_lead)
+
+
+def _deny(s: Submission) -> Change:
+    return cases.record_denial(s.deps.store, s.case_id, appeal_by=s.form.instant("appeal_by"), note=s.note,
+                               **s.as_lead)
+
+
+def _appeal(s: Submission) -> Change:
+    return cases.record_appeal(s.deps.store, s.case_id, new_evidence=s.form.text("new_evidence").strip(),
+                               **s.common)
+
+
+def _withdraw(s: Submission) -> Change:
+    return cases.withdraw(s.deps.store, s.case_id, note=s.note, **s.as_lead)
+
+
+def _refund(s: Submission) -> Change:
+    return cases.refund(s.deps.store, s.case_id, note=s.note, **s.common)
+
+
+def _represent(s: Submission) -> Change:
+    form = s.form
+    shipped_on = form.date("shipped_on")
+    if shipped_on is not None and shipped_on > s.now.astimezone(s.deps.settings.zone).date():
+        raise DomainError(N_("The shipping date cannot be in the future."), field="shipped_on")
+    return cases.represent(
+        s.deps.store, s.case_id, shipped_on=shipped_on, shipping_method=form.text("shipping_method").strip(),
+        tracking=form.text("tracking").strip(), correspondence=form.text("correspondence").strip(),
+        item_details=form.text("item_details").strip(), **s.common)
+
+
+def _record_debit(s: Submission) -> Change:
+    amount = parse_amount(s.form.text("amount"), s.case.currency)
+    reason = s.required_text("reason", N_("Write the reason Amazon's email gives."))
+    return cases.record_debit(s.deps.store, s.case_id, amount_cents=amount, reason=reason, **s.as_lead)
+
+
+def _record_win(s: Submission) -> Change:
+    return cases.record_win(s.deps.store, s.case_id, note=s.note, **s.as_lead)
+
+
+def _dispute(s: Submission) -> Change:
+    return cases.dispute_debit(s.deps.store, s.case_id, note=s.note, **s.common)
+
+
+def _dispute_reversed(s: Submission) -> Change:
+    return cases.decide_dispute(s.deps.store, s.case_id, reversed_=True, note=s.note, **s.as_lead)
+
+
+def _dispute_upheld(s: Submission) -> Change:
+    return cases.decide_dispute(s.deps.store, s.case_id, reversed_=False, note=s.note, **s.as_lead)
+
+
+def _set_stated_due(s: Submission) -> Change:
+    chosen = s.form.selected("deadline")
+    deadline_id = int(chosen) if chosen else s.context.deadline_id
+    deadline = next((d for d in s.case.open_deadlines if d.id == deadline_id), None)
+    if deadline is None:
+        raise NotFound(N_("That deadline is no longer open."))
+    stated_at = s.form.required_instant("stated_at")
+    if stated_at <= deadline.basis_at:
+        raise DomainError(N_("Amazon's date must be after the moment the deadline counts from."), field="stated_at")
+    return cases.set_stated_due(s.deps.store, deadline.id, actor=s.actor, now=s.now, stated_at=stated_at)
+
+
+def _reassign(s: Submission) -> Change:
+    new_owner = s.form.user("new_owner")
+    if not new_owner:
+        raise DomainError(N_("Choose the new owner."), field="new_owner")
+    if new_owner == s.case.owner_id:
+        raise DomainError(N_("They already own this case."), field="new_owner")
+    return cases.reassign(s.deps.store, s.case_id, actor=s.actor, is_lead=s.is_lead, new_owner=new_owner,
+                          now=s.now)
+
+
+SUBMITTERS: dict[str, Callable[[Submission], Change]] = {
+    Action.SUBMIT_FOR_APPROVAL: _submit_for_approval,
+    Action.APPROVE: _approve,
+    Action.SEND_BACK: _send_back,
+    Action.FILE: _file,
+    Action.LOG_INFO_REQUEST: _log_info_request,
+    Action.ANSWER: _answer,
+    Action.GRANT: _grant,
+    Action.DENY: _deny,
+    Action.APPEAL: _appeal,
+    Action.WITHDRAW: _withdraw,
+    Action.REFUND: _refund,
+    Action.REPRESENT: _represent,
+    Action.RECORD_DEBIT: _record_debit,
+    Action.RECORD_WIN: _record_win,
+    Action.DISPUTE: _dispute,
+    Action.DISPUTE_REVERSED: _dispute_reversed,
+    Action.DISPUTE_UPHELD: _dispute_upheld,
+    SET_STATED_DUE: _set_stated_due,
+    REASSIGN: _reassign,
+}
+"""The store use case behind each form (``ModalContext.action``)."""
+
+
+def error_block(error: DomainError, view: dict[str, Any]) -> str:
+    """The input block an error belongs on: its field, or the form's first input."""
+    inputs = [block["block_id"] for block in view.get("blocks", []) if block.get("type") == "input"]
+    if error.field in inputs:
+        return error.field
+    return inputs[0] if inputs else "note"
+
+
+# ---------------------------------------------------------------- pressing a button
+
+
+def button_action(action_id: str) -> str | None:
+    """``case_action:answer`` → ``answer``; the date and reassign buttons → their form's name."""
+    if action_id.startswith(ids.ACTION_CASE_PREFIX):
+        value = action_id.removeprefix(ids.ACTION_CASE_PREFIX)
+        return value if value in set(Action) else None
+    return {ids.ACTION_CASE_SET_DATE: SET_STATED_DUE, ids.ACTION_CASE_REASSIGN: REASSIGN}.get(action_id)
 
 
 def register(app: App, deps: Deps) -> None:
-    pass
+    def ack_now(ack: Ack) -> None:
+        ack()
+
+    def open_form(client: WebClient, body: dict[str, Any]) -> None:
+        """Check the press against the store, then open the form (the trigger_id lives 3 s) or refuse."""
+        user = body["user"]["id"]
+        pressed = body["actions"][0]
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        name = button_action(pressed.get("action_id", ""))
+        try:
+            ref = CaseRef.loads(pressed.get("value") or "")
+        except ValueError:
+            ref = None
+        if name is None or ref is None:
+            log.warning("ignored a case button with action %r and value %r", pressed.get("action_id"),
+                        pressed.get("value"))
+            return
+        person = deps.directory.person(user, client)
+        tr = translator(person.locale)
+        case = get_case(deps.store, ref.case_id, history=False)
+        if case is None:
+            tell(client, user=user, channel=channel, text=tr._("That case no longer exists."))
+            return
+        action = Action(name) if name in set(Action) else None
+        refusal = None
+        if ref.version != case.version:
+            refusal = tr._("This case changed since the card was drawn: it is now “{state}”. The card has been "
+                           "refreshed.", state=case.state)
+        elif action is not None:
+            try:
+                transition_for(case.kind, case.state, action, case.gate)
+            except IllegalTransition as error:
+                refusal = tr._("{reason} The card has been refreshed.", reason=tr.error(error))
+        elif name == SET_STATED_DUE and not [d for d in case.open_deadlines if not d.kind.is_window]:
+            refusal = tr._("This case has no open deadline to enter Amazon's date for. The card has been refreshed.")
+        if refusal is not None:
+            tell(client, user=user, channel=channel, text=refusal)
+            refresh_card(deps, client, case.id)
+            return
+        if name != SET_STATED_DUE:
+            try:
+                check_permission(action, actor=user, owner=case.owner_id, is_lead=deps.directory.is_lead(user, client))
+            except NotPermitted as error:
+                tell(client, user=user, channel=channel, text=permission_refusal(tr, action, case, error))
+                return
+        if action is not None and action not in FORMS:
+            return  # the app's own actions (automatic close, presumed no debit) have no form
+        open_deadlines = [d for d in case.open_deadlines if not d.kind.is_window]
+        context = ModalContext(case_id=case.id, action=name, version=case.version, channel_id=channel,
+                               deadline_id=open_deadlines[0].id if len(open_deadlines) == 1 else None)
+        now, team = deps.clock(), team_of(deps)
+        if action is not None:
+            view = action_modal(tr, case, action, context=context, now=now, team=team)
+        elif name == SET_STATED_DUE:
+            view = stated_date_modal(tr, case, context=context, now=now, team=team)
+        else:
+            view = reassign_modal(tr, case, context=context)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    app.block_action(re.compile("^" + re.escape(ids.ACTION_CASE_PREFIX)))(ack=ack_now, lazy=[open_form])
+    app.block_action(ids.ACTION_CASE_SET_DATE)(ack=ack_now, lazy=[open_form])
+    app.block_action(ids.ACTION_CASE_REASSIGN)(ack=ack_now, lazy=[open_form])
+
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        """Write the change inside the ack: a refusal goes back onto the form, beside the field at fault."""
+        user = body["user"]["id"]
+        tr = deps.tr(user)
+        modal = ModalContext.loads(view.get("private_metadata"))
+        submitter = SUBMITTERS.get(modal.action or "")
+        try:
+            if submitter is None:
+                raise DomainError(N_("This form is out of date: close it and press the button on the card again."))
+            # Only cached lead membership here: the ack must not wait on Slack.
+            change = submitter(Submission(deps, Form.of(view), modal, user, deps.directory.is_lead(user, None),
+                                          deps.clock()))
+        except DomainError as error:
+            ack(response_action="errors", errors={error_block(error, view): tr.error(error)})
+            return
+        ack()
+        context["change"] = change
+
+    def announce(client: WebClient, context: BoltContext) -> None:
+        change = context.get("change")
+        if change is not None:
+            after_change(deps, client, change)
+
+    app.view(ids.MODAL_CASE_ACTION)(ack=submit, lazy=[announce])

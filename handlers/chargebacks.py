@@ -1,9 +1,128 @@
-"""(being written)"""
+"""The chargeback modal: submit checks and records Amazon's email; the reply deadline follows."""
 
-from slack_bolt import App
+from __future__ import annotations
 
+from datetime import datetime, time
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from handlers.case_actions import tell
+from handlers.case_card import after_change
+from handlers.forms import Form
 from slack_app.app import Deps
+from slack_app.i18n import translator
+from slack_app.rules.deadlines import DeadlineKind, local_instant
+from slack_app.rules.errors import DomainError
+from slack_app.rules.kinds import ComplaintType
+from slack_app.rules.parsing import SUPPORTED_CURRENCIES, parse_amount, parse_order_id
+from slack_app.rules.text import N_
+from store import cases
+from store.cases import Change
+from views import ids
+from views.metadata import ModalContext
+from views.text import date_token
+
+FIELDS = ("order_id", "amount", "currency", "email_on", "email_time", "complaint_type", "notes")
+
+
+def selected_time(form: Form, block_id: str) -> time | None:
+    """A ``timepicker`` value ("HH:MM"), as a wall-clock time."""
+    element = next(iter((form.values.get(block_id) or {}).values()), {})
+    value = element.get("selected_time")
+    return time.fromisoformat(value) if value else None
+
+
+def read_complaint(form: Form) -> ComplaintType:
+    value = form.selected("complaint_type")
+    if value not in set(ComplaintType):
+        raise DomainError(N_("Choose what the buyer told the card company."), field="complaint_type")
+    return ComplaintType(value)
+
+
+def read_currency(form: Form) -> str:
+    currency = form.selected("currency") or "USD"
+    if currency not in SUPPORTED_CURRENCIES:
+        raise DomainError(N_("Choose a currency from the list."), field="currency")
+    return currency
+
+
+def read_email_at(form: Form, deps: Deps, now: datetime) -> datetime | None:
+    """The email's exact instant when its time was given, read in the team's zone."""
+    email_on, at = form.date("email_on"), selected_time(form, "email_time")
+    if email_on is None or at is None:
+        return None
+    email_at = local_instant(email_on, at, deps.settings.zone)
+    if email_at > now:
+        raise DomainError(N_("The email's time cannot be in the future."), field="email_time")
+    return email_at
 
 
 def register(app: App, deps: Deps) -> None:
-    pass
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        """Validate every field (all errors at once), then store inside the ack."""
+        user = body["user"]["id"]
+        tr = deps.tr(user)
+        form = Form.of(view)
+        now = deps.clock()
+        errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        readers = {
+            "order_id": lambda: parse_order_id(form.text("order_id")),
+            "currency": lambda: read_currency(form),
+            "complaint_type": lambda: read_complaint(form),
+            "email_at": lambda: read_email_at(form, deps, now),
+        }
+        for name, read in readers.items():
+            try:
+                values[name] = read()
+            except DomainError as error:
+                errors[error.field or "order_id"] = tr.error(error)
+        if "currency" in values:
+            try:
+                values["amount_cents"] = parse_amount(form.text("amount"), values["currency"])
+            except DomainError as error:
+                errors[error.field or "amount"] = tr.error(error)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        try:
+            change = cases.open_chargeback(
+                deps.store, actor=user, order_id=values["order_id"], amount_cents=values["amount_cents"],
+                currency=values["currency"], now=now, complaint_type=values["complaint_type"],
+                email_on=form.date("email_on"), email_at=values["email_at"],
+                notes=form.text("notes").strip(),
+            )
+        except DomainError as error:
+            field = error.field if error.field in FIELDS else "order_id"
+            ack(response_action="errors", errors={field: tr.error(error)})
+            return
+        ack(response_action="clear")
+        context["change"] = change
+
+    def announce(client: WebClient, body: dict[str, Any], context: BoltContext) -> None:
+        change = context.get("change")
+        if change is None:
+            return
+        after_change(deps, client, change)
+        confirm(client, body["user"]["id"], ModalContext.loads(body["view"].get("private_metadata")), change)
+
+    def confirm(client: WebClient, user: str, modal: ModalContext, change: Change) -> None:
+        """Tell the person alone what was saved and by when to respond (in the channel they typed in)."""
+        person = deps.directory.person(user, client)
+        tr = translator(person.locale)
+        case = change.case
+        reply = next((d for d in case.open_deadlines if d.kind is DeadlineKind.CHARGEBACK_REPLY), None)
+        if reply is None:
+            return
+        text = tr._(
+            ":white_check_mark: Chargeback for order `{order_id}` recorded ({amount}). Refund or represent it in "
+            "Seller Central (Performance → Chargeback Claims) by {due} ({relative}), then press the matching "
+            "button on the case card.",
+            order_id=case.order_id, amount=tr.money(case.amount_cents, case.currency),
+            due=date_token(reply.due_at, tr, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
+        tell(client, user=user, channel=modal.channel_id, text=text)
+
+    app.view(ids.MODAL_CHARGEBACK)(ack=submit, lazy=[announce])
+

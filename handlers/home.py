@@ -1,9 +1,76 @@
-"""(being written)"""
+"""The App Home tab: published when opened and after a language choice; its buttons open modals."""
 
-from slack_bolt import App
+from __future__ import annotations
 
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from handlers.shortcuts import open_chargeback_modal, open_claim_modal
 from slack_app.app import Deps
+from slack_app.i18n import SUPPORTED, translator
+from store.people import load_preference
+from store.queries import get_case, home_data
+from views import ids
+from views.home import FOLLOW_SLACK, case_modal, home_view
+from views.metadata import ModalContext
+
+log = logging.getLogger("safet")
+
+
+def publish_home(deps: Deps, client: WebClient, user: str) -> None:
+    """Draw the person's Home tab from the store, in their language and time zone."""
+    person = deps.directory.person(user, client)
+    now = deps.clock()
+    preference = load_preference(deps.store, user)
+    view = home_view(home_data(deps.store, user_id=user, now=now), translator(person.locale), zone=person.zone,
+                     now=now, chosen_locale=preference.chosen_locale if preference else None)
+    client.views_publish(user_id=user, view=view)
 
 
 def register(app: App, deps: Deps) -> None:
-    pass
+    def just_ack(ack: Ack) -> None:
+        ack()
+
+    def home_opened(client: WebClient, event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            publish_home(deps, client, event["user"])
+
+    app.event("app_home_opened")(ack=just_ack, lazy=[home_opened])
+
+    def open_case(client: WebClient, body: dict[str, Any], action: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        person = deps.directory.person(user, client)
+        value = str(action.get("value") or "")
+        case = get_case(deps.store, int(value)) if value.isascii() and value.isdigit() else None
+        client.views_open(trigger_id=body["trigger_id"], view=case_modal(
+            case, translator(person.locale), zone=person.zone, holidays=deps.settings.holidays, now=deps.clock()))
+
+    def file_claim(client: WebClient, body: dict[str, Any]) -> None:
+        open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"], context=ModalContext())
+
+    def record_chargeback(client: WebClient, body: dict[str, Any]) -> None:
+        open_chargeback_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"],
+                              context=ModalContext())
+
+    app.action(ids.ACTION_HOME_OPEN_CASE)(ack=just_ack, lazy=[open_case])
+    app.action(ids.ACTION_HOME_FILE_CLAIM)(ack=just_ack, lazy=[file_claim])
+    app.action(ids.ACTION_HOME_RECORD_CHARGEBACK)(ack=just_ack, lazy=[record_chargeback])
+
+    def choose_locale(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """Store the choice inside the ack (a quick write); the Home tab is redrawn in the lazy listener."""
+        value = (action.get("selected_option") or {}).get("value")
+        if value == FOLLOW_SLACK:
+            deps.directory.choose_locale(body["user"]["id"], None)
+        elif value in SUPPORTED:
+            deps.directory.choose_locale(body["user"]["id"], value)
+        else:
+            log.warning("ignored an unknown language choice %r", value)
+        ack()
+
+    def republish(client: WebClient, body: dict[str, Any]) -> None:
+        publish_home(deps, client, body["user"]["id"])
+
+    app.action(ids.ACTION_HOME_LOCALE)(ack=choose_locale, lazy=[republish])

@@ -1,9 +1,88 @@
-"""(being written)"""
+"""Global shortcuts (file a claim, record a chargeback) and the message shortcut (a claim from a message).
 
-from slack_bolt import App
+Each is acknowledged at once; the modal opens in a lazy listener with the request's ``trigger_id``
+(which Slack honours for 3 seconds). App Home's buttons open the same modals through the helpers here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
 from slack_app.app import Deps
+from slack_app.i18n import translator
+from slack_app.rules.eligibility import EXPLANATION_LIMIT
+from slack_app.rules.errors import DomainError
+from slack_app.rules.parsing import normalize, parse_order_id
+from views import ids
+from views.case_list import slack_unescape
+from views.chargeback_modal import chargeback_modal
+from views.claim_modal import claim_modal
+from views.metadata import ModalContext
+
+# Three groups of digits joined by a hyphen or a dash that chat and word processors substitute; run on
+# NFKC-normalised text, so full-width digits and the full-width hyphen already read as ASCII here.
+_DASH = "[-\u2010-\u2015\u2212\u30fc]"
+ORDER_IN_TEXT = re.compile(rf"(?<![0-9])[0-9]{{3}}{_DASH}[0-9]{{7}}{_DASH}[0-9]{{7}}(?![0-9])", re.ASCII)
+
+
+def order_in_text(text: str | None) -> str | None:
+    """The first Amazon order ID in a message (ASCII or full-width digits), in its ASCII form."""
+    match = ORDER_IN_TEXT.search(normalize(text))
+    if match is None:
+        return None
+    try:
+        return parse_order_id(match.group(0))
+    except DomainError:
+        return None
+
+
+def plain_message_text(text: str | None) -> str:
+    """A message's text as a person would type it back into a plain-text field: Slack's entities decoded."""
+    return slack_unescape(text)
+
+
+def open_claim_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
+                     order_id: str | None = None, explanation: str | None = None) -> None:
+    person = deps.directory.person(user, client)
+    client.views_open(trigger_id=trigger_id, view=claim_modal(
+        translator(person.locale), context=context, order_id=order_id, explanation=explanation))
+
+
+def open_chargeback_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
+                          order_id: str | None = None) -> None:
+    person = deps.directory.person(user, client)
+    # The email date is read in the team's zone (the deadline rule's), so "today" is the team's today:
+    # someone ahead of the team would otherwise be offered a date the store refuses as in the future.
+    zone = deps.settings.zone
+    client.views_open(trigger_id=trigger_id, view=chargeback_modal(
+        translator(person.locale), context=context, order_id=order_id, today=deps.clock().astimezone(zone).date(),
+        currency="USD", zone=zone))
 
 
 def register(app: App, deps: Deps) -> None:
-    pass
+    def just_ack(ack: Ack) -> None:
+        ack()
+
+    def file_claim(client: WebClient, body: dict[str, Any]) -> None:
+        open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"], context=ModalContext())
+
+    def record_chargeback(client: WebClient, body: dict[str, Any]) -> None:
+        open_chargeback_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"],
+                              context=ModalContext())
+
+    def claim_from_message(client: WebClient, body: dict[str, Any]) -> None:
+        """The message's text becomes the explanation; an order ID found in it is filled in."""
+        text = (body.get("message") or {}).get("text") or ""
+        channel = (body.get("channel") or {}).get("id")
+        explanation = plain_message_text(text).strip()[:EXPLANATION_LIMIT] or None
+        open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"],
+                         context=ModalContext(channel_id=channel), order_id=order_in_text(text),
+                         explanation=explanation)
+
+    app.global_shortcut(ids.SHORTCUT_FILE_CLAIM)(ack=just_ack, lazy=[file_claim])
+    app.global_shortcut(ids.SHORTCUT_RECORD_CHARGEBACK)(ack=just_ack, lazy=[record_chargeback])
+    app.message_shortcut(ids.SHORTCUT_CLAIM_FROM_MESSAGE)(ack=just_ack, lazy=[claim_from_message])

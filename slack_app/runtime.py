@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from slack_app.config import Settings, load_settings, policy_from
@@ -98,3 +98,83 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """`safet sweep`: settle what is due and post every due notice once, at ``now`` (default: now).
+
+    Exit 0 when every due notice went out (or, with ``dry_run``, after printing what would be posted
+    and closed, changing nothing); 1 with a one-line reason when Slack could not be reached or
+    refused the token — what is left stays queued for the next sweep.
+    """
+    from slack_app import scheduler
+
+    settings = load_settings()
+    if not dry_run:
+        settings.require("SLACK_BOT_TOKEN")
+    store = open_store(settings)
+    at = now or now_utc()
+    try:
+        if dry_run:
+            report = scheduler.sweep(store, None, settings, now=at, dry_run=True)
+            print(f"Dry run at {at.astimezone(settings.zone):%a %Y-%m-%d %H:%M %Z} ({settings.timezone}): "
+                  "nothing is changed and nothing is posted.\n")
+            print("\n".join(report.preview))
+            print(f"\n{report.summary()}")
+            return 0
+        from slack_app.slack_client import make_client
+
+        client = make_client(settings)
+
+        def refresh_card(case_id: int) -> None:
+            """Redraw the case card as the app does (the Slack surface's own function)."""
+            from handlers.case_card import refresh_card as redraw
+            from slack_app.app import Deps
+            from slack_app.people import Directory
+
+            directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
+                                  leads=settings.leads, clock=lambda: at)
+            redraw(Deps(settings=settings, store=store, directory=directory, clock=lambda: at), client, case_id)
+
+        report = scheduler.sweep(store, client, settings, now=at, refresh_card=refresh_card)
+        print(report.summary())
+        if report.failed:
+            print(f"safet: Slack refused {report.failed} notice(s) for good (archived channel, app not invited…); "
+                  "App Home counts them and the next daily summary lists them", file=sys.stderr)
+        for error in report.errors:
+            print(f"safet: {error}", file=sys.stderr)
+        return 0 if report.ok else 1
+    finally:
+        store.dispose()
+
+
+def demo(database_url: str, *, days: int = 7, locale: str = "en") -> int:
+    """`safet demo`: a sample team's week in the terminal, no Slack needed. Fills a fresh SQLite file
+    (deleted first) with cases in every state, then plays the week hour by hour through the sweep."""
+    from sqlalchemy.engine import make_url
+
+    from slack_app import scheduler
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        print("safet: the demo fills a local SQLite file; use e.g. --database sqlite:///safet-demo.sqlite3",
+              file=sys.stderr)
+        return 2
+    if days < 1:
+        print("safet: --days must be 1 or more", file=sys.stderr)
+        return 2
+    path = Path(url.database)
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    settings = scheduler.demo_settings(locale, database_url)
+    upgrade(database_url)
+    store = Store.from_url(database_url, policy_from(settings))
+    try:
+        start, holiday = scheduler.demo_week_start(settings, now_utc())
+        scheduler.play_demo(store, settings, start=start, holiday_name=holiday, days=days)
+    finally:
+        store.dispose()
+    print(f"\nThe cases stay in {path}. See what a sweep would do next, without posting:\n"
+          f"  DATABASE_URL={database_url} safet sweep --dry-run --now "
+          f"{(start + timedelta(days=days, hours=1)).isoformat()}")
+    return 0

@@ -20,7 +20,7 @@ from slack_app.rules.kinds import ComplaintType, SafetReason, State
 from slack_app.rules.records import CaseRecord
 from store import cases
 from store.db import Policy, Store
-from store.models import Base, CaseDeadline, OutboxNotice
+from store.models import Base, CaseDeadline, Evidence, OutboxNotice
 from store.queries import ListFilter, find_case, get_case, home_data, list_cases
 from store.roster import import_roster
 
@@ -435,7 +435,9 @@ def test_a_refund_closes_the_chargeback_and_meets_its_reply_deadline(store: Stor
 # ---------------------------------------------------------------------------------------------
 
 
-def test_a_denied_claim_with_an_appeal_by_date_can_be_appealed_once_and_never_twice(store: Store, now: datetime) -> None:
+def test_a_denied_claim_with_an_appeal_by_date_can_be_appealed_once_and_never_twice(
+    store: Store, now: datetime,
+) -> None:
     case = filed_claim(store, now)
     appeal_by = utc(2026, 12, 10, 8)
 
@@ -865,6 +867,34 @@ def test_an_unanswered_information_request_closes_the_claim_automatically_as_the
         (f"event:{closed.event.id}:channel", CHANNEL, at), (f"event:{closed.event.id}:dm", OWNER, at)]
 
 
+def test_the_system_does_not_close_a_claim_whose_current_information_request_is_not_yet_due(
+    store: Store, now: datetime,
+) -> None:
+    # A sweep saw Wednesday 09:00's request as due; meanwhile the team answered it and Amazon asked again.
+    case = claim_with_info_request(store, now)
+    cases.record_answer(store, case.id, actor=OWNER, now=TUESDAY_0900)
+    second = utc(2026, 11, 25, 16)  # Wednesday 08:00 PST: due Monday 11-30 08:00 (Thanksgiving skipped)
+    asked = cases.log_info_request(store, case.id, actor=OWNER, now=second, arrived_at=second)
+    assert asked.case.next_deadline is not None
+    assert asked.case.next_deadline.due_at == utc(2026, 11, 30, 16)
+    before = snapshot(store)
+
+    with pytest.raises(DomainError):
+        cases.auto_close(store, case.id, now=WEDNESDAY_0900 + timedelta(minutes=1))
+
+    assert snapshot(store) == before
+
+
+def test_no_debit_is_not_presumed_before_the_90_day_window_ends(store: Store, now: datetime) -> None:
+    case = represented_cb(store, now)
+    before = snapshot(store)
+
+    with pytest.raises(DomainError):
+        cases.presume_no_debit(store, case.id, now=now + timedelta(days=30))
+
+    assert snapshot(store) == before
+
+
 # ---------------------------------------------------------------------------------------------
 # Opening: one claim per order, no SAFE-T on a chargeback, the roster
 # ---------------------------------------------------------------------------------------------
@@ -881,6 +911,17 @@ def test_a_second_safet_claim_on_the_same_order_is_refused_naming_the_order(stor
     assert refused.value.field == "order_id"
     assert "one claim per order" in str(refused.value)
     assert snapshot(store) == before
+
+
+def test_the_store_keeps_only_the_ascii_order_id_so_a_full_width_paste_cannot_open_a_second_claim(
+    store: Store, now: datetime,
+) -> None:
+    pasted = cases.open_safet_claim(store, actor=OWNER, order_id=" １２３－１２３４５６７－１２３４５６７ ",
+                                    reason=SafetReason.TRIP_CREDIT, now=now)
+
+    assert pasted.case.order_id == ORDER
+    with pytest.raises(AlreadyClaimed):
+        open_trip_credit(store, now, order_id=ORDER)
 
 
 def test_a_withdrawn_claim_still_counts_as_the_orders_one_claim(store: Store, now: datetime) -> None:
@@ -943,6 +984,10 @@ def test_a_second_appointment_claim_keeps_its_completion_date_and_has_no_expecte
     assert opened.case.product_order_id == "111-1111111-1111111"
     assert opened.case.expected_amount_cents is None
     assert opened.event.details == {"reason": "second_appointment"}
+    with store.reading() as session:
+        evidence = session.scalars(select(Evidence).where(Evidence.case_id == opened.case.id)).all()
+        assert [(e.label, e.slack_file_id, e.added_by, e.added_at) for e in evidence] == [
+            ("Photos", "F123", OWNER, now)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1027,6 +1072,17 @@ def test_a_case_is_found_by_its_order_id_or_its_claim_number_as_pasted(store: St
 
     assert find_case(store, "999-9999999-9999999") is None
     assert find_case(store, "SAFE-T-000000") is None
+
+
+def test_a_case_is_found_by_an_order_id_pasted_with_the_dashes_a_word_processor_makes(
+    store: Store, now: datetime,
+) -> None:
+    case = open_trip_credit(store, now)
+
+    for pasted in ("123–1234567–1234567", "123‐1234567‐1234567", "123−1234567−1234567"):
+        found = find_case(store, pasted)
+        assert found is not None, pasted
+        assert found.id == case.id
 
 
 def test_an_order_with_a_closed_claim_and_an_open_chargeback_finds_the_open_one(store: Store, now: datetime) -> None:

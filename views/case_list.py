@@ -1,17 +1,302 @@
-"""(being written) `/safet list`, `/safet show`, `/safet help` as ephemeral messages."""
+"""`/safet list`, `/safet show` and `/safet help` as ephemeral messages (only the person who typed sees them).
+
+Each returns the keyword arguments of the ack: ``text`` (the notification and screen-reader fallback)
+and ``blocks``. Slack's limits are kept here: at most 50 blocks per message and 3000 characters per
+section, so long lists are cut into several sections rather than truncated mid-line.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from slack_app.i18n import Translator
+from slack_app.rules.deadlines import DEADLINE_LABELS
+from slack_app.rules.kinds import CaseKind, SellerCentralTab
+from slack_app.rules.records import CaseRecord
+from slack_app.rules.text import N_
+from store.queries import ListFilter
+from views.case_card import Team, card_text, history_line
+from views.text import OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text
+
+MAX_BLOCKS = 50
+"""Slack's limit for one message."""
+SECTION_LIMIT = 3000
+"""Slack's limit for a section's text."""
+HISTORY_SHOWN = 15
+LIST_LIMIT = 50
+"""What ``store.queries.list_cases`` returns at most by default."""
+FREE_TEXT_SHOWN = 1500
+"""User text (explanation, notes) quoted in `/safet show`; the full text stays in the store."""
+
+_FILTER_TITLES = {
+    ListFilter.OPEN: N_("Open cases"),
+    ListFilter.MINE: N_("Your open cases"),
+    ListFilter.DUE: N_("Open cases due in the next 48 h"),
+    ListFilter.CLOSED: N_("Closed cases"),
+    ListFilter.AWAITING_SELLER_RESPONSE: N_("SAFE-T claims in Seller Central's “{tab}” tab"),
+    ListFilter.UNDER_INVESTIGATION: N_("SAFE-T claims in Seller Central's “{tab}” tab"),
+    ListFilter.RESOLVED: N_("SAFE-T claims in Seller Central's “{tab}” tab"),
+    ListFilter.ACTION_REQUIRED: N_("Chargebacks in Seller Central's “{tab}” tab"),
+    ListFilter.ALL: N_("Chargebacks in Seller Central's “{tab}” tab"),
+}
+
+_FILTER_TABS = {
+    ListFilter.AWAITING_SELLER_RESPONSE: SellerCentralTab.AWAITING_SELLER_RESPONSE,
+    ListFilter.UNDER_INVESTIGATION: SellerCentralTab.UNDER_INVESTIGATION,
+    ListFilter.RESOLVED: SellerCentralTab.RESOLVED,
+    ListFilter.ACTION_REQUIRED: SellerCentralTab.ACTION_REQUIRED,
+    ListFilter.ALL: SellerCentralTab.ALL,
+}
+
+# What a person can type after `/safet list` for each Seller Central tab (English and Chinese, as
+# Seller Central names them); handlers/commands.py maps the same words.
+_TAB, _SAFET, _CB = SellerCentralTab, CaseKind.SAFET, CaseKind.CHARGEBACK
+TAB_FILTERS: tuple[tuple[SellerCentralTab, CaseKind, tuple[str, ...]], ...] = (
+    (_TAB.AWAITING_SELLER_RESPONSE, _SAFET, ("awaiting", "awaiting-seller-response", "等待卖家回复")),
+    (_TAB.UNDER_INVESTIGATION, _SAFET, ("investigation", "under-investigation", "正在进行调查")),
+    (_TAB.RESOLVED, _SAFET, ("resolved", "已解决")),
+    (_TAB.ACTION_REQUIRED, _CB, ("action-required", "需操作")),
+    (_TAB.ALL, _CB, ("all", "全部")),
+)
 
 
-def case_list(cases, which, tr, *, zone, now) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    return {"text": "\n".join(f"{c.order_id} {c.state}" for c in cases) or "none"}
+# ---------------------------------------------------------------- building blocks
 
 
-def case_detail(case, tr, *, zone, holidays, now) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    return {"text": f"{case.order_id} {case.state}"}
+def chunk_lines(lines: Iterable[str], limit: int = SECTION_LIMIT) -> list[str]:
+    """Join lines into texts of at most ``limit`` characters, never splitting a line (a longer line is cut)."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if len(line) > limit:
+            line = line[: limit - 1] + "…"
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
 
 
-def help_message(tr, unknown=None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    return {"text": "usage"}
+def sections(lines: Iterable[str]) -> list[Block]:
+    return [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in chunk_lines(lines)]
+
+
+def fit(blocks: list[Block], tr: Translator, limit: int = MAX_BLOCKS) -> list[Block]:
+    """At most ``limit`` blocks; what does not fit is counted in a last line instead of being dropped silently."""
+    if len(blocks) <= limit:
+        return blocks
+    hidden = len(blocks) - (limit - 1)
+    return [*blocks[: limit - 1], ContextBlock(elements=[MarkdownTextObject(
+        text=tr.n_("… {count} more block not shown.", "… {count} more blocks not shown.", hidden))])]
+
+
+def small(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def as_kwargs(text: str, blocks: Sequence[Block], tr: Translator) -> dict[str, Any]:
+    return {"text": text[:SECTION_LIMIT], "blocks": [b.to_dict() for b in fit(list(blocks), tr)]}
+
+
+def is_overdue(case: CaseRecord, now: datetime) -> bool:
+    deadline = case.next_deadline
+    return deadline is not None and not deadline.kind.is_window and deadline.due_at <= now
+
+
+def case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime) -> str:
+    """One line per case: state emoji, kind, order, state, next deadline (date token and hint), owner."""
+    deadline = case.next_deadline
+    common = {"emoji": mood_emoji(case, now), "kind": case.kind, "order_id": escape(case.order_id),
+              "state": case.state, "owner": case.owner_id}
+    if deadline is None:
+        return tr._("{emoji} {kind} `{order_id}` · *{state}* · no open deadline · <@{owner}>", **common)
+    relative = tr.relative(deadline.due_at, now)
+    if is_overdue(case, now):
+        relative = f"*{relative}*"
+    return tr._("{emoji} {kind} `{order_id}` · *{state}* · {what} {due} ({relative}) · <@{owner}>", **common,
+                what=tr._(DEADLINE_LABELS[deadline.kind]), due=date_token(deadline.due_at, tr, zone),
+                relative=relative)
+
+
+# ---------------------------------------------------------------- /safet list
+
+
+def list_title(which: ListFilter, tr: Translator) -> str:
+    tab = _FILTER_TABS.get(which)
+    return tr._(_FILTER_TITLES[which], tab=tab) if tab else tr._(_FILTER_TITLES[which])
+
+
+def case_list(cases: Sequence[CaseRecord], which: ListFilter, tr: Translator, *, zone: ZoneInfo,
+              now: datetime) -> dict[str, Any]:
+    """`/safet list …`: a header with the filter and count, then one line per case, soonest deadline first."""
+    title = list_title(which, tr)
+    if not cases:
+        header = tr._("*{title}*: no cases.", title=title)
+        return as_kwargs(header, [SectionBlock(text=MarkdownTextObject(text=header)),
+                                  small(tr._("`/safet help` lists every filter."))], tr)
+    header = tr.n_("*{title}*: {count} case", "*{title}*: {count} cases", len(cases), title=title)
+    order = (tr._("Most recently changed first.") if which is ListFilter.CLOSED
+             else tr._("Soonest deadline first; deadlines show in your own time zone."))
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=header)), small(order)]
+    blocks += sections(case_line(case, tr, zone=zone, now=now) for case in cases)
+    if len(cases) >= LIST_LIMIT:
+        blocks.append(small(tr._("Showing the first {count}; a narrower filter shows the rest.", count=len(cases))))
+    return as_kwargs(header, blocks, tr)
+
+
+# ---------------------------------------------------------------- /safet show
+
+
+def _where_in_seller_central(case: CaseRecord, tr: Translator) -> str:
+    if case.tab is SellerCentralTab.NOT_FILED:
+        return tr._("Seller Central: {tab}", tab=case.tab)
+    if case.kind is CaseKind.SAFET:
+        return tr._("Seller Central: *{tab}* tab, under Orders → Manage SAFE-T Claims", tab=case.tab)
+    return tr._("Seller Central: *{tab}* tab, under Performance → Chargeback Claims", tab=case.tab)
+
+
+def _quote(text: str) -> str:
+    shown = text if len(text) <= FREE_TEXT_SHOWN else text[:FREE_TEXT_SHOWN] + "…"
+    return "> " + escape(shown).replace("\n", "\n> ")
+
+
+def _detail_lines(case: CaseRecord, tr: Translator) -> list[str]:
+    lines: list[str] = []
+    if case.kind is CaseKind.SAFET:
+        if case.reason is not None:
+            lines.append(tr._("Reason: {reason}", reason=case.reason))
+        if case.product_order_id:
+            lines.append(tr._("Product order `{order_id}`", order_id=escape(case.product_order_id)))
+        if case.expected_amount_cents is not None:
+            lines.append(tr._("Expected: {amount}", amount=tr.money(case.expected_amount_cents, case.currency)))
+        if case.second_appointment_completed_on is not None:
+            lines.append(tr._("The pre-approved second appointment was completed on {day}.",
+                              day=tr.day(case.second_appointment_completed_on)))
+    else:
+        lines.append(tr._("Amount: {amount}", amount=tr.money(case.amount_cents, case.currency)))
+        if case.complaint_type is not None:
+            lines.append(tr._("Buyer's claim: {complaint}", complaint=case.complaint_type))
+        if case.email_on is not None:
+            lines.append(tr._("Amazon's email: {day}", day=tr.day(case.email_on)))
+    if case.outcome_amount_cents is not None and not case.is_open:
+        lines.append(tr._("Outcome: {amount}", amount=tr.money(case.outcome_amount_cents, case.currency)))
+    if case.appeals_used:
+        lines.append(tr._("Appealed once (no further appeal)"))
+    if case.needs_approval and case.approved_by:
+        lines.append(tr._("Approved by <@{user}>", user=case.approved_by))
+    return lines
+
+
+def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str,
+                       now: datetime) -> list[Block]:
+    """The case with its details, open deadlines (and the rule behind each), and its history.
+
+    Also the body of the modal App Home's *Open* button shows."""
+    team = Team(zone=zone, holidays=holidays)
+    summary = [tr._("Order `{order_id}` · owner <@{user}> · *{state}*", order_id=escape(case.order_id),
+                    user=case.owner_id, state=case.state),
+               _where_in_seller_central(case, tr)]
+    if case.claim_number:
+        summary.append(tr._("SAFE-T claim number {number}", number=escape(case.claim_number)))
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=f"{mood_emoji(case, now)} {case_title(case, tr)}"[:150], emoji=True)),
+        *sections(summary),
+        *sections(_detail_lines(case, tr)),
+    ]
+    if case.kind is CaseKind.SAFET and case.explanation:
+        blocks += sections([tr._("*Explanation for Amazon*"), _quote(case.explanation)])
+    if case.kind is CaseKind.CHARGEBACK and case.notes:
+        blocks += sections([tr._("*Notes*"), _quote(case.notes)])
+    deadlines = case.open_deadlines
+    for deadline in deadlines:
+        relative = tr.relative(deadline.due_at, now)
+        emoji = OVERDUE_EMOJI if not deadline.kind.is_window and deadline.due_at <= now else ":alarm_clock:"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._(
+            "{emoji} {what} by {due} ({relative})", emoji=emoji, what=tr._(DEADLINE_LABELS[deadline.kind]),
+            due=date_token(deadline.due_at, tr, zone), relative=relative))))
+        blocks.append(small(escape(rule_text(deadline, tr, zone, holidays))))
+    if not deadlines:
+        blocks.append(small(tr._("No open deadline.")))
+    blocks.append(DividerBlock())
+    events = case.events
+    history = [tr._("*History*")]
+    if len(events) > HISTORY_SHOWN:
+        hidden = len(events) - HISTORY_SHOWN
+        history.append(tr.n_("… {count} earlier event", "… {count} earlier events", hidden))
+    history += [history_line(event, tr, team=team) for event in events[-HISTORY_SHOWN:]]
+    if not events:
+        history.append(tr._("No history yet."))
+    blocks += sections(history)
+    if case.channel_id:
+        blocks.append(small(tr._("The case card is in <#{channel}>.", channel=case.channel_id)))
+    return fit(blocks, tr)
+
+
+def case_detail(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime) -> dict[str, Any]:
+    """`/safet show <order | claim number>`."""
+    return as_kwargs(card_text(case, tr), case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now), tr)
+
+
+# ---------------------------------------------------------------- /safet help
+
+
+def slack_unescape(text: str | None) -> str:
+    """Text as Slack sends it (``&amp;``, ``&lt;``, ``&gt;`` encoded) back to what the person typed."""
+    return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _words(words: Iterable[str]) -> str:
+    return " / ".join(f"`{word}`" for word in words)
+
+
+def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
+    """How to use `/safet`: every subcommand and every list filter; an unknown subcommand is named first."""
+    blocks: list[Block] = []
+    first = None
+    if unknown is not None:
+        # Decoded first, so text Slack already encoded is not shown with its entities doubled.
+        first = tr._("Unknown command “{name}”.", name=escape(slack_unescape(unknown)[:40]))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f":grey_question: {first}")))
+    commands = [
+        tr._("*`/safet` commands* (only you see these replies)"),
+        tr._("`/safet file [order ID]`: file a SAFE-T claim; checks eligibility, then gives the text to paste "
+             "in Seller Central"),
+        tr._("`/safet chargeback [order ID]`: record Amazon's chargeback email; the reply is due in 7 calendar days"),
+        tr._("`/safet list [filter]`: cases, soonest deadline first"),
+        tr._("`/safet show` and an order ID or a SAFE-T claim number: one case with its deadlines and history"),
+        tr._("`/safet help`: this help"),
+    ]
+    filters = [
+        tr._("*List filters*"),
+        tr._("{words}: every open case (the default)", words=_words(["open"])),
+        tr._("{words}: your open cases", words=_words(["mine"])),
+        tr._("{words}: open cases due in the next 48 h", words=_words(["due"])),
+        tr._("{words}: decided, withdrawn or automatically closed cases", words=_words(["closed"])),
+    ]
+    for tab, kind, words in TAB_FILTERS:
+        if kind is CaseKind.SAFET:
+            filters.append(tr._("{words}: SAFE-T claims in Seller Central's “{tab}” tab", words=_words(words), tab=tab))
+        else:
+            filters.append(tr._("{words}: chargebacks in Seller Central's “{tab}” tab", words=_words(words), tab=tab))
+    blocks += sections(commands)
+    blocks += sections(filters)
+    blocks.append(small(tr._("Shortcuts: *File a SAFE-T claim*, *Record a chargeback*, and *Start SAFE-T claim* "
+                             "on a message. Your cases are also on the app's Home tab.")))
+    text = first or tr._("How to use /safet")
+    return as_kwargs(text, blocks, tr)

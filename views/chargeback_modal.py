@@ -1,7 +1,99 @@
-"""(being written)"""
+"""The chargeback modal: Amazon's email, recorded in the order the team reads it."""
 
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+    TimePickerElement,
+)
 from slack_sdk.models.views import View
 
+from slack_app.i18n import Translator
+from slack_app.rules.kinds import ComplaintType
+from slack_app.rules.parsing import SUPPORTED_CURRENCIES
+from views import ids
+from views.metadata import ModalContext
 
-def chargeback_modal(tr, *, context, order_id, today, currency) -> View:  # type: ignore[no-untyped-def]
-    raise NotImplementedError
+NOTES_LIMIT = 3000
+
+
+def _plain(text: str) -> PlainTextObject:
+    return PlainTextObject(text=text, emoji=True)
+
+
+def complaint_options(tr: Translator) -> list[Option]:
+    return [Option(value=complaint.value, label=tr.label(complaint)[:75]) for complaint in ComplaintType]
+
+
+def currency_options() -> list[Option]:
+    return [Option(value=code, label=code) for code in SUPPORTED_CURRENCIES]
+
+
+def chargeback_modal(
+    tr: Translator, *, context: ModalContext, order_id: str | None, today: date, currency: str = "USD",
+    zone: ZoneInfo | None = None,
+) -> View:
+    """Record Amazon's chargeback email; the reply deadline is computed from the email's date.
+
+    ``zone`` is the team's time zone, in which the optional exact time of the email is read.
+    """
+    currencies = currency_options()
+    initial_currency = next((o for o in currencies if o.value == currency), currencies[0])
+    time_hint = (tr._("Optional. In the team's time zone ({zone}). With it, the reply is due exactly 7 × 24 hours "
+                      "later; without it, at the end of the seventh day.", zone=zone.key) if zone else
+                 tr._("Optional. In the team's time zone. With it, the reply is due exactly 7 × 24 hours later; "
+                      "without it, at the end of the seventh day."))
+    blocks = [
+        InputBlock(
+            block_id="order_id", label=_plain(tr._("Order ID")),
+            hint=_plain(tr._("As in Amazon's email or Seller Central: 123-1234567-1234567")),
+            element=PlainTextInputElement(action_id="order_id", initial_value=order_id or None,
+                                          placeholder=_plain("123-1234567-1234567"), max_length=40),
+        ),
+        InputBlock(
+            block_id="amount", label=_plain(tr._("Amount")),
+            hint=_plain(tr._("The chargeback amount in Amazon's email, e.g. 129.99, $129.99 or 1,234.56")),
+            element=PlainTextInputElement(action_id="amount", placeholder=_plain("129.99"), max_length=32),
+        ),
+        InputBlock(
+            block_id="currency", label=_plain(tr._("Currency")),
+            element=StaticSelectElement(action_id="currency", options=currencies, initial_option=initial_currency),
+        ),
+        InputBlock(
+            block_id="email_on", label=_plain(tr._("Date of Amazon's email")),
+            hint=_plain(tr._("The 7 calendar days to respond count from this date.")),
+            element=DatePickerElement(action_id="email_on", initial_date=today.isoformat()),
+        ),
+        InputBlock(
+            block_id="email_time", label=_plain(tr._("Time of the email")), optional=True,
+            hint=_plain(time_hint),
+            element=TimePickerElement(action_id="email_time", timezone=zone.key if zone else None),
+        ),
+        InputBlock(
+            block_id="complaint_type", label=_plain(tr._("The buyer's claim")),
+            element=StaticSelectElement(action_id="complaint_type", options=complaint_options(tr),
+                                        placeholder=_plain(tr._("What the buyer told the card company"))),
+        ),
+        InputBlock(
+            block_id="notes", label=_plain(tr._("Notes")), optional=True,
+            hint=_plain(tr._("For Amazon investigators only — the buyer never sees them.")),
+            element=PlainTextInputElement(action_id="notes", multiline=True, max_length=NOTES_LIMIT),
+        ),
+        ContextBlock(elements=[MarkdownTextObject(text=tr._(
+            ":alarm_clock: Respond within 7 calendar days of the email date, or Amazon may debit the account."))]),
+    ]
+    return View(
+        type="modal", callback_id=ids.MODAL_CHARGEBACK, private_metadata=context.dumps(),
+        title=_plain(tr._("Record a chargeback")[:24]), submit=_plain(tr._("Save")[:24]),
+        close=_plain(tr._("Cancel")[:24]), blocks=blocks,
+    )

@@ -1,0 +1,238 @@
+"""How fast `safet serve` answers Slack, next to two bare Bolt apps served the same way.
+
+    python bench/ack_latency.py                      # defaults: 600 commands per app, 500 submissions per backend
+    python bench/ack_latency.py --n 200 --submissions 200 --backends sqlite   # quicker
+
+1. `/safet file` (ack + modal): `safet serve` (SQLite) beside bench/bare_app.py in Bolt's fast mode
+   (process_before_response=True, views.open lazy) and in Bolt's default mode (listener in a thread,
+   ack polled every 10 ms). Same gunicorn gthread settings (1 worker, 8 threads by default). Signed
+   requests are sent interleaved in random order from one keep-alive client per app; after each
+   request the client waits until the fake Slack has seen that request's views.open (so the next
+   request is not measured against the previous one's background work; --no-settle turns that off).
+2. A SAFE-T claim `view_submission` that stores a case (unique order IDs; ~10 % malformed order IDs
+   and ~5 % already-claimed orders come back as field errors), on SQLite and on PostgreSQL.
+
+All times are client-side round trips on loopback (request written → whole response read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    SIGNING_SECRET,
+    Child,
+    KeepAliveClient,
+    Summary,
+    children,
+    claim_values,
+    command_body,
+    order_id,
+    pg_available,
+    pg_schema,
+    safet_db_upgrade,
+    safet_env,
+    start_child,
+    start_safet,
+    temp_dir,
+    view_submission_body,
+    wait_until,
+)
+from tests.fake_slack import FakeSlack  # noqa: E402
+
+TARGET_RATIO = 1.15
+TARGET_P99_MS = {"sqlite": 15.0, "postgresql": 25.0}
+
+
+def start_bare(mode: str, fake: FakeSlack, log_dir: Path, workers: int, threads: int) -> Child:
+    from bench.common import free_port
+
+    port = free_port()
+    argv = [sys.executable, str(Path(__file__).with_name("bare_app.py")), "--mode", mode, "--port", str(port),
+            "--workers", str(workers), "--threads", str(threads)]
+    env = safet_env(database_url="sqlite://", api_url=fake.base_url)
+    assert env["SLACK_SIGNING_SECRET"] == SIGNING_SECRET
+    return start_child(f"bare-{mode}", argv, env, port, log_dir)
+
+
+# ---------------------------------------------------------------- /safet file
+
+
+def bench_commands(fake: FakeSlack, apps: dict[str, Child], *, n: int, warmup: int, settle: bool,
+                   seed: int) -> dict[str, Summary]:
+    clients = {name: KeepAliveClient(child.port) for name, child in apps.items()}
+    summaries = {name: Summary(name) for name in apps}
+    rng = random.Random(seed)
+    counter = 0
+
+    def one(name: str, record: bool) -> None:
+        nonlocal counter
+        counter += 1
+        before = len(fake.calls("views.open"))
+        status, body, seconds = clients[name].post(command_body("file", trigger_id=f"{name}-{counter}"))
+        if status != 200 or body.strip():
+            raise RuntimeError(f"{name}: /safet file answered {status} {body[:200]!r}")
+        if record:
+            summaries[name].add(seconds)
+        if settle and not wait_until(lambda: len(fake.calls("views.open")) > before, timeout=5):
+            raise RuntimeError(f"{name}: no views.open within 5 s")
+
+    names = list(apps)
+    for i in range(warmup + n):
+        rng.shuffle(names)
+        for name in names:
+            one(name, record=i >= warmup)
+    for client in clients.values():
+        client.close()
+    return summaries
+
+
+# ---------------------------------------------------------------- view_submission
+
+
+def claim_view(fake: FakeSlack, app: Child) -> dict:
+    """Open the claim modal the way a person does and return the view the app sent to Slack."""
+    client = KeepAliveClient(app.port)
+    client.post(command_body("file", trigger_id=f"view-{app.name}"))
+    client.close()
+    assert wait_until(lambda: any(c.args.get("trigger_id") == f"view-{app.name}" for c in fake.calls("views.open")))
+    call = next(c for c in fake.calls("views.open") if c.args.get("trigger_id") == f"view-{app.name}")
+    view = dict(call.args["view"])
+    view["id"] = "VBENCH"
+    return view
+
+
+def bench_submissions(fake: FakeSlack, app: Child, *, n: int, warmup: int, settle: bool,
+                      seed: int) -> dict[str, Summary]:
+    view = claim_view(fake, app)
+    client = KeepAliveClient(app.port)
+    summaries = {k: Summary(f"{app.name} {k}") for k in ("all", "stored", "field error")}
+    rng = random.Random(seed)
+    stored: list[str] = []
+    serial = seed * 1_000_000
+    for i in range(warmup + n):
+        roll = rng.random()
+        if roll < 0.10:
+            order, expect = "123-456", "errors"                     # malformed: refused before the database
+        elif roll < 0.15 and stored:
+            order, expect = rng.choice(stored), "errors"            # already claimed: refused by the store
+        else:
+            serial += 1
+            order, expect = order_id(serial), "update"
+        before = len(fake.calls("chat.postMessage"))
+        status, body, seconds = client.post(view_submission_body(view, claim_values(order), trigger_id=f"s{serial}"))
+        answer = json.loads(body) if body else {}
+        if status != 200 or answer.get("response_action") != expect:
+            raise RuntimeError(f"{app.name}: submit {order} answered {status} {body[:300]!r}")
+        if expect == "update":
+            stored.append(order)
+        if i >= warmup:
+            summaries["all"].add(seconds)
+            summaries["stored" if expect == "update" else "field error"].add(seconds)
+        # The lazy listener posts the card and its first thread line; wait for both.
+        if settle and expect == "update" and not wait_until(
+                lambda: len(fake.calls("chat.postMessage")) >= before + 2, timeout=5):
+            raise RuntimeError(f"{app.name}: the card of {order} was not posted within 5 s")
+    client.close()
+    return summaries
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=600, help="measured /safet file requests per app (default 600)")
+    parser.add_argument("--warmup", type=int, default=60, help="unmeasured requests per app first (default 60)")
+    parser.add_argument("--submissions", type=int, default=500, help="measured submissions per backend")
+    parser.add_argument("--backends", default="sqlite,postgresql", help="comma list: sqlite, postgresql")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--no-settle", action="store_true",
+                        help="send the next request at once, while the previous one's lazy work still runs")
+    parser.add_argument("--skip-commands", action="store_true")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    settle = not args.no_settle
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    results: dict[str, dict] = {}
+    ok = True
+
+    with FakeSlack() as fake, temp_dir("safet-bench-") as tmp, children() as kids:
+        sqlite_url = f"sqlite:///{tmp}/bench.sqlite3"
+        kids.append(start_safet("ours", database_url=sqlite_url, api_url=fake.base_url, log_dir=tmp,
+                                workers=args.workers, threads=args.threads))
+        if not args.skip_commands:
+            kids.append(start_bare("fast", fake, tmp, args.workers, args.threads))
+            kids.append(start_bare("default", fake, tmp, args.workers, args.threads))
+        for child in kids:
+            child.wait_ready()
+        ours = kids[0]
+
+        if not args.skip_commands:
+            apps = {"ours": ours, "bare-fast": kids[1], "bare-default": kids[2]}
+            started = time.monotonic()
+            s = bench_commands(fake, apps, n=args.n, warmup=args.warmup, settle=settle, seed=args.seed)
+            print(f"== /safet file: {args.n} signed requests per app, interleaved, keep-alive, "
+                  f"{'settled' if settle else 'back to back'} ({time.monotonic() - started:.0f} s)")
+            for summary in s.values():
+                print("  " + summary.row())
+            ratio = s["ours"].p99 / s["bare-fast"].p99
+            ratio50 = s["ours"].p50 / s["bare-fast"].p50
+            default_ratio = s["bare-default"].p99 / s["ours"].p99
+            print(f"  ours p99 / bare-fast p99 = {ratio:.2f} (target ≤ {TARGET_RATIO})  "
+                  f"[p50 ratio {ratio50:.2f}]  {'OK' if ratio <= TARGET_RATIO else 'MISSED'}")
+            print(f"  bare-default p99 / ours p99 = {default_ratio:.2f}   "
+                  f"bare-default p50 / ours p50 = {s['bare-default'].p50 / s['ours'].p50:.2f}")
+            ok &= ratio <= TARGET_RATIO
+            results["commands"] = {k: {"p50": v.p50, "p99": v.p99, "n": v.n} for k, v in s.items()}
+            results["commands"]["ratio_p99"] = ratio
+            results["commands"]["default_over_ours_p99"] = default_ratio
+
+        for backend in backends:
+            if backend == "sqlite":
+                app = ours
+                s = bench_submissions(fake, app, n=args.submissions, warmup=args.warmup, settle=settle,
+                                      seed=args.seed)
+            elif backend == "postgresql":
+                if not pg_available():
+                    print("== PostgreSQL not reachable: skipped")
+                    continue
+                with pg_schema("bench_ack") as url:
+                    safet_db_upgrade(url)
+                    pg = start_safet("ours-pg", database_url=url, api_url=fake.base_url, log_dir=tmp,
+                                     workers=args.workers, threads=args.threads)
+                    kids.append(pg)
+                    try:
+                        pg.wait_ready()
+                        s = bench_submissions(fake, pg, n=args.submissions, warmup=args.warmup, settle=settle,
+                                              seed=args.seed)
+                    finally:
+                        pg.stop()
+            else:
+                raise SystemExit(f"unknown backend {backend!r}")
+            target = TARGET_P99_MS[backend]
+            print(f"== SAFE-T claim view_submission on {backend}: {args.submissions} requests "
+                  f"({s['field error'].n} field errors)")
+            for summary in s.values():
+                print("  " + summary.row())
+            met = s["all"].p99 < target
+            ok &= met
+            print(f"  p99 {s['all'].p99:.2f} ms (target < {target:.0f} ms)  {'OK' if met else 'MISSED'}")
+            results[f"submit_{backend}"] = {k: {"p50": v.p50, "p99": v.p99, "n": v.n} for k, v in s.items()}
+
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,338 @@
+"""The outbox as the sweep sees it: claim due notices exactly once, settle each one, and read what
+a notice needs — all through indexes, in bulk, for the rows in hand only.
+
+A notice's life: ``pending`` → ``claimed`` (one sweep holds it, with a token) → ``sent`` (with the
+Slack ``ts``), ``skipped`` (a later warning stage already applies), ``failed`` (Slack refused it for
+good), or ``cancelled`` (its deadline settled first). A transient failure puts it back to
+``pending``. A row ``claimed`` for longer than the lease belongs to a sweep that died: its fate is
+unknown, so the next sweep re-claims it and first looks for it in Slack before posting again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, and_, func, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
+
+from slack_app.rules.deadlines import DeadlineKind, DeadlineStatus
+from slack_app.rules.kinds import CaseKind, State
+from slack_app.rules.ladder import SELF_SETTLING
+from slack_app.rules.records import CaseRecord, DeadlineRecord, EventRecord
+from slack_app.rules.transitions import TERMINAL_STATES
+
+from .db import Store
+from .models import AuditEvent, Case, CaseDeadline, OutboxNotice
+from .records import case_record, deadline_record, event_record
+
+LEASE = timedelta(minutes=5)
+"""How long a claim holds before another sweep may take the row over (its fate then unknown)."""
+BATCH = 500
+
+PENDING, CLAIMED, SENT, SKIPPED, FAILED, CANCELLED = "pending", "claimed", "sent", "skipped", "failed", "cancelled"
+DAILY = "daily"
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    """An outbox row a sweep holds (or, in a dry run, would hold)."""
+
+    id: int
+    key: str
+    kind: str
+    """``deadline``, ``outcome``, ``approval`` or ``daily``."""
+    stage: str | None
+    case_id: int | None
+    deadline_id: int | None
+    event_id: int | None
+    target: str
+    post_at: datetime
+    attempts: int
+    uncertain_since: datetime | None = None
+    """Set when the row was taken over from a sweep whose lease expired: the instant that sweep
+    claimed it. It may have been posted already; look in Slack before posting."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One warning stage of a deadline, whatever its status: the late-start rule reads these."""
+
+    id: int
+    deadline_id: int
+    stage: str | None
+    post_at: datetime
+
+
+@dataclass(frozen=True)
+class DueSettlement:
+    """A deadline that settles by itself, now due: an information request closes the claim, an
+    outcome window ends with no debit."""
+
+    deadline_id: int
+    case_id: int
+    kind: DeadlineKind
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class FailedNotice:
+    key: str
+    kind: str
+    target: str
+    error: str
+    order_id: str | None
+    settled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DailyFacts:
+    """What the daily summary shows: nearest first, at most ``limit`` of each list."""
+
+    overdue: list[tuple[CaseRecord, DeadlineRecord]]
+    overdue_total: int
+    due: list[tuple[CaseRecord, DeadlineRecord]]
+    """Due before the end of tomorrow (team's zone)."""
+    due_total: int
+    failed: list[FailedNotice]
+    """Notices Slack refused since the last summary (the last 24 hours)."""
+    failed_total: int
+    open_chargebacks: int
+
+
+def _record(row: OutboxNotice, uncertain_since: datetime | None = None) -> DueNotice:
+    return DueNotice(
+        id=row.id, key=row.key, kind=row.kind, stage=row.stage, case_id=row.case_id,
+        deadline_id=row.deadline_id, event_id=row.event_id, target=row.target, post_at=row.post_at,
+        attempts=row.attempts, uncertain_since=uncertain_since,
+    )
+
+
+def _due(now: datetime) -> Select:
+    # (status, post_at) index: an equality then a range, read in index order.
+    return select(OutboxNotice).where(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now)
+
+
+def _stale(now: datetime, lease: timedelta) -> Select:
+    # Same index, status prefix: claimed rows are few (the ones in flight).
+    return select(OutboxNotice).where(OutboxNotice.status == CLAIMED, OutboxNotice.claimed_at < now - lease)
+
+
+# ---------------------------------------------------------------- claiming
+
+
+def claim_due(store: Store, *, now: datetime, token: str, limit: int = BATCH,
+              lease: timedelta = LEASE) -> list[DueNotice]:
+    """Claim up to ``limit`` due notices for the sweep holding ``token``, earliest first.
+
+    Rows claimed longer ago than ``lease`` are taken over too (their sweep died). On PostgreSQL
+    the rows are locked ``FOR UPDATE SKIP LOCKED`` in the claiming transaction, so sweeps that
+    run at once take disjoint rows; SQLite's single writer (``BEGIN IMMEDIATE``) serialises them.
+    """
+    with store.transaction() as session:
+        stale_query = _stale(now, lease).order_by(OutboxNotice.claimed_at).limit(limit)
+        due_query = _due(now).order_by(OutboxNotice.post_at).limit(limit)
+        if store.dialect == "postgresql":
+            stale_query = stale_query.with_for_update(skip_locked=True)
+            due_query = due_query.with_for_update(skip_locked=True)
+        stale = list(session.scalars(stale_query))
+        due = list(session.scalars(due_query.limit(limit - len(stale)))) if len(stale) < limit else []
+        claimed = [_record(row, row.claimed_at) for row in stale] + [_record(row) for row in due]
+        if claimed:
+            session.execute(
+                update(OutboxNotice).where(OutboxNotice.id.in_([n.id for n in claimed]))
+                .values(status=CLAIMED, claim_token=token, claimed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        return claimed
+
+
+def peek_due(store: Store, *, now: datetime, after: tuple[datetime, int] | None = None, limit: int = BATCH,
+             lease: timedelta = LEASE) -> list[DueNotice]:
+    """The notices ``claim_due`` would take, without taking them (a dry run): earliest first,
+    after the ``(post_at, id)`` of the previous page."""
+    with store.reading() as session:
+        query = select(OutboxNotice).where(or_(
+            and_(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now),
+            and_(OutboxNotice.status == CLAIMED, OutboxNotice.claimed_at < now - lease),
+        ))
+        if after is not None:
+            query = query.where(tuple_(OutboxNotice.post_at, OutboxNotice.id) > tuple_(*after))
+        rows = session.scalars(query.order_by(OutboxNotice.post_at, OutboxNotice.id).limit(limit))
+        return [_record(row, row.claimed_at if row.status == CLAIMED else None) for row in rows]
+
+
+def renew(store: Store, *, token: str, now: datetime) -> int:
+    """Extend the lease of every row this sweep still holds (a long sweep is not a dead one)."""
+    with store.transaction() as session:
+        result = session.execute(
+            update(OutboxNotice).where(OutboxNotice.claim_token == token, OutboxNotice.status == CLAIMED)
+            .values(claimed_at=now).execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
+
+
+# ---------------------------------------------------------------- settling
+
+
+def _settle(store: Store, ids: Collection[int], token: str, **values: object) -> int:
+    if not ids:
+        return 0
+    with store.transaction() as session:
+        result = session.execute(
+            update(OutboxNotice)
+            .where(OutboxNotice.id.in_(list(ids)), OutboxNotice.claim_token == token, OutboxNotice.status == CLAIMED)
+            .values(**values).execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
+
+
+def mark_sent(store: Store, ids: Collection[int], *, token: str, ts: str, now: datetime) -> int:
+    """Posted as the Slack message ``ts`` (one message may carry several notices: a digest)."""
+    return _settle(store, ids, token, status=SENT, sent_ts=ts, settled_at=now, error=None,
+                   attempts=OutboxNotice.attempts + 1)
+
+
+def mark_failed(store: Store, ids: Collection[int], *, token: str, reason: str, now: datetime) -> int:
+    """Slack refused for good (archived channel, not in channel…): counted in App Home, listed in
+    the next daily summary, never retried."""
+    return _settle(store, ids, token, status=FAILED, error=reason[:500], settled_at=now,
+                   attempts=OutboxNotice.attempts + 1)
+
+
+def mark_skipped(store: Store, ids: Collection[int], *, token: str, now: datetime) -> int:
+    """A missed warning whose later stage already applies: never posted."""
+    return _settle(store, ids, token, status=SKIPPED, settled_at=now)
+
+
+def mark_cancelled(store: Store, ids: Collection[int], *, token: str, now: datetime, reason: str) -> int:
+    """Nothing left to say (the deadline settled, the case is gone)."""
+    return _settle(store, ids, token, status=CANCELLED, settled_at=now, error=reason[:500])
+
+
+def release(store: Store, ids: Collection[int], *, token: str, attempted: bool, reason: str | None = None) -> int:
+    """Back to ``pending`` for the next sweep (Slack could not be reached); ``attempted`` counts a try."""
+    values: dict[str, object] = {"status": PENDING, "claim_token": None, "claimed_at": None}
+    if attempted:
+        values.update(attempts=OutboxNotice.attempts + 1, error=reason[:500] if reason else None)
+    return _settle(store, ids, token, **values)
+
+
+def count_due(store: Store, *, now: datetime, lease: timedelta = LEASE) -> int:
+    """Due notices still waiting (what a sweep leaves behind)."""
+    with store.reading() as session:
+        pending = session.scalar(select(func.count()).select_from(_due(now).subquery())) or 0
+        stale = session.scalar(select(func.count()).select_from(_stale(now, lease).subquery())) or 0
+        return pending + stale
+
+
+# ---------------------------------------------------------------- what notices need, in bulk
+
+
+def stages_of(store: Store, deadline_ids: Iterable[int]) -> dict[int, list[Stage]]:
+    """Every planned stage of these deadlines (any status), by deadline, earliest first."""
+    ids = sorted(set(deadline_ids))
+    found: dict[int, list[Stage]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    with store.reading() as session:
+        rows = session.execute(
+            select(OutboxNotice.id, OutboxNotice.deadline_id, OutboxNotice.stage, OutboxNotice.post_at)
+            .where(OutboxNotice.deadline_id.in_(ids)).order_by(OutboxNotice.post_at)
+        )
+        for row_id, deadline_id, stage, post_at in rows:
+            found[deadline_id].append(Stage(row_id, deadline_id, stage, post_at))
+    return found
+
+
+def load_cases(store: Store, case_ids: Iterable[int]) -> dict[int, CaseRecord]:
+    """The cases these notices speak of, with their deadlines, in one query each."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return {}
+    with store.reading() as session:
+        rows = session.scalars(select(Case).where(Case.id.in_(ids)).options(selectinload(Case.deadlines)))
+        return {row.id: case_record(row) for row in rows}
+
+
+def load_events(store: Store, event_ids: Iterable[int]) -> dict[int, EventRecord]:
+    ids = sorted(set(event_ids))
+    if not ids:
+        return {}
+    with store.reading() as session:
+        return {row.id: event_record(row) for row in session.scalars(select(AuditEvent).where(AuditEvent.id.in_(ids)))}
+
+
+def due_settlements(store: Store, *, now: datetime, limit: int = BATCH) -> list[DueSettlement]:
+    """Open deadlines that settle by themselves and are due, earliest first, via (status, due_at)."""
+    with store.reading() as session:
+        rows = session.execute(
+            select(CaseDeadline.id, CaseDeadline.case_id, CaseDeadline.kind, CaseDeadline.due_at)
+            .where(CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.due_at <= now,
+                   CaseDeadline.kind.in_([str(k) for k in SELF_SETTLING]))
+            .order_by(CaseDeadline.due_at).limit(limit)
+        )
+        return [DueSettlement(i, case_id, DeadlineKind(kind), due_at) for i, case_id, kind, due_at in rows]
+
+
+# ---------------------------------------------------------------- the daily summary
+
+
+def daily_key(channel: str, day: str) -> str:
+    return f"daily:{channel}:{day}"
+
+
+def queue_daily(store: Store, *, channel: str, day: str, post_at: datetime, now: datetime) -> bool:
+    """Plan the daily summary of ``day`` (``YYYY-MM-DD``) for ``channel`` once: a second call, from
+    this sweep or another, inserts nothing. True when this call planned it."""
+    values = {"key": daily_key(channel, day), "kind": DAILY, "stage": DAILY, "target": channel,
+              "post_at": post_at, "status": PENDING, "attempts": 0, "created_at": now}
+    insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
+    with store.transaction() as session:
+        result = session.execute(insert(OutboxNotice).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+        return bool(result.rowcount)
+
+
+def has_notice(store: Store, key: str) -> bool:
+    with store.reading() as session:
+        return session.scalar(select(OutboxNotice.id).where(OutboxNotice.key == key)) is not None
+
+
+_OPEN_CHARGEBACK_STATES = [str(s) for s in State if s not in TERMINAL_STATES]
+
+
+def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25) -> DailyFacts:
+    """Overdue and soon-due deadlines (through the (status, due_at) index), notices that failed in
+    the last 24 hours, and how many chargebacks the team believes open."""
+    tasks = [str(k) for k in DeadlineKind if not k.is_window]
+    open_deadline = (CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.kind.in_(tasks))
+    with store.reading() as session:
+        def pick(*where: object) -> tuple[list[tuple[CaseRecord, DeadlineRecord]], int]:
+            total = session.scalar(select(func.count()).select_from(CaseDeadline).where(*open_deadline, *where)) or 0
+            rows = session.scalars(
+                select(CaseDeadline).where(*open_deadline, *where).order_by(CaseDeadline.due_at).limit(limit)
+                .options(selectinload(CaseDeadline.case).selectinload(Case.deadlines))
+            ).all()
+            return [(case_record(row.case), deadline_record(row)) for row in rows], total
+
+        overdue, overdue_total = pick(CaseDeadline.due_at < now)
+        due, due_total = pick(CaseDeadline.due_at >= now, CaseDeadline.due_at < until)
+        recent = (OutboxNotice.status == FAILED, OutboxNotice.settled_at >= now - timedelta(days=1))
+        failed_rows = session.execute(
+            select(OutboxNotice.key, OutboxNotice.kind, OutboxNotice.target, OutboxNotice.error, Case.order_id,
+                   OutboxNotice.settled_at)
+            .outerjoin(Case, Case.id == OutboxNotice.case_id).where(*recent)
+            .order_by(OutboxNotice.settled_at.desc()).limit(limit)
+        ).all()
+        failed_total = session.scalar(select(func.count()).select_from(OutboxNotice).where(*recent)) or 0
+        open_chargebacks = session.scalar(
+            select(func.count()).select_from(Case)
+            .where(Case.state.in_(_OPEN_CHARGEBACK_STATES), Case.kind == CaseKind.CHARGEBACK)
+        ) or 0
+    failed = [FailedNotice(key, kind, target, error or "", order_id, settled_at)
+              for key, kind, target, error, order_id, settled_at in failed_rows]
+    return DailyFacts(overdue=overdue, overdue_total=overdue_total, due=due, due_total=due_total, failed=failed,
+                      failed_total=failed_total, open_chargebacks=open_chargebacks)

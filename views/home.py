@@ -1,0 +1,137 @@
+"""The App Home tab: your cases most urgent first, what the team has due, counts, failed notices, the two forms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from slack_app.i18n import Translator
+from slack_app.rules.deadlines import DEADLINE_LABELS
+from slack_app.rules.kinds import State
+from slack_app.rules.records import CaseRecord
+from store.queries import HomeData
+from views import ids
+from views.case_list import case_detail_blocks, case_line, fit, is_overdue, sections
+from views.text import date_token, escape, mood_emoji
+
+HOME_BLOCKS = 100
+"""Slack's limit for a Home tab (and a modal)."""
+MINE_SHOWN = 20
+"""What ``store.queries.home_data`` returns at most for "your cases" and for the team's."""
+FOLLOW_SLACK = "slack"
+"""The language option that drops the person's own choice and follows Slack's locale again."""
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+"""Each language named in itself, whatever the language of the page."""
+
+
+def _plain(text: str) -> PlainTextObject:
+    return PlainTextObject(text=text, emoji=True)
+
+
+def _small(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def _count(shown: list[CaseRecord]) -> str:
+    """ "20+" when the store gave as many as it gives at most (there may be more)."""
+    return f"{len(shown)}+" if len(shown) >= MINE_SHOWN else str(len(shown))
+
+
+def my_case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime) -> str:
+    """ ":red_circle: `111-…` Chargeback · Action required / Respond … <date> (*overdue by 2 hours*)"."""
+    deadline = case.next_deadline
+    common = {"emoji": mood_emoji(case, now), "kind": case.kind, "order_id": escape(case.order_id),
+              "state": case.state}
+    if deadline is None:
+        return tr._("{emoji} `{order_id}` {kind} · *{state}*\nNo open deadline", **common)
+    relative = tr.relative(deadline.due_at, now)
+    if is_overdue(case, now):
+        return tr._("{emoji} `{order_id}` {kind} · *{state}*\n*{what}: {relative}* ({due})", **common,
+                    what=tr._(DEADLINE_LABELS[deadline.kind]), relative=relative,
+                    due=date_token(deadline.due_at, tr, zone))
+    return tr._("{emoji} `{order_id}` {kind} · *{state}*\n{what} {due} ({relative})", **common,
+                what=tr._(DEADLINE_LABELS[deadline.kind]), relative=relative, due=date_token(deadline.due_at, tr, zone))
+
+
+def language_options(tr: Translator) -> list[Option]:
+    return [Option(value=FOLLOW_SLACK, label=tr._("Slack's language")),
+            *(Option(value=code, label=name) for code, name in LANGUAGES.items())]
+
+
+def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, chosen_locale: str | None) -> View:
+    """The Home tab for one person, in their language; date tokens read in their own zone."""
+    blocks: list[Block] = [HeaderBlock(text=_plain(tr._("Your cases ({count} open)", count=_count(data.mine))))]
+    for case in data.mine:
+        blocks.append(SectionBlock(
+            block_id=f"mine:{case.id}", text=MarkdownTextObject(text=my_case_line(case, tr, zone=zone, now=now)),
+            accessory=ButtonElement(text=_plain(tr._("Open")), action_id=ids.ACTION_HOME_OPEN_CASE,
+                                    value=str(case.id), style="danger" if is_overdue(case, now) else None),
+        ))
+    if not data.mine:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._("No open case is yours. :tada:"))))
+    elif len(data.mine) >= MINE_SHOWN:
+        blocks.append(_small(tr._("Your {count} most urgent cases; `/safet list mine` shows more.",
+                                  count=len(data.mine))))
+
+    blocks += [DividerBlock(),
+               HeaderBlock(text=_plain(tr._("Team: due in the next 48 h ({count})", count=_count(data.team_due))))]
+    if data.team_due:
+        blocks += sections(case_line(case, tr, zone=zone, now=now) for case in data.team_due)
+    else:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._("Nothing is due in the next 48 h."))))
+
+    counts = [tr._("{state}: {count}", state=state, count=data.counts[state]) for state in State
+              if data.counts.get(state)]
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._("*Open cases by state*"))))
+    blocks += sections(counts) if counts else [_small(tr._("No open cases."))]
+
+    if data.failed_notices:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._(
+            ":warning: *Failed notices ({count})*: some warnings could not be posted. Check that the case channel "
+            "still exists and that the bot is a member of it (`/invite @safet`).", count=data.failed_notices))))
+    else:
+        blocks.append(_small(tr._("Failed notices ({count})", count=0)))
+
+    blocks += [
+        DividerBlock(),
+        ActionsBlock(block_id="home_forms", elements=[
+            ButtonElement(text=_plain(tr._("File a SAFE-T claim")), action_id=ids.ACTION_HOME_FILE_CLAIM,
+                          value="file", style="primary"),
+            ButtonElement(text=_plain(tr._("Record a chargeback")), action_id=ids.ACTION_HOME_RECORD_CHARGEBACK,
+                          value="chargeback"),
+        ]),
+    ]
+    options = language_options(tr)
+    initial = next((o for o in options if o.value == (chosen_locale or FOLLOW_SLACK)), options[0])
+    blocks.append(SectionBlock(
+        block_id="home_locale", text=MarkdownTextObject(text=tr._("*Language of this app for you*")),
+        accessory=StaticSelectElement(action_id=ids.ACTION_HOME_LOCALE, options=options, initial_option=initial),
+    ))
+    return View(type="home", blocks=fit(blocks, tr, HOME_BLOCKS))
+
+
+def case_modal(case: CaseRecord | None, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime) -> View:
+    """What App Home's *Open* button shows: the same content as `/safet show`, privately."""
+    if case is None:
+        blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=tr._("No such case.")))]
+        title = tr._("Case")
+    else:
+        blocks = case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now)
+        title = tr._("Case {order_id}", order_id=case.order_id)
+    return View(type="modal", title=_plain(title[:24]), close=_plain(tr._("Close")[:24]),
+                blocks=fit(blocks, tr, HOME_BLOCKS))

@@ -1,0 +1,498 @@
+"""What the sweep posts: deadline warnings, overdue notices, outcomes, approvals, the digest that
+groups them, and the daily summary. Pure functions from records to Block Kit (no I/O).
+
+Every notice mentions the case owner (never ``@channel``), escapes all user text, says what to do
+next and by when with a Slack date token and a relative hint, and links the case card when there
+is one. ``message_text`` turns the blocks back into plain text for the terminal (``safet demo``,
+``safet sweep --dry-run``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from slack_app.i18n import Translator
+from slack_app.rules.deadlines import DeadlineKind, DeadlineStatus
+from slack_app.rules.kinds import Action, CaseKind
+from slack_app.rules.ladder import OVERDUE
+from slack_app.rules.records import CaseRecord, DeadlineRecord, EventRecord
+from slack_app.rules.text import N_
+from slack_app.rules.transitions import mood
+from views.text import MOOD_EMOJI, OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text
+
+if TYPE_CHECKING:
+    from store.outbox import DailyFacts
+
+MAX_BLOCKS = 50
+"""Slack refuses a message of more blocks: a digest is split only past this."""
+DIGEST_OVER = 3
+"""More notices than this for one channel in one sweep go out as one digest."""
+SECTION_CHARS = 2900
+NOTE_CHARS = 300
+WARNING_EMOJI = ":alarm_clock:"
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One Slack message: the notification ``text`` and the blocks that show it."""
+
+    text: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the notice: their language, the zone a date token falls back to, the instant."""
+
+    tr: Translator
+    zone: ZoneInfo
+    now: datetime
+    holidays: str = "US"
+
+
+# ---------------------------------------------------------------- small pieces
+
+
+def mention(user_id: str | None) -> str:
+    """``<@U…>`` for a Slack user ID; anything else is shown as inert text."""
+    if user_id and _USER_ID.fullmatch(user_id):
+        return f"<@{user_id}>"
+    return escape(user_id or "")
+
+
+def quote(text: str | None, limit: int = NOTE_CHARS) -> str:
+    """User text, shortened and made inert, as a mrkdwn quote (every line)."""
+    clean = (text or "").strip()
+    if len(clean) > limit:
+        clean = clean[: limit - 1].rstrip() + "…"
+    return "\n".join(f">{escape(line)}" for line in clean.splitlines())
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text[:SECTION_CHARS]))
+
+
+def _context(*parts: str | None) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=p[:SECTION_CHARS]) for p in parts if p])
+
+
+def _card_link(permalink: str | None, tr: Translator) -> str | None:
+    return f"<{permalink}|{escape(tr._('Open the case card'))}>" if permalink else None
+
+
+def _when(moment: datetime, r: Reader) -> dict[str, str]:
+    passed = r.now - moment
+    relative = r.tr._("just now") if timedelta(0) <= passed < timedelta(minutes=1) else r.tr.relative(moment, r.now)
+    return {"due": date_token(moment, r.tr, r.zone), "relative": relative}
+
+
+_TASKS = {
+    DeadlineKind.SAFET_INFO_REPLY: N_("Reply to the investigator"),
+    DeadlineKind.CHARGEBACK_REPLY: N_("Respond to the chargeback"),
+    DeadlineKind.CHARGEBACK_INFO_REPLY: N_("Send the requested information"),
+    DeadlineKind.APPEAL_BY: N_("Appeal the denial"),
+    DeadlineKind.OUTCOME_WINDOW: N_("Outcome window ends"),
+}
+
+
+def task(kind: DeadlineKind, tr: Translator) -> str:
+    """What the deadline asks for, as a verb phrase that reads before "by {date}"."""
+    return tr._(_TASKS[kind])
+
+
+def _subject(case: CaseRecord, tr: Translator) -> str:
+    """ "*Chargeback · $129.99* · order `111-…`" with Amazon's claim number when known."""
+    if case.claim_number:
+        return tr._("*{title}* · order `{order_id}` · SAFE-T claim {number}", title=escape(case_title(case, tr)),
+                    order_id=case.order_id, number=escape(case.claim_number))
+    return tr._("*{title}* · order `{order_id}`", title=escape(case_title(case, tr)), order_id=case.order_id)
+
+
+def _lines(*lines: str | None) -> str:
+    """Whole translated sentences, one per line (layout, never grammar)."""
+    return "\n".join(line for line in lines if line)
+
+
+def _message(headline: str, body: str, context: ContextBlock) -> Message:
+    blocks: list[Block] = [_section(body)]
+    if context.elements:
+        blocks.append(context)
+    return Message(text=headline, blocks=tuple(blocks))
+
+
+# ---------------------------------------------------------------- deadline warnings and overdue notices
+
+_NEXT_STEP = {
+    DeadlineKind.SAFET_INFO_REPLY: N_(
+        "Next: answer the investigator in Seller Central → Manage SAFE-T Claims → Awaiting Seller Response, "
+        "then press *{answered}* on the card. Unanswered, Amazon closes the claim automatically."),
+    DeadlineKind.CHARGEBACK_REPLY: N_(
+        "Next: in Seller Central → Performance → Chargeback Claims → Action Required, refund the buyer or "
+        "represent the case (shipping date, method, tracking, buyer messages), then press *{refund}* or "
+        "*{represent}* on the card. Unanswered, Amazon may debit the account."),
+    DeadlineKind.CHARGEBACK_INFO_REPLY: N_(
+        "Next: send the information Amazon asked for in Seller Central → Performance → Chargeback Claims, "
+        "within the time frame of the request, then press *{answered}* on the card."),
+    DeadlineKind.APPEAL_BY: N_(
+        "Next: appeal once, with new information, through Seller Central's message centre, then press "
+        "*{appeal}* on the card. Reopening without new information is discouraged."),
+    DeadlineKind.OUTCOME_WINDOW: N_(
+        "Nothing to do: if no debit email arrives by then, the case is presumed in the seller's favour."),
+}
+
+_OVERDUE_STEP = {
+    DeadlineKind.SAFET_INFO_REPLY: N_(
+        "Amazon closes an unanswered claim automatically: answer in Seller Central at once if it is still open "
+        "there, then press *{answered}* on the card."),
+    DeadlineKind.CHARGEBACK_REPLY: N_(
+        "Amazon may debit the account for this chargeback. If Seller Central still lists it under Performance → "
+        "Chargeback Claims → Action Required (需操作), respond there now and press *{refund}* or *{represent}*; "
+        "if Amazon's email says the account was debited, press *{debited}*."),
+    DeadlineKind.CHARGEBACK_INFO_REPLY: N_(
+        "Amazon may decide without this information and debit the account: send it in Seller Central now, "
+        "then press *{answered}*; if Amazon's email says the account was debited, press *{debited}*."),
+    DeadlineKind.APPEAL_BY: N_(
+        "The “Appeal by” date passed: Seller Central may no longer accept an appeal, and the denial stands."),
+    DeadlineKind.OUTCOME_WINDOW: N_("The outcome window ended."),
+}
+
+
+def _buttons(tr: Translator) -> dict[str, str]:
+    """Button names as the card shows them, for "press *Answered*"."""
+    return {"answered": tr.label(Action.ANSWER), "refund": tr.label(Action.REFUND),
+            "represent": tr.label(Action.REPRESENT), "appeal": tr.label(Action.APPEAL),
+            "debited": tr.label(Action.RECORD_DEBIT), "file": tr.label(Action.FILE),
+            "submit": tr.label(Action.SUBMIT_FOR_APPROVAL)}
+
+
+def _step(message: str, tr: Translator) -> str:
+    return tr._(message, **_buttons(tr))
+
+
+def deadline_notice(case: CaseRecord, deadline: DeadlineRecord, stage: str, r: Reader, *,
+                    permalink: str | None = None) -> Message:
+    """A warning before ``deadline`` (``stage`` ``warn-24h`` …) or, with ``stage == "overdue"``, the
+    notice that it passed: who, what, by when, what to do next, and the rule in small print."""
+    tr = r.tr
+    owner = mention(case.owner_id)
+    when = _when(deadline.due_at, r)
+    if stage == OVERDUE:
+        headline = tr._("{emoji} {owner} Overdue: *{task}* was due {due} ({relative})", emoji=OVERDUE_EMOJI,
+                        owner=owner, task=task(deadline.kind, tr), **when)
+        step = _step(_OVERDUE_STEP[deadline.kind], tr)
+    else:
+        headline = tr._("{emoji} {owner} *{task}* by {due} ({relative})", emoji=WARNING_EMOJI, owner=owner,
+                        task=task(deadline.kind, tr), **when)
+        step = _step(_NEXT_STEP[deadline.kind], tr)
+    note = tr._("Team note: {note}", note="\n" + quote(case.notes)) if case.notes.strip() else None
+    body = _lines(headline, _subject(case, tr), step, note)
+    context = _context(rule_text(deadline, tr, r.zone, r.holidays), _card_link(permalink, tr))
+    return _message(headline, body, context)
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+def _open(case: CaseRecord, kind: DeadlineKind) -> DeadlineRecord | None:
+    return next((d for d in case.open_deadlines if d.kind is kind), None)
+
+
+def _settled(case: CaseRecord, kind: DeadlineKind) -> DeadlineRecord | None:
+    found = [d for d in case.deadlines if d.kind is kind and d.status is not DeadlineStatus.CANCELLED]
+    return max(found, key=lambda d: d.id) if found else None
+
+
+def _amount(cents: Any, currency: str, tr: Translator) -> str:
+    return tr.money(cents if isinstance(cents, int) else None, currency)
+
+
+def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str, str | None, str | None]:
+    """(what happened, what was lost or won, what to do next) for an outcome event."""
+    tr, owner, buttons = r.tr, mention(case.owner_id), _buttons(r.tr)
+    action = event.action
+    details = event.details
+    if action == Action.GRANT:
+        amount = details.get("amount_cents", case.outcome_amount_cents)
+        if isinstance(amount, int):
+            said = tr._("{owner} Amazon granted the claim and reimbursed {amount}.", owner=owner,
+                        amount=_amount(amount, case.currency, tr))
+        else:
+            said = tr._("{owner} Amazon granted the claim; the amount was not recorded.", owner=owner)
+        return said, None, tr._("Nothing more to do on this claim.")
+    if action == Action.DENY:
+        said = tr._("{owner} Amazon denied the claim (No-Grant).", owner=owner)
+        appeal = _open(case, DeadlineKind.APPEAL_BY)
+        if appeal is not None:
+            step = tr._("Next: if you have new information, appeal once by {due} ({relative}) through Seller "
+                        "Central's message centre, then press *{appeal}* on the card.",
+                        appeal=buttons["appeal"], **_when(appeal.due_at, r))
+        elif case.appeals_used:
+            step = tr._("This claim was already appealed once: the decision is final.")
+        else:
+            step = tr._("Next: if you have new information, appeal once before the “Appeal by” date Seller "
+                        "Central shows, then press *{appeal}* on the card.", appeal=buttons["appeal"])
+        return said, None, step
+    if action == Action.AUTO_CLOSE:
+        request = _settled(case, DeadlineKind.SAFET_INFO_REPLY)
+        if request is not None:
+            said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
+                        "(due {due}), so Amazon closed the claim automatically.", owner=owner,
+                        due=date_token(request.due_at, tr, r.zone))
+        else:
+            said = tr._("{owner} The investigator's request for information went unanswered for 2 business days, "
+                        "so Amazon closed the claim automatically.", owner=owner)
+        expected = case.expected_amount_cents
+        lost = (tr._("Lost: the reimbursement this claim asked for ({amount}).",
+                     amount=_amount(expected, case.currency, tr)) if expected
+                else tr._("Lost: the reimbursement this claim asked for."))
+        step = tr._("What can still be done: look the claim up in Seller Central → Manage SAFE-T Claims → Resolved; "
+                    "if Amazon still offers a reply or an “Appeal by” date, send the requested information there. "
+                    "A new claim for this order is not possible: Amazon allows one claim per order.")
+        return said, lost, step
+    if action == Action.RECORD_DEBIT:
+        amount = _amount(details.get("amount_cents", case.outcome_amount_cents), case.currency, tr)
+        said = tr._("{owner} Amazon debited {amount} for this chargeback.", owner=owner, amount=amount)
+        reason = tr._("Amazon's reason: {reason}", reason="\n" + quote(details.get("reason"))) \
+            if details.get("reason") else None
+        step = tr._("Next: if the debit is wrong, dispute it by replying to Amazon's email, then press *{dispute}* "
+                    "on the card. The bank's decision is usually final.", dispute=tr.label(Action.DISPUTE))
+        return said, reason, step
+    if action == Action.RECORD_WIN:
+        return (tr._("{owner} The chargeback was decided in the seller's favour.", owner=owner), None,
+                tr._("Nothing more to do on this chargeback."))
+    if action == Action.PRESUME_NO_DEBIT:
+        window = _settled(case, DeadlineKind.OUTCOME_WINDOW)
+        said = tr._("{owner} No debit came: the 90-day outcome window after the representation ended {due} with "
+                    "no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
+                    "emails the outcome only when the seller is financially responsible).", owner=owner,
+                    due=date_token(window.due_at, tr, r.zone) if window else "—")
+        return said, None, tr._("If a debit email arrives later after all, press *{debited}* on the card.",
+                                debited=buttons["debited"])
+    if action == Action.DISPUTE_REVERSED:
+        return (tr._("{owner} The dispute succeeded: the debit was reversed.", owner=owner), None,
+                tr._("Nothing more to do on this chargeback."))
+    if action == Action.DISPUTE_UPHELD:
+        return (tr._("{owner} The dispute failed: the debit stands. The bank's decision is usually final.",
+                     owner=owner), None, None)
+    return tr._("{owner} The case is now “{state}”.", owner=owner, state=case.state), None, None
+
+
+def _recorded_by(event: EventRecord, r: Reader) -> str:
+    at = date_token(event.at, r.tr, r.zone)
+    if event.actor == "system":
+        return r.tr._("Recorded automatically by the app {at}", at=at)
+    return r.tr._("Recorded by {person} {at}", person=mention(event.actor), at=at)
+
+
+def outcome_notice(case: CaseRecord, event: EventRecord, r: Reader, *, permalink: str | None = None) -> Message:
+    """A decided case: what the outcome is, what was won or lost, and what can still be done."""
+    tr = r.tr
+    state = event.to_state or case.state
+    emoji = MOOD_EMOJI[mood(state)]
+    title = tr._("{emoji} *{outcome}* · {subject}", emoji=emoji, outcome=state, subject=_subject(case, tr))
+    said, detail, step = _outcome_lines(case, event, r)
+    note = event.details.get("note")
+    note_line = tr._("Note: {note}", note="\n" + quote(note)) if isinstance(note, str) and note.strip() else None
+    body = _lines(title, said, detail, step, note_line)
+    context = _context(_recorded_by(event, r), _card_link(permalink, tr))
+    return _message(_lines(title, said).replace("\n", " "), body, context)
+
+
+def approval_notice(case: CaseRecord, event: EventRecord, r: Reader, *, permalink: str | None = None) -> Message:
+    """A direct message to the preparer: a lead approved the case, or sent it back with a note."""
+    tr = r.tr
+    lead = mention(event.actor)
+    subject = _subject(case, tr)
+    buttons = _buttons(tr)
+    note = event.details.get("note")
+    deadline = case.next_deadline
+    if event.action == Action.SEND_BACK:
+        headline = tr._(":leftwards_arrow_with_hook: {lead} sent back your {subject}.", lead=lead, subject=subject)
+        step = tr._("Next: make the changes, then press *{submit}* on the card again.", submit=buttons["submit"])
+    else:
+        headline = tr._(":white_check_mark: {lead} approved your {subject}.", lead=lead, subject=subject)
+        if case.kind is CaseKind.SAFET:
+            step = tr._("Next: submit it in Seller Central → Orders → Manage SAFE-T Claims → File a new SAFE-T "
+                        "Claim, then press *{file}* on the card.", file=buttons["file"])
+        else:
+            step = tr._("Next: respond in Seller Central → Performance → Chargeback Claims, then press *{refund}* "
+                        "or *{represent}* on the card.", refund=buttons["refund"], represent=buttons["represent"])
+    due = (tr._("Deadline: *{task}* by {due} ({relative})", task=task(deadline.kind, tr),
+                **_when(deadline.due_at, r))
+           if deadline is not None and not deadline.kind.is_window else None)
+    note_line = tr._("Their note: {note}", note="\n" + quote(note)) if isinstance(note, str) and note.strip() else None
+    body = _lines(headline, note_line, step, due)
+    context = _context(rule_text(deadline, tr, r.zone, r.holidays) if due and deadline else None,
+                       _card_link(permalink, tr))
+    return _message(headline, body, context)
+
+
+# ---------------------------------------------------------------- the digest
+
+
+def digest(messages: Sequence[Message], tr: Translator) -> list[tuple[Message, int]]:
+    """Notices for one channel as grouped messages, in the order given (most urgent first), each
+    within Slack's 50 blocks; returns (message, how many notices it carries) in order."""
+    per_notice = [list(m.blocks) for m in messages]
+    chunks: list[list[int]] = [[]]
+    size = 1  # the header
+    for index, blocks in enumerate(per_notice):
+        cost = len(blocks) + (1 if chunks[-1] else 0)  # a divider between notices
+        if chunks[-1] and size + cost > MAX_BLOCKS:
+            chunks.append([])
+            size, cost = 1, len(blocks)
+        chunks[-1].append(index)
+        size += cost
+    parts = len(chunks)
+    result = []
+    for part, chunk in enumerate(chunks, start=1):
+        if parts == 1:
+            header = tr.n_("{count} notice, most urgent first", "{count} notices, most urgent first", len(messages))
+        else:
+            header = tr.n_("{count} notice, most urgent first (part {part} of {parts})",
+                           "{count} notices, most urgent first (part {part} of {parts})",
+                           len(messages), part=part, parts=parts)
+        blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=header[:150], emoji=True))]
+        for index in chunk:
+            if index != chunk[0]:
+                blocks.append(DividerBlock())
+            blocks.extend(per_notice[index])
+        text = _lines(header, *(messages[i].text for i in chunk[:3]))
+        result.append((Message(text=text[:3000], blocks=tuple(blocks)), len(chunk)))
+    return result
+
+
+# ---------------------------------------------------------------- the daily summary
+
+
+def _item(case: CaseRecord, deadline: DeadlineRecord, r: Reader) -> str:
+    return r.tr._("• {emoji} `{order_id}` {title} — *{task}* by {due} ({relative}) · {owner}",
+                  emoji=mood_emoji(case, r.now), order_id=case.order_id, title=escape(case_title(case, r.tr)),
+                  task=task(deadline.kind, r.tr), owner=mention(case.owner_id), **_when(deadline.due_at, r))
+
+
+def _sections(heading: str, lines: Sequence[str], more: int, tr: Translator) -> list[Block]:
+    if more > 0:
+        lines = [*lines, tr.n_("… and {count} more", "… and {count} more", more)]
+    blocks: list[Block] = []
+    chunk = heading
+    for line in lines:
+        if len(chunk) + 1 + len(line) > SECTION_CHARS:
+            blocks.append(_section(chunk))
+            chunk = line
+        else:
+            chunk = f"{chunk}\n{line}"
+    blocks.append(_section(chunk))
+    return blocks
+
+
+def daily_summary(facts: DailyFacts, r: Reader) -> Message:
+    """Once a day per channel: what is overdue, what is due today and tomorrow, which notices could
+    not be posted, and the nudge to look at Seller Central's Action Required tab."""
+    tr = r.tr
+    day = tr.day(r.now.astimezone(r.zone).date())
+    header = tr._("Daily summary · {day}", day=day)
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=header[:150], emoji=True))]
+    if facts.overdue_total:
+        blocks += _sections(tr.n_(":rotating_light: *{count} overdue*", ":rotating_light: *{count} overdue*",
+                                  facts.overdue_total),
+                            [_item(c, d, r) for c, d in facts.overdue], facts.overdue_total - len(facts.overdue), tr)
+    if facts.due_total:
+        blocks += _sections(tr.n_(":alarm_clock: *{count} due today or tomorrow*",
+                                  ":alarm_clock: *{count} due today or tomorrow*", facts.due_total),
+                            [_item(c, d, r) for c, d in facts.due], facts.due_total - len(facts.due), tr)
+    if not facts.overdue_total and not facts.due_total:
+        blocks.append(_section(tr._(":white_check_mark: Nothing is overdue, and nothing is due today or tomorrow.")))
+    if facts.failed_total:
+        lines = [tr._("• `{key}` to {target}: {error}", key=escape(f.key), target=escape(f.target),
+                      error=escape(f.error)) for f in facts.failed]
+        blocks += _sections(tr.n_(":warning: *{count} notice could not be posted* since yesterday (App Home counts "
+                                  "them): fix the channel, or invite the app.",
+                                  ":warning: *{count} notices could not be posted* since yesterday (App Home counts "
+                                  "them): fix the channel, or invite the app.", facts.failed_total),
+                            lines, facts.failed_total - len(facts.failed), tr)
+    blocks.append(_section(tr.n_(
+        ":mag: Check Seller Central → Performance → Chargeback Claims → *Action Required (需操作)*: a chargeback can "
+        "be answered there even when no email arrived. The team believes {count} chargeback is open.",
+        ":mag: Check Seller Central → Performance → Chargeback Claims → *Action Required (需操作)*: a chargeback can "
+        "be answered there even when no email arrived. The team believes {count} chargebacks are open.",
+        facts.open_chargebacks)))
+    text = tr._("Daily summary · {day}: {overdue} overdue, {due} due today or tomorrow", day=day,
+                overdue=facts.overdue_total, due=facts.due_total)
+    return Message(text=text, blocks=tuple(blocks[:MAX_BLOCKS]))
+
+
+# ---------------------------------------------------------------- plain text for the terminal
+
+_EMOJI = {
+    ":alarm_clock:": "⏰", ":rotating_light:": "🚨", ":large_orange_circle:": "🟠", ":large_blue_circle:": "🔵",
+    ":large_green_circle:": "🟢", ":red_circle:": "🔴", ":white_circle:": "⚪", ":white_check_mark:": "✅",
+    ":leftwards_arrow_with_hook:": "↩️", ":warning:": "⚠️", ":mag:": "🔍", ":sunrise:": "🌅",
+}
+_TOKEN = re.compile(r"<([^<>]*)>")
+
+
+def _plain(mrkdwn: str, names: Mapping[str, str]) -> str:
+    def token(match: re.Match[str]) -> str:
+        inner = match[1]
+        if inner.startswith("@"):
+            user = inner[1:].split("|", 1)[0]
+            return "@" + names.get(user, user)
+        if inner.startswith("!date^"):
+            return inner.split("|", 1)[1] if "|" in inner else inner
+        if inner.startswith("!"):
+            return "@" + inner[1:].split("|", 1)[0]
+        url, _, label = inner.partition("|")
+        return f"{label} ({url})" if label else url
+
+    text = _TOKEN.sub(token, mrkdwn)
+    for code, glyph in _EMOJI.items():
+        text = text.replace(code, glyph)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def blocks_text(blocks: Sequence[Block | dict[str, Any]], *, names: Mapping[str, str] | None = None) -> str:
+    """Block Kit as plain text: headers, sections (and fields), context in small print, dividers,
+    buttons in brackets; Slack tokens (mentions, date tokens, links) read as their fallbacks."""
+    names = names or {}
+    out: list[str] = []
+    for block in blocks:
+        data = block.to_dict() if isinstance(block, Block) else block
+        kind = data.get("type")
+        if kind == "header":
+            title = _plain(data["text"]["text"], names)
+            out += [title, "═" * min(len(title) + 2, 72)]
+        elif kind == "section":
+            if data.get("text"):
+                out.append(_plain(data["text"]["text"], names))
+            out += [_plain(f["text"], names) for f in data.get("fields", [])]
+        elif kind == "context":
+            texts = [_plain(e["text"], names) for e in data.get("elements", []) if "text" in e]
+            out.append("   " + " · ".join(texts))
+        elif kind == "divider":
+            out.append("─" * 40)
+        elif kind == "actions":
+            out.append("  ".join(f"[{_plain(e['text']['text'], names)}]" for e in data.get("elements", [])
+                                 if e.get("text")))
+    return "\n".join(out)
+
+
+def message_text(message: Message, *, names: Mapping[str, str] | None = None) -> str:
+    return blocks_text(message.blocks, names=names)
+
