@@ -104,6 +104,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
             approval_above_cents = parse_amount(above, "USD")
         except DomainError:
             raise ConfigError(f"SAFET_APPROVAL_ABOVE must be an amount like 500 or 500.00, not {above!r}.") from None
+    sweep_seconds = _int(env, "SAFET_SWEEP_SECONDS", 60) or 0
+    if sweep_seconds < 0:
+        raise ConfigError("SAFET_SWEEP_SECONDS must be 0 (no in-process sweep) or a number of seconds.")
     digest_hour = _int(env, "SAFET_DIGEST_HOUR", 9)
     if digest_hour is not None and not 0 <= digest_hour <= 23:
         raise ConfigError("SAFET_DIGEST_HOUR must be an hour from 0 to 23.")
@@ -123,7 +126,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         alert_channel=env.get("SAFET_ALERT_CHANNEL", "").strip() or None,
         team_id=env.get("SAFET_TEAM_ID", "").strip() or None,
         leads=tuple(x.strip() for x in env.get("SAFET_LEADS", "").replace(";", ",").split(",") if x.strip()),
-        sweep_seconds=_int(env, "SAFET_SWEEP_SECONDS", 60) or 0,
+        sweep_seconds=sweep_seconds,
         warnings=warnings,
         digest_hour=digest_hour,
         default_locale=env.get("SAFET_DEFAULT_LOCALE", "").strip() or "en",

@@ -20,12 +20,14 @@ from slack_app.rules.eligibility import OrderFacts, check_chargeback, check_safe
 from slack_app.rules.errors import AlreadyClaimed, DomainError, NotFound, StaleCase
 from slack_app.rules.kinds import Action, CaseKind, ComplaintType, SafetReason
 from slack_app.rules.ladder import stages
-from slack_app.rules.parsing import normalize
+from slack_app.rules.parsing import normalize, parse_optional_order_id, parse_order_id
 from slack_app.rules.records import CaseRecord, EventRecord
 from slack_app.rules.text import N_
 from slack_app.rules.transitions import (
+    FULFILS,
     INITIAL_STATE,
     OUTCOME_ACTIONS,
+    SETTLED_BY_SYSTEM,
     Transition,
     check_permission,
     needs_approval,
@@ -66,6 +68,8 @@ def open_safet_claim(
 ) -> Change:
     """Check eligibility and open a SAFE-T claim in preparation (one claim per order)."""
     policy = store.policy
+    order_id = parse_order_id(order_id)
+    product_order_id = parse_optional_order_id(product_order_id, field="product_order_id")
     try:
         with store.transaction() as session:
             facts = _order_facts(session, order_id)
@@ -105,6 +109,7 @@ def open_chargeback(
 ) -> Change:
     """Record Amazon's chargeback email: the reply is due 7 calendar days from its date."""
     policy = store.policy
+    order_id = parse_order_id(order_id)
     zone = policy.calendar.zone
     if email_at is not None:
         email_on = email_at.astimezone(zone).date()
@@ -169,10 +174,14 @@ def _changing(
             if actor != SYSTEM:
                 check_permission(action, actor=actor, owner=case.owner_id, is_lead=is_lead)
             transition = transition_for(record.kind, record.state, action, record.gate)
+            if action in SETTLED_BY_SYSTEM and not any(
+                d.kind is SETTLED_BY_SYSTEM[action] and d.due_at <= now for d in record.open_deadlines
+            ):
+                raise DomainError(N_("Nothing is due yet: the app acts only once the deadline has passed."))
             change = _Changing(session, store, case, transition, now)
             yield change
             from_state = case.state
-            _settle_deadlines(session, case, transition.closes, now)
+            _settle_deadlines(session, case, transition, now)
             if change.opens is not None:
                 _open_deadline(session, store, case, change.opens, now)
             case.state = transition.target
@@ -295,6 +304,10 @@ def record_appeal(store: Store, case_id: int, *, actor: str, now: datetime, new_
                              "discouraged."), field="new_evidence")
     with _changing(store, case_id, Action.APPEAL, actor=actor, now=now,
                    expected_version=expected_version) as change:
+        appeal_by = [d for d in change.case.deadlines
+                     if d.kind == DeadlineKind.APPEAL_BY and d.status == DeadlineStatus.OPEN]
+        if appeal_by and appeal_by[0].due_at < now:
+            raise DomainError(N_("The “Appeal by” date has passed: Seller Central no longer takes an appeal."))
         change.case.appeals_used += 1
         change.details.update(new_evidence=new_evidence)
     return _result(change)
@@ -401,6 +414,14 @@ def reassign(store: Store, case_id: int, *, actor: str, is_lead: bool, new_owner
         case = _get(session, case_id)
         check_permission(None, actor=actor, owner=case.owner_id, is_lead=is_lead)
         previous, case.owner_id, case.updated_at = case.owner_id, new_owner, now
+        if case.channel_id is None:
+            # Without a case channel, warnings go to the owner: they follow the case.
+            session.execute(
+                update(OutboxNotice)
+                .where(OutboxNotice.case_id == case.id, OutboxNotice.status == "pending",
+                       OutboxNotice.target == previous, OutboxNotice.kind == "deadline")
+                .values(target=new_owner).execution_options(synchronize_session=False)
+            )
         event = _audit(session, case, actor, "reassign", case.state, now, {"from": previous, "to": new_owner})
         return _finish(session, case, event)
 
@@ -495,10 +516,12 @@ def _open_deadline(session: Session, store: Store, case: Case, deadline: Deadlin
     _plan_ladder(session, store, case, row, now)
 
 
-def _settle_deadlines(session: Session, case: Case, kinds: frozenset[DeadlineKind], now: datetime) -> None:
+def _settle_deadlines(session: Session, case: Case, transition: Transition, now: datetime) -> None:
+    fulfilled = FULFILS.get(transition.action, frozenset())
     for row in case.deadlines:
-        if row.status == DeadlineStatus.OPEN and row.kind in kinds:
-            row.status = rules_deadlines.status_when_settled(row.due_at, DeadlineKind(row.kind), now)
+        kind = DeadlineKind(row.kind)
+        if row.status == DeadlineStatus.OPEN and kind in transition.closes:
+            row.status = rules_deadlines.status_when_settled(row.due_at, kind, now, fulfilled=kind in fulfilled)
             row.settled_at = now
             session.execute(
                 update(OutboxNotice)

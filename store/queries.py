@@ -48,9 +48,9 @@ def get_case(store: Store, case_id: int, *, history: bool = True) -> CaseRecord 
 
 def find_case(store: Store, text: str) -> CaseRecord | None:
     """A case by order ID (either kind, the open one first) or by Amazon's SAFE-T claim number."""
-    from slack_app.rules.parsing import normalize
+    from slack_app.rules.parsing import normalize, order_text
 
-    needle = normalize(text).replace(" ", "")
+    needle = order_text(text)
     with store.reading() as session:
         case = session.scalars(
             select(Case).where(or_(Case.order_id == needle, Case.claim_number == normalize(text)))
@@ -77,7 +77,8 @@ def list_cases(store: Store, which: ListFilter, *, user_id: str, now: datetime, 
         if which is ListFilter.MINE:
             query = query.where(Case.owner_id == user_id)
     elif which is ListFilter.DUE:
-        query = query.where(Case.state.not_in(_CLOSED), next_due <= now + DUE_SOON)
+        # A denied claim's "Appeal by" counts too: any open deadline is something to do.
+        query = query.where(next_due <= now + DUE_SOON)
     elif which is ListFilter.CLOSED:
         query = query.where(Case.state.in_(_CLOSED))
     else:

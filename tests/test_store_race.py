@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
 from slack_app.rules.errors import AlreadyClaimed, IllegalTransition, StaleCase
 from slack_app.rules.kinds import SafetReason, State
@@ -80,8 +80,8 @@ def assert_one_claim_opened(store: Store, results: list[object]) -> None:
 def pg_url(pg_session_url: str) -> str:
     engine = create_engine(pg_session_url)
     with engine.begin() as connection:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
     engine.dispose()
     return pg_session_url
 

@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -583,33 +584,55 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def cli(db_url: str, api_url: str, at: datetime, tmp_path) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+def cli(db_url: str, api_url: str, at: datetime, tmp_path) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SAFET_", "SLACK_", "DATABASE_URL"))}
     env.update(DATABASE_URL=db_url, SLACK_API_URL=api_url, SLACK_BOT_TOKEN="xoxb-test", SAFET_ALERT_CHANNEL=CHANNEL,
                NO_PROXY="127.0.0.1,localhost")
-    return subprocess.run([sys.executable, "-m", "slack_app", "sweep", "--now", at.isoformat()], env=env,
-                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    return subprocess.Popen([sys.executable, "-m", "slack_app", "sweep", "--now", at.isoformat()], env=env,
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finished(process: subprocess.Popen) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=60)
+    return process.returncode, out, err
+
+
+def sqlite_copy(template: str, path) -> tuple[str, Store]:  # type: ignore[no-untyped-def]
+    shutil.copy(template, path)
+    url = f"sqlite:///{path}"
+    return url, Store.from_url(url, Policy(case_channel=CHANNEL))
 
 
 def test_the_sweep_command_posts_once_then_nothing_and_fails_plainly_when_slack_is_unreachable(
-        db_url, store, slack, now, tmp_path):
+        sqlite_template, slack, now, tmp_path):
+    # The command is the same on both backends (test_sweep_postgres.py runs it on PostgreSQL); SQLite files
+    # keep these processes quick, and the unreachable one (the client's retries back off for seconds) runs
+    # beside the others on a database of its own.
+    down_url, down_store = sqlite_copy(sqlite_template, tmp_path / "down.sqlite3")
+    chargeback_due(down_store, now + 2 * H)
+    down = cli(down_url, f"http://127.0.0.1:{closed_port()}/api/", now, tmp_path)
+    url, store = sqlite_copy(sqlite_template, tmp_path / "cli.sqlite3")
     made = [chargeback_due(store, now + 2 * H) for _ in range(2)]
+    try:
+        code, _, err = finished(cli(url, slack.base_url, now, tmp_path))
+        assert code == 0, err
+        posted = Counter(keys(slack))
+        assert posted == {**{stage_key(c, "warn-4h"): 1 for c in made}, "daily:CCASES:2026-11-20": 1}
 
-    down = cli(db_url, f"http://127.0.0.1:{closed_port()}/api/", now, tmp_path)
-    assert down.returncode != 0
-    [line] = down.stderr.strip().splitlines()
-    assert line.startswith("safet: Slack could not be reached")
-    assert all(row.status == "pending" for row in outbox_rows(store).values() if row.key.endswith("warn-4h"))
+        code, out, err = finished(cli(url, slack.base_url, now + timedelta(minutes=1), tmp_path))
+        assert code == 0, err
+        assert Counter(keys(slack)) == posted
+        assert "posted 0 notices" in out
 
-    first = cli(db_url, slack.base_url, now, tmp_path)
-    assert first.returncode == 0, first.stderr
-    posted = Counter(keys(slack))
-    assert posted == {**{stage_key(c, "warn-4h"): 1 for c in made}, "daily:CCASES:2026-11-20": 1}
-
-    again = cli(db_url, slack.base_url, now + timedelta(minutes=1), tmp_path)
-    assert again.returncode == 0, again.stderr
-    assert Counter(keys(slack)) == posted
-    assert "posted 0 notices" in again.stdout
+        code, _, err = finished(down)
+        assert code != 0
+        [line] = err.strip().splitlines()
+        assert line.startswith("safet: Slack could not be reached")
+        left = outbox_rows(down_store)
+        assert {left[k].status for k in left if k.endswith("warn-4h") or k.startswith("daily:")} == {"pending"}
+    finally:
+        store.dispose()
+        down_store.dispose()
 
 
 # ---------------------------------------------------------------- in-process sweeping and the demo

@@ -239,8 +239,12 @@ def with_stated_date(deadline: Deadline, stated_at: datetime | None) -> Deadline
     return replace(deadline, stated_due_at=to_utc(stated_at) if stated_at else None)
 
 
-def status_when_settled(deadline_due_at: datetime, kind: DeadlineKind, now: datetime) -> DeadlineStatus:
-    """How a deadline ends when the case moves on at ``now``."""
+def status_when_settled(deadline_due_at: datetime, kind: DeadlineKind, now: datetime,
+                        *, fulfilled: bool = True) -> DeadlineStatus:
+    """How a deadline ends when the case moves on at ``now``: met or missed when the action is what
+    the deadline asked for, cancelled when the case moved on another way (withdrawn, decided)."""
     if kind.is_window:
         return DeadlineStatus.ELAPSED if now >= deadline_due_at else DeadlineStatus.CANCELLED
+    if not fulfilled:
+        return DeadlineStatus.CANCELLED
     return DeadlineStatus.MET if now <= deadline_due_at else DeadlineStatus.MISSED

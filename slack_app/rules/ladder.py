@@ -18,6 +18,7 @@ DEFAULT_LADDER: Ladder = {
 }
 
 OVERDUE = "overdue"
+MAX_OFFSET = timedelta(days=90)
 _OFFSET = re.compile(r"([0-9]+)\s*([hmd])", re.ASCII)
 _UNITS = {"h": "hours", "m": "minutes", "d": "days"}
 
@@ -36,7 +37,9 @@ def parse_ladder(text: str | None) -> Ladder:
     keep their defaults; an empty list turns warnings off for that kind)."""
     ladder = dict(DEFAULT_LADDER)
     for part in filter(None, (p.strip() for p in (text or "").split(";"))):
-        name, _, offsets = part.partition("=")
+        name, equals, offsets = part.partition("=")
+        if not equals:
+            raise ValueError(f"write {part}=<offsets> in SAFET_WARNINGS (e.g. {part}=24h,4h; empty turns it off)")
         try:
             kind = DeadlineKind(name.strip())
         except ValueError:
@@ -47,7 +50,10 @@ def parse_ladder(text: str | None) -> Ladder:
             match = _OFFSET.fullmatch(item)
             if not match:
                 raise ValueError(f"bad offset {item!r} in SAFET_WARNINGS; write e.g. 48h, 30m or 2d")
-            values.append(timedelta(**{_UNITS[match[2]]: int(match[1])}))
+            offset = timedelta(**{_UNITS[match[2]]: min(int(match[1]), 10**6)})
+            if offset > MAX_OFFSET:
+                raise ValueError(f"offset {item!r} in SAFET_WARNINGS is longer than {MAX_OFFSET.days} days")
+            values.append(offset)
         ladder[kind] = tuple(sorted(values, reverse=True))
     return ladder
 

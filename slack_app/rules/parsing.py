@@ -19,7 +19,9 @@ ORDER_ID = re.compile(r"[0-9]{3}-[0-9]{7}-[0-9]{7}", re.ASCII)
 # Dashes that NFKC leaves alone but that chat and word processors put in pasted IDs.
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"), "-")
 _AMOUNT = re.compile(r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?", re.ASCII)
-_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": None, "CA$": "CAD", "C$": "CAD"}
+# A symbol and the currencies it can stand for.
+_SYMBOLS = {"$": ("USD", "CAD", "AUD", "MXN"), "US$": ("USD",), "€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"),
+            "CA$": ("CAD",), "C$": ("CAD",), "A$": ("AUD",), "MX$": ("MXN",), "₹": ("INR",)}
 
 SUPPORTED_CURRENCIES = ("USD", "CAD", "MXN", "EUR", "GBP", "JPY", "CNY", "AUD", "INR")
 
@@ -28,9 +30,14 @@ def normalize(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
+def order_text(raw: str | None) -> str:
+    """Pasted order text as ASCII as it can be made: NFKC, any dash, no spaces (for search too)."""
+    return normalize(raw).translate(_DASHES).replace(" ", "")
+
+
 def parse_order_id(raw: str | None, *, field: str = "order_id") -> str:
     """The ASCII order ID in ``raw``, or a field error saying the expected format."""
-    text = normalize(raw).translate(_DASHES).replace(" ", "")
+    text = order_text(raw)
     if not text:
         raise DomainError(N_("Enter the order ID."), field=field)
     if not ORDER_ID.fullmatch(text):
@@ -56,9 +63,9 @@ def parse_amount(raw: str | None, currency: str, *, field: str = "amount") -> in
     if not text:
         raise DomainError(N_("Enter the amount."), field=field)
     upper = text.upper()
-    for symbol, code in sorted(_SYMBOLS.items(), key=lambda item: -len(item[0])):
+    for symbol, codes in sorted(_SYMBOLS.items(), key=lambda item: -len(item[0])):
         if upper.startswith(symbol):
-            if code is not None and code != currency:
+            if currency not in codes:
                 raise DomainError(N_("The amount's symbol does not match the currency {currency}."),
                                   field=field, currency=currency)
             text = text[len(symbol):]

@@ -108,6 +108,21 @@ PERMISSIONS: dict[Action, Permission] = {
     A.PRESUME_NO_DEBIT: Permission.SYSTEM,
 }
 
+FULFILS: dict[Action, frozenset[DeadlineKind]] = {
+    A.ANSWER: INFO_REPLIES,
+    A.REFUND: frozenset({D.CHARGEBACK_REPLY}),
+    A.REPRESENT: frozenset({D.CHARGEBACK_REPLY}),
+    A.APPEAL: frozenset({D.APPEAL_BY}),
+    A.AUTO_CLOSE: frozenset({D.SAFET_INFO_REPLY}),
+}
+"""The deadlines an action is the answer to (met, or missed when late); others it closes are cancelled."""
+
+SETTLED_BY_SYSTEM: dict[Action, DeadlineKind] = {
+    A.AUTO_CLOSE: D.SAFET_INFO_REPLY,
+    A.PRESUME_NO_DEBIT: D.OUTCOME_WINDOW,
+}
+"""System actions, and the deadline that must have passed before the app may take them."""
+
 OUTCOME_ACTIONS = frozenset({
     A.GRANT, A.DENY, A.AUTO_CLOSE, A.RECORD_DEBIT, A.RECORD_WIN, A.PRESUME_NO_DEBIT,
     A.DISPUTE_REVERSED, A.DISPUTE_UPHELD,
