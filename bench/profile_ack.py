@@ -15,9 +15,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: a patched copy wins
 
-from bench.common import (  # noqa: E402
+from bench.common import (
     SIGNING_SECRET,
     Summary,
     claim_values,
@@ -29,8 +29,7 @@ from bench.common import (  # noqa: E402
     view_submission_body,
     wait_until,
 )
-from tests.fake_slack import FakeSlack  # noqa: E402
-
+from tests.fake_slack import FakeSlack
 
 SHOW_ALL = "--all" in sys.argv
 
@@ -74,7 +73,8 @@ def run(url: str, fake: FakeSlack, n: int, profile: bool, show_sql: bool, lazy_w
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.0005)
-    total = Summary("ack (dispatch)")
+    total = Summary("ack (dispatch) wall")
+    cpu = Summary("ack (dispatch) thread CPU")
     per_request: list[int] = []
     for i in range(n + 20):
         body = view_submission_body(view, claim_values(order_id(i + 1)), trigger_id=f"t{i}")
@@ -82,9 +82,9 @@ def run(url: str, fake: FakeSlack, n: int, profile: bool, show_sql: bool, lazy_w
         statements.clear()
         if profiler and i >= 20:
             profiler.start()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         response = dispatch(body)
-        elapsed = time.perf_counter() - started
+        elapsed, elapsed_cpu = time.perf_counter() - started, time.thread_time() - started_cpu
         if profiler and i >= 20:
             profiler.stop()
         ack_sql = list(statements)
@@ -93,12 +93,14 @@ def run(url: str, fake: FakeSlack, n: int, profile: bool, show_sql: bool, lazy_w
             wait_until(lambda b=before_posts: len(fake.calls("chat.postMessage")) >= b + 2, timeout=5)
         if i >= 20:
             total.add(elapsed)
+            cpu.add(elapsed_cpu)
             per_request.append(len(ack_sql))
         if i == 20 and show_sql:
             print("SQL of one ack:")
             for line, count in Counter(ack_sql).items():
                 print(f"  {count}× {line}")
     print(total.row())
+    print(cpu.row())
     print(f"SQL statements per ack: median {statistics.median(per_request)}")
     if profiler:
         print(profiler.output_text(unicode=True, color=False, show_all=SHOW_ALL))

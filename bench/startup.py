@@ -18,9 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: a patched copy wins
 
-from bench.common import (  # noqa: E402
+from bench.common import (
     KeepAliveClient,
     children,
     command_body,
@@ -29,7 +29,7 @@ from bench.common import (  # noqa: E402
     start_safet,
     temp_dir,
 )
-from tests.fake_slack import FakeSlack  # noqa: E402
+from tests.fake_slack import FakeSlack
 
 TARGET_HELP_MS = 300.0
 TARGET_RSS_MB = 90.0

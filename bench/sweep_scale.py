@@ -34,9 +34,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: a patched copy wins
 
-from bench.common import pg_available, pg_schema, temp_dir  # noqa: E402
+from bench.common import pg_available, pg_schema, temp_dir
 
 NOW = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
 """The sweep's instant: Friday 15:00 in Los Angeles (after the 09:00 daily summary hour)."""
@@ -274,24 +274,57 @@ def fill(url: str, n: int) -> dict[str, int]:
 
 
 def _fill_sqlite(url: str, n: int, counts: dict[str, int]) -> None:
-    from sqlalchemy import create_engine, insert
+    """Core ``insert()`` of lists of dicts into lightweight (untyped) tables: values are given in the
+    schema's SQLite storage format (what ``UTCDateTime``, ``Date`` and ``JSON`` would write), so no
+    per-value type processing runs; the schema's indexes stay in place."""
+    from sqlalchemy import column, create_engine, insert, table
 
     from store.models import Base
 
     engine = create_engine(url)
-    tables = Base.metadata.tables
+    meta = Base.metadata.tables
+    light = {name: table(name, *[column(c.name) for c in meta[name].columns]) for name in meta}
+    kinds = {name: _storage_kinds(meta[name]) for name in meta}
     with engine.begin() as connection:
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")
-        connection.exec_driver_sql("PRAGMA synchronous=OFF")
     for chunk in generate(n):
         with engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA synchronous=OFF")
             for name in ("cases", "deadlines", "audit_events", "outbox"):
-                if chunk[name]:
-                    connection.execute(insert(tables[name]), chunk[name])
-                    counts[name] += len(chunk[name])
+                rows = chunk[name]
+                if rows:
+                    _to_sqlite(rows, kinds[name])
+                    connection.execute(insert(light[name]), rows)
+                    counts[name] += len(rows)
     with engine.begin() as connection:
-        _people(connection, insert(tables["user_preferences"]))
+        _people(connection, insert(meta["user_preferences"]))
     engine.dispose()
+
+
+def _storage_kinds(tbl: Any) -> tuple[list[str], list[str], list[str]]:
+    from sqlalchemy import JSON, Date
+
+    from store.models import UTCDateTime
+
+    instants = [c.name for c in tbl.columns if isinstance(c.type, UTCDateTime)]
+    dates = [c.name for c in tbl.columns if isinstance(c.type, Date)]
+    documents = [c.name for c in tbl.columns if isinstance(c.type, JSON)]
+    return instants, dates, documents
+
+
+def _to_sqlite(rows: list[dict[str, Any]], kinds: tuple[list[str], list[str], list[str]]) -> None:
+    instants, dates, documents = kinds
+    for row in rows:
+        for name in instants:
+            value = row[name]
+            if value is not None:
+                row[name] = value.replace(tzinfo=None).isoformat(" ", "microseconds")
+        for name in dates:
+            value = row[name]
+            if value is not None:
+                row[name] = value.isoformat()
+        for name in documents:
+            row[name] = json.dumps(row[name])
 
 
 def _fill_postgresql(url: str, n: int, counts: dict[str, int]) -> None:

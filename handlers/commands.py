@@ -7,16 +7,15 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers.open_forms import open_chargeback_modal, open_claim_modal
 from slack_app.app import Deps
-from slack_app.i18n import translator
 from slack_app.rules.errors import DomainError
 from slack_app.rules.parsing import normalize, parse_order_id
 from store.queries import ListFilter, find_case, list_cases
 from views import ids
 from views.case_list import case_detail, case_list, help_message
-from views.chargeback_modal import chargeback_modal
-from views.claim_modal import claim_modal
 from views.metadata import ModalContext
+from views.text import escape, slack_unescape
 
 LIST_ALIASES = {
     "": ListFilter.OPEN, "open": ListFilter.OPEN, "mine": ListFilter.MINE, "due": ListFilter.DUE,
@@ -64,7 +63,7 @@ def register(app: App, deps: Deps) -> None:
             if which is None:
                 ack(response_type="ephemeral", text=tr._(
                     "Unknown list “{name}”. Try: open, mine, due, closed, awaiting, investigation, resolved, "
-                    "action-required, all.", name=argument[:40]))
+                    "action-required, all.", name=escape(slack_unescape(argument)[:40])))
                 return
             cases = list_cases(deps.store, which, user_id=user, now=now)
             ack(response_type="ephemeral", **case_list(cases, which, tr, zone=deps.settings.zone, now=now))
@@ -74,7 +73,7 @@ def register(app: App, deps: Deps) -> None:
             if case is None:
                 ack(response_type="ephemeral", text=tr._(
                     "No case for “{query}”. Give an order ID (123-1234567-1234567) or a SAFE-T claim number.",
-                    query=argument[:60]))
+                    query=escape(slack_unescape(argument)[:60])))
                 return
             ack(response_type="ephemeral", **case_detail(case, tr, zone=deps.settings.zone,
                                                          holidays=deps.settings.holidays, now=now))
@@ -85,13 +84,9 @@ def register(app: App, deps: Deps) -> None:
         sub, argument = split(command.get("text"))
         if sub not in ("file", "chargeback", "cb"):
             return
-        person = deps.directory.person(command["user_id"], client)
-        tr = translator(person.locale)
         context = ModalContext(channel_id=command.get("channel_id"))
-        order_id = prefilled_order(argument)
-        view = (claim_modal(tr, context=context, order_id=order_id) if sub == "file"
-                else chargeback_modal(tr, context=context, order_id=order_id, today=deps.clock().astimezone(
-                    person.zone).date(), currency="USD"))
-        client.views_open(trigger_id=command["trigger_id"], view=view)
+        opener = open_claim_modal if sub == "file" else open_chargeback_modal
+        opener(deps, client, user=command["user_id"], trigger_id=command["trigger_id"], context=context,
+               order_id=prefilled_order(argument))
 
     app.command(ids.COMMAND)(ack=answer, lazy=[open_modal])

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers.shortcuts import open_chargeback_modal, open_claim_modal
+from handlers.open_forms import open_chargeback_modal, open_claim_modal
 from slack_app.app import Deps
 from slack_app.i18n import SUPPORTED, translator
 from store.people import load_preference

@@ -12,16 +12,14 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers.open_forms import open_chargeback_modal, open_claim_modal
 from slack_app.app import Deps
-from slack_app.i18n import translator
 from slack_app.rules.eligibility import EXPLANATION_LIMIT
 from slack_app.rules.errors import DomainError
 from slack_app.rules.parsing import normalize, parse_order_id
 from views import ids
-from views.case_list import slack_unescape
-from views.chargeback_modal import chargeback_modal
-from views.claim_modal import claim_modal
 from views.metadata import ModalContext
+from views.text import slack_unescape
 
 # Three groups of digits joined by a hyphen or a dash that chat and word processors substitute; run on
 # NFKC-normalised text, so full-width digits and the full-width hyphen already read as ASCII here.
@@ -43,24 +41,6 @@ def order_in_text(text: str | None) -> str | None:
 def plain_message_text(text: str | None) -> str:
     """A message's text as a person would type it back into a plain-text field: Slack's entities decoded."""
     return slack_unescape(text)
-
-
-def open_claim_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
-                     order_id: str | None = None, explanation: str | None = None) -> None:
-    person = deps.directory.person(user, client)
-    client.views_open(trigger_id=trigger_id, view=claim_modal(
-        translator(person.locale), context=context, order_id=order_id, explanation=explanation))
-
-
-def open_chargeback_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
-                          order_id: str | None = None) -> None:
-    person = deps.directory.person(user, client)
-    # The email date is read in the team's zone (the deadline rule's), so "today" is the team's today:
-    # someone ahead of the team would otherwise be offered a date the store refuses as in the future.
-    zone = deps.settings.zone
-    client.views_open(trigger_id=trigger_id, view=chargeback_modal(
-        translator(person.locale), context=context, order_id=order_id, today=deps.clock().astimezone(zone).date(),
-        currency="USD", zone=zone))
 
 
 def register(app: App, deps: Deps) -> None:

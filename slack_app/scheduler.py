@@ -38,12 +38,20 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_app.config import Settings
 from slack_app.i18n import translator
 from slack_app.people import Directory
-from slack_app.rules.deadlines import DeadlineKind, DeadlineStatus, end_of_day, local_instant, status_when_settled
+from slack_app.rules.deadlines import (
+    DeadlineKind,
+    DeadlineStatus,
+    end_of_day,
+    local_instant,
+    outcome_window,
+    safet_info_reply,
+    status_when_settled,
+)
 from slack_app.rules.errors import DomainError
 from slack_app.rules.kinds import Action
 from slack_app.rules.ladder import OVERDUE
 from slack_app.rules.records import CaseRecord, EventRecord
-from slack_app.rules.transitions import transition_for
+from slack_app.rules.transitions import FULFILS, transition_for
 from store import cases as store_cases
 from store import outbox
 from store.db import Store
@@ -319,6 +327,8 @@ class _Sweep:
         self._readers: dict[str, Reader] = {}
         self._permalinks: dict[int, str | None] = {}
         self._claimed_at = time.monotonic()
+        self.held: set[int] = set()
+        """Outbox rows this sweep has claimed and not yet settled: released if it stops early."""
         self._would_post: list[_Item] = []
         """Dry run: notices that rows do not hold yet (outcomes of the closes, today's summary)."""
 
@@ -398,8 +408,9 @@ class _Sweep:
                 self.report.presumed += 1
             lines.append(f"  • case #{case.id}, order {case.order_id}: {tr.label(case.state)} → "
                          f"{tr.label(transition.target)}")
+            answered = FULFILS.get(action, frozenset())
             after = replace(case, state=transition.target, deadlines=tuple(
-                replace(d, status=status_when_settled(d.due_at, d.kind, self.now))
+                replace(d, status=status_when_settled(d.due_at, d.kind, self.now, fulfilled=d.kind in answered))
                 if d.status is DeadlineStatus.OPEN else d for d in case.deadlines))
             event = EventRecord(id=0, at=self.now, actor=store_cases.SYSTEM, action=str(action),
                                 from_state=case.state, to_state=transition.target, details={})
@@ -451,12 +462,12 @@ class _Sweep:
             if not rows:
                 return
             self._claimed_at = time.monotonic()
-            held = {row.id for row in rows}
+            self.held = {row.id for row in rows}
             try:
-                self.process(rows, held)
+                self.process(rows)
             finally:
-                if held:  # stopped early (or a bug): what this sweep did not settle goes back
-                    outbox.release(self.store, held, token=self.token, attempted=False)
+                if self.held:  # stopped early (or a bug): what this sweep did not settle goes back
+                    outbox.release(self.store, self.held, token=self.token, attempted=False)
             if len(rows) < self.batch:
                 return
 
@@ -469,15 +480,13 @@ class _Sweep:
             if len(page) < self.batch:
                 break
             after = (page[-1].post_at, page[-1].id)
-        items = [*self._would_post, *self.plan(rows, set())]
-        self.deliver(items, set())
+        items = [*self._would_post, *self.plan(rows)]
+        self.deliver(items)
 
-    def process(self, rows: Sequence[DueNotice], held: set[int]) -> None:
-        items = self.plan(rows, held)
-        items = self.recover(items, held)
-        self.deliver(items, held)
+    def process(self, rows: Sequence[DueNotice]) -> None:
+        self.deliver(self.recover(self.plan(rows)))
 
-    def plan(self, rows: Sequence[DueNotice], held: set[int]) -> list[_Item]:
+    def plan(self, rows: Sequence[DueNotice]) -> list[_Item]:
         """Render what is still worth posting; skip missed stages, cancel what has nothing left to say."""
         cases = outbox.load_cases(self.store, (r.case_id for r in rows if r.case_id is not None))
         events = outbox.load_events(self.store, (r.event_id for r in rows if r.event_id is not None))
@@ -523,10 +532,10 @@ class _Sweep:
             outbox.mark_skipped(self.store, skipped, token=self.token, now=self.now)
             for reason, ids in cancelled.items():
                 outbox.mark_cancelled(self.store, ids, token=self.token, now=self.now, reason=reason)
-        held.difference_update(skipped, *cancelled.values())
+        self.held.difference_update(skipped, *cancelled.values())
         return items
 
-    def recover(self, items: list[_Item], held: set[int]) -> list[_Item]:
+    def recover(self, items: list[_Item]) -> list[_Item]:
         """Rows taken over from a dead sweep: if Slack already shows them (by metadata key), mark them
         sent with that message instead of posting again."""
         assert self.poster is not None
@@ -541,8 +550,10 @@ class _Sweep:
                 found = self.poster.posted_keys(target, min(claimed_at, wall_now) - HISTORY_MARGIN)
             except _SLACK_ERRORS as error:
                 kind, reason = _classify(error)
-                if kind != "permanent":
-                    raise _Stop(self._unreachable(reason, len(held))) from None
+                if kind == "transient":
+                    raise self._stop(kind, reason) from None
+                # No history to read (a missing scope such as im:history, an archived channel): better a
+                # notice twice than a deadline missed, so post.
                 log.warning("cannot read the history of %s (%s): its notices of unknown fate are posted", target,
                             reason)
                 continue
@@ -553,14 +564,14 @@ class _Sweep:
             for ts, posted in by_ts.items():
                 ids = [i for item in posted for i in item.ids]
                 outbox.mark_sent(self.store, ids, token=self.token, ts=ts, now=self.now)
-                held.difference_update(ids)
+                self.held.difference_update(ids)
                 self.report.recovered += len(posted)
                 done.update(item.key for item in posted)
         return [item for item in items if item.key not in done]
 
     # -------------------------------------------------------- posting
 
-    def deliver(self, items: Sequence[_Item], held: set[int]) -> None:
+    def deliver(self, items: Sequence[_Item]) -> None:
         """Group per channel (more than three: a digest), most urgent first, then post round-robin
         across channels so pacing one channel never holds up another."""
         queues: dict[str, deque[tuple[Message, list[_Item]]]] = {}
@@ -589,9 +600,9 @@ class _Sweep:
                 message, carried = queues[target].popleft()
                 if not queues[target]:
                     del queues[target]
-                self.post(target, message, carried, held)
+                self.post(target, message, carried)
 
-    def post(self, target: str, message: Message, carried: list[_Item], held: set[int]) -> None:
+    def post(self, target: str, message: Message, carried: list[_Item]) -> None:
         assert self.poster is not None
         ids = [i for item in carried for i in item.ids]
         keys = [item.key for item in carried]
@@ -603,26 +614,27 @@ class _Sweep:
             if kind == "permanent":
                 log.warning("Slack refused %s for %s: %s", keys, target, reason)
                 outbox.mark_failed(self.store, ids, token=self.token, reason=reason, now=self.now)
-                held.difference_update(ids)
+                self.held.difference_update(ids)
                 self.report.failed += len(carried)
                 return
             outbox.release(self.store, ids, token=self.token, attempted=True, reason=reason)
-            held.difference_update(ids)
-            if kind == "auth":
-                raise _Stop(f"Slack refused the bot token ({reason}): check SLACK_BOT_TOKEN and the app's scopes; "
-                            f"{len(held) + len(ids)} notices stay queued") from None
-            raise _Stop(self._unreachable(reason, len(held) + len(ids))) from None
+            raise self._stop(kind, reason) from None
         outbox.mark_sent(self.store, ids, token=self.token, ts=ts, now=self.now)
-        held.difference_update(ids)
+        self.held.difference_update(ids)
         self.report.posted += len(carried)
         self.report.messages += 1
-        self.touched.update(item.case_id for item in carried if item.case_id is not None)
+        # A deadline notice changes what the card shows (the hint, the overdue mark); an outcome or an
+        # approval comes from an action whose handler already redrew the card.
+        self.touched.update(item.case_id for item in carried if item.case_id is not None and item.kind == "deadline")
         self._renew_lease()
 
-    def _unreachable(self, reason: str, queued: int | None = None) -> str:
-        tail = f"; {queued} notices stay queued for the next sweep" if queued is not None else \
-            "; the notices stay queued for the next sweep"
-        return f"Slack could not be reached ({reason}){tail}"
+    @staticmethod
+    def _stop(kind: str, reason: str) -> _Stop:
+        """Why this sweep stops, in one line: nothing more can go out until Slack answers."""
+        if kind == "auth":
+            return _Stop(f"Slack refused the bot token ({reason}): check SLACK_BOT_TOKEN and the app's scopes; "
+                         "what is left stays queued")
+        return _Stop(f"Slack could not be reached ({reason}); what is left stays queued for the next sweep")
 
     def _renew_lease(self) -> None:
         elapsed = time.monotonic() - self._claimed_at
@@ -672,7 +684,7 @@ class _Sweep:
             except _SLACK_ERRORS as error:
                 kind, reason = _classify(error)
                 if kind != "permanent":
-                    raise _Stop(self._unreachable(reason)) from None
+                    raise self._stop(kind, reason) from None
                 self._permalinks[case.id] = None
         return self._permalinks[case.id]
 
@@ -928,7 +940,8 @@ class _DemoTeam:
         self.safet("auto_closed", M, R.TRIP_CREDIT, self.at(-27, 9), file_at=self.at(-25, 10))
         self.act(self.at(-14, 9), "an investigator asks for more", sc.log_info_request, "auto_closed", actor=M,
                  arrived_at=self.at(-14, 9))
-        self.act(self.at(-11, 9), "two business days pass", sc.auto_close, "auto_closed")
+        unanswered = safet_info_reply(self.at(-14, 9), self.settings.calendar).due_at
+        self.act(unanswered + timedelta(minutes=5), "two business days pass", sc.auto_close, "auto_closed")
         self.safet("withdrawn", J, R.TRIP_CREDIT, self.at(-7, 9))
         self.act(self.at(-6, 9), "james withdraws it: the appointment was completed after all", sc.withdraw,
                  "withdrawn", actor=J, is_lead=False)
@@ -980,7 +993,8 @@ class _DemoTeam:
                  amount_cents=3999, reason="The buyer's bank sided with the cardholder.")
         self.chargeback("no_debit", M, 5600, Cp.NOT_RECEIVED, -120)
         self.represent("no_debit", M, self.at(-115, 11))
-        self.act(self.at(-24, 1), "90 days pass", sc.presume_no_debit, "no_debit")
+        window_end = outcome_window(represented_on=self.date(-115), zone=self.settings.zone).due_at
+        self.act(window_end + timedelta(minutes=5), "90 days pass", sc.presume_no_debit, "no_debit")
         self.chargeback("won", J, 18900, Cp.NOT_RECEIVED, -50)
         self.represent("won", J, self.at(-45, 11))
         self.act(self.at(-5, 10), "Amazon says the case was won", sc.record_win, "won", actor=J, is_lead=False)

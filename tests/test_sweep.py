@@ -490,6 +490,31 @@ def test_a_notice_of_unknown_fate_that_never_reached_slack_is_posted_after_the_l
     assert slack.calls("conversations.history")[0].args["include_all_metadata"] in ("1", 1, True, "true")
 
 
+def test_a_history_that_cannot_be_read_does_not_hold_back_a_notice_of_unknown_fate(store, client, settings, slack, now):
+    change = chargeback_due(store, now + 2 * H)
+    with store.transaction() as session:
+        session.execute(update(OutboxNotice).where(OutboxNotice.key == stage_key(change, "warn-4h"))
+                        .values(status="claimed", claim_token="dead-sweep", claimed_at=now))
+    slack.fail_next("conversations.history", error="missing_scope")
+
+    report = run(store, client, settings, now + timedelta(minutes=6))
+
+    assert (report.posted, report.errors) == (1, [])
+    assert keys(slack) == [stage_key(change, "warn-4h")]
+
+
+def test_a_refused_bot_token_stops_the_sweep_and_keeps_every_notice_queued(store, client, settings, slack, now):
+    made = [chargeback_due(store, now + 2 * H, owner=f"U{n}T") for n in range(2)]
+    slack.fail_next("chat.postMessage", error="invalid_auth")
+
+    report = run(store, client, settings, now)
+
+    assert (report.posted, report.failed, report.left) == (0, 0, 2)
+    assert report.errors[0].startswith("Slack refused the bot token (invalid_auth)")
+    assert {outbox_rows(store)[stage_key(c, "warn-4h")].status for c in made} == {"pending"}
+    assert run(store, client, settings, now).posted == 2
+
+
 def test_sweeps_running_at_once_post_every_notice_exactly_once(db_url, store, settings, slack, now):
     made = [chargeback_due(store, now + 2 * H + n * timedelta(minutes=1), owner=f"U{n % 6}X") for n in range(24)]
     stores = [Store.from_url(db_url, store.policy) for _ in range(3)]

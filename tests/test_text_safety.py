@@ -124,7 +124,6 @@ def test_an_unknown_subcommand_is_echoed_escaped(slack):  # type: ignore[no-unty
     assert "&lt;!here&gt;&amp;" in reply.json()["text"]
 
 
-@pytest.mark.xfail(strict=True, reason="handlers/commands.py echoes the argument of `show`/`list` unescaped")
 @pytest.mark.parametrize("words", ["show <!channel> & co", "list <@U999>"])
 def test_a_command_argument_echoed_in_a_refusal_is_escaped(slack, words):  # type: ignore[no-untyped-def]
     reply = slack.command(words)

@@ -29,7 +29,7 @@ from slack_app.rules.records import CaseRecord
 from slack_app.rules.text import N_
 from store.queries import ListFilter
 from views.case_card import Team, card_text, history_line
-from views.text import OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text
+from views.text import OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text, slack_unescape
 
 MAX_BLOCKS = 50
 """Slack's limit for one message."""
@@ -254,11 +254,6 @@ def case_detail(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: s
 
 
 # ---------------------------------------------------------------- /safet help
-
-
-def slack_unescape(text: str | None) -> str:
-    """Text as Slack sends it (``&amp;``, ``&lt;``, ``&gt;`` encoded) back to what the person typed."""
-    return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _words(words: Iterable[str]) -> str:

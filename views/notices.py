@@ -93,7 +93,10 @@ def _context(*parts: str | None) -> ContextBlock:
 
 
 def _card_link(permalink: str | None, tr: Translator) -> str | None:
-    return f"<{permalink}|{escape(tr._('Open the case card'))}>" if permalink else None
+    if not permalink:
+        return None
+    label = escape(tr._("Open the case card"))
+    return f"<{permalink}|{label}>"
 
 
 def _when(moment: datetime, r: Reader) -> dict[str, str]:

@@ -25,6 +25,11 @@ def escape(text: str | None) -> str:
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def slack_unescape(text: str | None) -> str:
+    """Text as Slack sends it (``&amp;``, ``&lt;``, ``&gt;`` encoded) back to what the person typed."""
+    return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def date_token(moment: datetime, tr: Translator, fallback_zone: ZoneInfo) -> str:
     """Slack renders this in each viewer's own time zone; the fallback reads in the team's zone."""
     fallback = tr.moment(moment, fallback_zone)

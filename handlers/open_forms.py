@@ -1,0 +1,29 @@
+"""Opening the two case forms, from a command, a shortcut or App Home: one way, in the person's language."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+
+from slack_app.app import Deps
+from slack_app.i18n import translator
+from views.chargeback_modal import chargeback_modal
+from views.claim_modal import claim_modal
+from views.metadata import ModalContext
+
+
+def open_claim_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
+                     order_id: str | None = None, explanation: str | None = None) -> None:
+    person = deps.directory.person(user, client)
+    client.views_open(trigger_id=trigger_id, view=claim_modal(
+        translator(person.locale), context=context, order_id=order_id, explanation=explanation))
+
+
+def open_chargeback_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
+                          order_id: str | None = None) -> None:
+    person = deps.directory.person(user, client)
+    # The email date is read in the team's zone (the deadline rule's), so "today" is the team's today:
+    # someone ahead of the team would otherwise be offered a date the store refuses as in the future.
+    zone = deps.settings.zone
+    client.views_open(trigger_id=trigger_id, view=chargeback_modal(
+        translator(person.locale), context=context, order_id=order_id, today=deps.clock().astimezone(zone).date(),
+        currency="USD", zone=zone))
