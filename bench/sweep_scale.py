@@ -519,8 +519,10 @@ def _status(field: str) -> int:
     return 0
 
 
-def run_child(url: str, api_url: str, profile: bool = False) -> dict[str, Any]:
+def run_child(url: str, api_url: str, profile: bool = False, pythonpath: str | None = None) -> dict[str, Any]:
     env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost"}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     result = subprocess.run([sys.executable, __file__, "--child", url, "--api-url", api_url]
                             + (["--profile"] if profile else []), capture_output=True, text=True, env=env,
                             timeout=900)
@@ -578,8 +580,11 @@ def explain(url: str) -> None:
 
 
 def bench_backend(backend: str, sizes: list[int], repeat: int, do_explain: bool, profile: bool,
-                  fake: Any) -> dict[int, dict[str, Any]]:
-    results: dict[int, dict[str, Any]] = {}
+                  fake: Any, variants: dict[str, str]) -> dict[str, dict[int, dict[str, Any]]]:
+    """Per code version ("main" and each variant), per size: the medians of ``repeat`` sweeps. Versions
+    alternate on the same filled store (restored between sweeps), so they see the same machine."""
+    versions = {"main": None, **variants}
+    results: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in versions}
     for n in sizes:
         with temp_dir("safet-sweep-") as tmp, _database(backend, tmp, n) as url:
             started = time.monotonic()
@@ -589,31 +594,43 @@ def bench_backend(backend: str, sizes: list[int], repeat: int, do_explain: bool,
             print(f"  {backend} {n:>9,} cases: filled in {fill_s:.0f} s "
                   f"({', '.join(f'{v:,} {k}' for k, v in counts.items())}; {seeded} cards seeded)", flush=True)
             snap = snapshot(url)
-            runs = []
+            runs: dict[str, list[dict[str, Any]]] = {name: [] for name in versions}
+            first = True
             for attempt in range(repeat):
-                if attempt:
-                    restore(url, snap)
-                runs.append(run_child(url, fake.base_url, profile=profile and attempt == repeat - 1))
+                order = list(versions) if attempt % 2 == 0 else list(reversed(versions))
+                for name in order:
+                    if not first:
+                        restore(url, snap)
+                    first = False
+                    runs[name].append(run_child(url, fake.base_url, profile=profile and attempt == repeat - 1,
+                                                pythonpath=versions[name]))
             if do_explain:
                 explain(url)
-        outside = [(r["total"] - r["slack"]) * 1000 for r in runs]
-        best = runs[statistics.median_low(range(len(runs)))] if runs else {}
-        results[n] = {"outside_ms": statistics.median(outside), "outside_all": outside,
-                      "total_ms": statistics.median(r["total"] * 1000 for r in runs),
-                      "slack_ms": statistics.median(r["slack"] * 1000 for r in runs),
-                      "growth_mb": max(r["growth_mb"] for r in runs), "run": best}
-        r = best
-        calls = sum(r["calls"].values())
-        phases = ", ".join(f"{k} {v[0] * 1000:.0f}/{(v[0] - v[1]) * 1000:.0f}" for k, v in r["phases"].items())
-        print(f"    sweep {results[n]['total_ms']:.0f} ms, outside Slack {results[n]['outside_ms']:.0f} ms "
-              f"(runs: {', '.join(f'{x:.0f}' for x in outside)}), in Slack {results[n]['slack_ms']:.0f} ms; "
-              f"{calls} Slack calls {r['calls']}; posted {r['posted']} notices in {r['messages']} messages, "
-              f"skipped {r['skipped']}, closed {r['closed']}, left {r['left']}; memory growth "
-              f"{results[n]['growth_mb']:.1f} MB", flush=True)
-        print(f"    phases (ms total/outside Slack): {phases}", flush=True)
-        if r["errors"]:
-            print(f"    ERRORS: {r['errors']}")
+        for name, version_runs in runs.items():
+            results[name][n] = _summarise(name, n, version_runs)
     return results
+
+
+def _summarise(name: str, n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    outside = [(r["total"] - r["slack"]) * 1000 for r in runs]
+    median_run = sorted(runs, key=lambda r: r["total"] - r["slack"])[(len(runs) - 1) // 2]
+    result = {"outside_ms": statistics.median(outside), "outside_all": outside,
+              "total_ms": statistics.median(r["total"] * 1000 for r in runs),
+              "slack_ms": statistics.median(r["slack"] * 1000 for r in runs),
+              "growth_mb": max(r["growth_mb"] for r in runs), "run": median_run}
+    r = median_run
+    calls = sum(r["calls"].values())
+    phases = ", ".join(f"{k} {v[0] * 1000:.0f}/{(v[0] - v[1]) * 1000:.0f}" for k, v in r["phases"].items())
+    label = "" if name == "main" else f"[{name}] "
+    print(f"    {label}sweep {result['total_ms']:.0f} ms, outside Slack {result['outside_ms']:.0f} ms "
+          f"(runs: {', '.join(f'{x:.0f}' for x in outside)}), in Slack {result['slack_ms']:.0f} ms; "
+          f"{calls} Slack calls {r['calls']}; posted {r['posted']} notices in {r['messages']} messages, "
+          f"skipped {r['skipped']}, closed {r['closed']}, left {r['left']}; memory growth "
+          f"{result['growth_mb']:.1f} MB", flush=True)
+    print(f"    {label}phases (ms total/outside Slack): {phases}", flush=True)
+    if r["errors"]:
+        print(f"    ERRORS: {r['errors']}")
+    return result
 
 
 class _database:
@@ -639,6 +656,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="sweeps per size (median reported)")
     parser.add_argument("--explain", action="store_true", help="print the plans of the sweep's reads per size")
     parser.add_argument("--profile", action="store_true", help="pyinstrument the last sweep of each size")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=DIR",
+                        help="also sweep with DIR first on PYTHONPATH (a patched copy of the packages), "
+                             "alternating with main on the same data; repeatable")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
@@ -659,19 +679,21 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"== {backend}: sweep at {NOW.isoformat()} with {sum(ROLES.values())} open-or-due cases "
                   f"at every size", flush=True)
-            results = bench_backend(backend, sizes, args.repeat, args.explain, args.profile, fake)
-            everything[backend] = results
-            big, small = max(results), min(results)
-            ratio = results[big]["outside_ms"] / results[small]["outside_ms"]
-            biggest = results[big]
-            met = (biggest["outside_ms"] < TARGET_MS, ratio <= TARGET_RATIO,
-                   all(r["growth_mb"] < TARGET_MB for r in results.values()))
-            ok &= all(met)
-            print(f"  {backend}: outside Slack at {big:,}: {biggest['outside_ms']:.0f} ms (target < {TARGET_MS:.0f}) "
-                  f"{'OK' if met[0] else 'MISSED'};  time({big:,})/time({small:,}) = {ratio:.2f} "
-                  f"(target ≤ {TARGET_RATIO}) {'OK' if met[1] else 'MISSED'};  max memory growth "
-                  f"{max(r['growth_mb'] for r in results.values()):.1f} MB (target < {TARGET_MB:.0f}) "
-                  f"{'OK' if met[2] else 'MISSED'}", flush=True)
+            by_version = bench_backend(backend, sizes, args.repeat, args.explain, args.profile, fake,
+                                       dict(v.split("=", 1) for v in args.variant))
+            everything[backend] = by_version
+            for name, results in by_version.items():
+                big, small = max(results), min(results)
+                ratio = results[big]["outside_ms"] / results[small]["outside_ms"]
+                biggest = results[big]
+                growth = max(r["growth_mb"] for r in results.values())
+                met = (biggest["outside_ms"] < TARGET_MS, ratio <= TARGET_RATIO, growth < TARGET_MB)
+                if name == "main":
+                    ok &= all(met)
+                print(f"  {backend} [{name}]: outside Slack at {big:,}: {biggest['outside_ms']:.0f} ms "
+                      f"(target < {TARGET_MS:.0f}) {'OK' if met[0] else 'MISSED'};  time({big:,})/time({small:,}) "
+                      f"= {ratio:.2f} (target ≤ {TARGET_RATIO}) {'OK' if met[1] else 'MISSED'};  max memory growth "
+                      f"{growth:.1f} MB (target < {TARGET_MB:.0f}) {'OK' if met[2] else 'MISSED'}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(everything, indent=2, default=str))
     return 0 if ok else 1

@@ -18,10 +18,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from handlers.case_card import after_change, refresh_card, team_of
 from handlers.forms import Form
+from handlers.tell import tell
 from slack_app.app import Deps
 from slack_app.i18n import Translator, translator
 from slack_app.rules.errors import DomainError, IllegalTransition, NotFound, NotPermitted
@@ -47,20 +47,6 @@ log = logging.getLogger("safet")
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a picked "when it happened" may be (a picker has minutes, clocks drift)."""
-
-
-def tell(client: WebClient, *, user: str, channel: str | None, text: str) -> None:
-    """A message for one person: ephemeral where they are, or a direct message when that is not possible."""
-    if channel:
-        try:
-            client.chat_postEphemeral(channel=channel, user=user, text=text)
-            return
-        except SlackApiError as error:
-            log.info("ephemeral in %s failed (%s); sending a direct message", channel, error.response.get("error"))
-    try:
-        client.chat_postMessage(channel=user, text=text, unfurl_links=False)
-    except SlackApiError as error:
-        log.warning("could not tell %s: %s", user, error.response.get("error"))
 
 
 def permission_refusal(tr: Translator, action: Action | None, case: CaseRecord, error: NotPermitted) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from handlers.case_actions import tell
 from handlers.case_card import after_change
 from handlers.forms import Form
+from handlers.tell import tell
 from slack_app.app import Deps
 from slack_app.i18n import translator
 from slack_app.rules.deadlines import DeadlineKind, local_instant
@@ -25,13 +25,6 @@ from views.metadata import ModalContext
 from views.text import date_token
 
 FIELDS = ("order_id", "amount", "currency", "email_on", "email_time", "complaint_type", "notes")
-
-
-def selected_time(form: Form, block_id: str) -> time | None:
-    """A ``timepicker`` value ("HH:MM"), as a wall-clock time."""
-    element = next(iter((form.values.get(block_id) or {}).values()), {})
-    value = element.get("selected_time")
-    return time.fromisoformat(value) if value else None
 
 
 def read_complaint(form: Form) -> ComplaintType:
@@ -50,7 +43,7 @@ def read_currency(form: Form) -> str:
 
 def read_email_at(form: Form, deps: Deps, now: datetime) -> datetime | None:
     """The email's exact instant when its time was given, read in the team's zone."""
-    email_on, at = form.date("email_on"), selected_time(form, "email_time")
+    email_on, at = form.date("email_on"), form.time("email_time")
     if email_on is None or at is None:
         return None
     email_at = local_instant(email_on, at, deps.settings.zone)

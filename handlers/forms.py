@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from slack_app.rules.errors import DomainError
@@ -35,6 +35,11 @@ class Form:
     def date(self, block_id: str) -> date | None:
         value = self._element(block_id).get("selected_date")
         return date.fromisoformat(value) if value else None
+
+    def time(self, block_id: str) -> time | None:
+        """A ``timepicker`` value ("HH:MM"), as a wall-clock time."""
+        value = self._element(block_id).get("selected_time")
+        return time.fromisoformat(value) if value else None
 
     def instant(self, block_id: str) -> datetime | None:
         """A ``datetimepicker`` value (a UNIX timestamp, so no zone guessing)."""

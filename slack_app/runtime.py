@@ -105,7 +105,8 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
 
     Exit 0 when every due notice went out (or, with ``dry_run``, after printing what would be posted
     and closed, changing nothing); 1 with a one-line reason when Slack could not be reached or
-    refused the token — what is left stays queued for the next sweep.
+    refused the token (what is left stays queued for the next sweep), or refused some notices for
+    good (those are marked failed and never retried).
     """
     from slack_app import scheduler
 
@@ -122,28 +123,28 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
             print("\n".join(report.preview))
             print(f"\n{report.summary()}")
             return 0
+        from handlers.case_card import refresh_card as redraw
+        from slack_app.app import Deps
+        from slack_app.people import Directory
         from slack_app.slack_client import make_client
 
         client = make_client(settings)
+        directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
+                              leads=settings.leads, clock=lambda: at)
+        deps = Deps(settings=settings, store=store, directory=directory, clock=lambda: at)
 
         def refresh_card(case_id: int) -> None:
-            """Redraw the case card as the app does (the Slack surface's own function)."""
-            from handlers.case_card import refresh_card as redraw
-            from slack_app.app import Deps
-            from slack_app.people import Directory
+            """Redraw the case card as the app does after a change."""
+            redraw(deps, client, case_id)
 
-            directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
-                                  leads=settings.leads, clock=lambda: at)
-            redraw(Deps(settings=settings, store=store, directory=directory, clock=lambda: at), client, case_id)
-
-        report = scheduler.sweep(store, client, settings, now=at, refresh_card=refresh_card)
+        report = scheduler.sweep(store, client, settings, now=at, refresh_card=refresh_card, directory=directory)
         print(report.summary())
         if report.failed:
             print(f"safet: Slack refused {report.failed} notice(s) for good (archived channel, app not invited…); "
                   "App Home counts them and the next daily summary lists them", file=sys.stderr)
         for error in report.errors:
             print(f"safet: {error}", file=sys.stderr)
-        return 0 if report.ok else 1
+        return 0 if report.ok and not report.failed else 1
     finally:
         store.dispose()
 

@@ -121,19 +121,19 @@ class SweepReport:
     def summary(self) -> str:
         verb = "would post" if self.dry_run else "posted"
         parts = [f"{verb} {self.posted} notices in {self.messages} messages"]
-        for count, words in ((self.skipped, "skipped"), (self.failed, "failed"), (self.recovered, "recovered"),
-                             (self.closed, "claims closed automatically"),
+        for count, words in ((self.skipped, "stale warnings skipped"), (self.failed, "refused by Slack"),
+                             (self.recovered, "found already posted"), (self.closed, "SAFE-T claims closed"),
                              (self.presumed, "chargebacks presumed no debit"), (self.left, "left queued")):
             if count:
-                parts.append(f"{count} {words}")
-        return ", ".join(parts)
+                parts.append(f"{words}: {count}")
+        return "; ".join(parts)
 
 
 # ---------------------------------------------------------------- talking to Slack
 
 
 class Poster(Protocol):
-    """Where notices go: Slack's Web API, or a recording for the demo and the dry run."""
+    """Where notices go: Slack's Web API, or a recording (the demo, tests)."""
 
     client: WebClient | None
 

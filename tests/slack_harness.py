@@ -13,14 +13,14 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_app.app import Runtime, create_runtime
-from slack_app.config import Settings
+from slack_app.config import Settings, policy_from
 from slack_app.server import EVENTS_PATH, wsgi_app
 from slack_app.slack_client import make_client
 from store.db import Store
@@ -187,10 +187,12 @@ def running_app(store: Store, fake: FakeSlack, clock: Clock, **overrides: Any) -
     """The production WSGI app (Bolt + /healthz) on a loopback port, in this process."""
     settings = Settings(bot_token="xoxb-test", signing_secret=SIGNING_SECRET, api_url=fake.base_url,
                         alert_channel="CCASES", sweep_seconds=0, **overrides)
+    # The store follows the app's settings (approval gate, warnings), keeping the test's case channel.
+    store.policy = replace(policy_from(settings), case_channel=store.policy.case_channel)
     runtime = create_runtime(settings, store, clock=clock, client=make_client(settings, max_retries=1))
     server = make_server("127.0.0.1", 0, wsgi_app(runtime), server_class=_ThreadingServer,
                          handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield SlackDriver(f"http://127.0.0.1:{server.server_port}{EVENTS_PATH}", runtime, fake, clock)

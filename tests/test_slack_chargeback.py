@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from store.queries import get_case
-from tests.slack_harness import Clock, date_input, running_app, select_input, text_input
-from tests.test_slack_case_actions import (
+from tests.case_steps import (
     CASES,
     ORDER,
     calls,
@@ -23,6 +22,7 @@ from tests.test_slack_case_actions import (
     settle,
     thread,
 )
+from tests.slack_harness import Clock, date_input, running_app, select_input, text_input
 
 LA = ZoneInfo("America/Los_Angeles")
 

@@ -10,8 +10,7 @@ import pytest
 
 from slack_app.rules.records import CaseRecord
 from store.queries import get_case
-from tests.slack_harness import Clock, SlackDriver, date_input, datetime_input, running_app, text_input
-from tests.test_slack_case_actions import (
+from tests.case_steps import (
     CASES,
     act,
     buttons,
@@ -21,6 +20,7 @@ from tests.test_slack_case_actions import (
     open_form,
     thread,
 )
+from tests.slack_harness import Clock, SlackDriver, date_input, datetime_input, running_app, text_input
 
 LA = ZoneInfo("America/Los_Angeles")
 

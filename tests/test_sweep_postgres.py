@@ -134,6 +134,6 @@ def test_a_sweep_killed_between_posting_and_marking_still_posts_each_notice_once
     restarted = cli(pg_url, slack.base_url, now + timedelta(minutes=6))
     assert restarted.wait(30) == 0, restarted.stderr.read()
 
-    assert "recovered" in restarted.stdout.read()
+    assert "found already posted: " in restarted.stdout.read()
     assert all_keys(slack) == dict.fromkeys(expected, 1)
     assert statuses(pg_url, expected) == {"sent": 8}
