@@ -86,12 +86,19 @@ class Translator:
 
     # ------------------------------------------------------------ formatting
 
-    def money(self, cents: int | None, currency: str = "USD") -> str:
+    def money(self, cents: int | None, currency: str = "USD", *, whole: bool = False) -> str:
+        """An amount in this locale; ``whole`` drops ``.00`` from a round amount ("$50 flat")."""
         if cents is None:
             return "—"
+        from decimal import Decimal
+
         from slack_app.rules.parsing import currency_decimals
 
-        return format_currency(cents / 10 ** currency_decimals(currency), currency, locale=self._babel)
+        decimals = currency_decimals(currency)
+        amount = Decimal(cents).scaleb(-decimals)
+        if whole and cents % 10**decimals == 0:
+            return format_currency(amount, currency, locale=self._babel, format="¤#,##0", currency_digits=False)
+        return format_currency(amount, currency, locale=self._babel)
 
     def day(self, value: date) -> str:
         return format_date(value, "medium", locale=self._babel)

@@ -29,9 +29,10 @@ def source_messages() -> dict[str, str]:
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), METHOD_MAP, keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True,
     ):
-        for msgid in message if isinstance(message, tuple) else (message,):
-            if msgid:
-                found.setdefault(msgid, f"{filename}:{lineno}")
+        # A plural's catalog entry is keyed by its singular form.
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault(msgid, f"{filename}:{lineno}")
     return found
 
 
@@ -59,8 +60,9 @@ def problems() -> list[str]:
             if locale != "en" and (not all(translations) or entry.fuzzy):
                 issues.append(f"{locale}: untranslated or fuzzy: {msgid!r} ({where})")
                 continue
+            expected = placeholders(msgid) | (placeholders(entry.id[1]) if isinstance(entry.id, tuple) else set())
             for text in translations:
-                if text and placeholders(text) != placeholders(msgid):
+                if text and placeholders(text) != expected:
                     issues.append(f"{locale}: placeholders differ in {msgid!r}: {sorted(placeholders(text))}")
         if not mo_path.exists():
             issues.append(f"{mo_path.relative_to(ROOT)} is missing (run pybabel compile)")

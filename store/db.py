@@ -53,7 +53,9 @@ def _sqlite_single_writer(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads (Store.reading) begin deferred: in WAL mode they never wait for a writer.
+        read_only = connection.get_execution_options().get("safet_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Store:
@@ -63,6 +65,7 @@ class Store:
         self.engine = engine
         self.policy = policy or Policy()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(engine.execution_options(safet_read_only=True), expire_on_commit=False)
 
     @classmethod
     def from_url(cls, url: str, policy: Policy | None = None) -> Store:
@@ -80,7 +83,8 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._sessions() as session:
+        """A session for reads only (on SQLite it does not take the write lock)."""
+        with self._read_sessions() as session:
             yield session
 
     def ping(self) -> bool:

@@ -15,6 +15,7 @@ from views import ids
 MANIFEST_PATH = Path(__file__).resolve().parent.parent / "manifest.yml"
 
 EXPECTED_BOT_SCOPES = [
+    "im:history",
     "commands",
     "chat:write",
     "chat:write.public",
@@ -142,7 +143,7 @@ def _duplicate_shortcut(m):
         (_command_without_slash, "$.features.slash_commands[0].command"),
         (_unknown_top_level_key, "$"),
         (_bad_background_color, "$.display_information.background_color"),
-        (_bad_scope_name, "$.oauth_config.scopes.bot[9]"),
+        (_bad_scope_name, "$.oauth_config.scopes.bot[10]"),
         (_duplicate_scope, "$.oauth_config.scopes.bot"),
         (_missing_commands_scope, "$.oauth_config.scopes.bot"),
         (_duplicate_shortcut, "$.features.shortcuts"),

@@ -77,7 +77,7 @@ def claim_modal(
     ]
     if reason is SafetReason.TRIP_CREDIT:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tr._(
-            ":moneybag: Trip Credit pays a flat {amount}.", amount=tr.money(TRIP_CREDIT_CENTS, "USD")))]))
+            ":moneybag: Trip Credit pays a flat {amount}.", amount=tr.money(TRIP_CREDIT_CENTS, "USD", whole=True)))]))
     if reason is SafetReason.SECOND_APPOINTMENT:
         blocks.append(InputBlock(
             block_id="second_appointment_completed_on", label=_plain(tr._("Second appointment completed on")),

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from slack_app.i18n import Translator
 from slack_app.rules.deadlines import RULE_LABELS, DeadlineRule
-from slack_app.rules.kinds import Mood
+from slack_app.rules.eligibility import TRIP_CREDIT_CENTS
+from slack_app.rules.kinds import CaseKind, Mood, SafetReason
 from slack_app.rules.records import CaseRecord, DeadlineRecord
 
 MOOD_EMOJI = {
@@ -60,10 +61,8 @@ def rule_text(deadline: DeadlineRecord, tr: Translator, zone: ZoneInfo, holidays
 
 def case_title(case: CaseRecord, tr: Translator) -> str:
     """ "SAFE-T claim · Trip Credit · $50 flat" or "Chargeback · $129.99" (plain text, for headers)."""
-    from slack_app.rules.kinds import CaseKind, SafetReason
-
     if case.kind is CaseKind.SAFET:
         if case.reason is SafetReason.TRIP_CREDIT:
-            return tr._("SAFE-T claim · Trip Credit · {amount} flat", amount=tr.money(5000, "USD"))
+            return tr._("SAFE-T claim · Trip Credit · {amount} flat", amount=tr.money(TRIP_CREDIT_CENTS, "USD", whole=True))
         return tr._("SAFE-T claim · {reason}", reason=case.reason)
     return tr._("Chargeback · {amount}", amount=tr.money(case.amount_cents, case.currency))
