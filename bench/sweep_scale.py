@@ -570,7 +570,12 @@ def explain(url: str) -> None:
             sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
             prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " if postgres else "EXPLAIN QUERY PLAN "
             rows = connection.exec_driver_sql(prefix + sql).fetchall()
-            print(f"  -- {name}")
+            took = []
+            for _ in range(3):
+                started = time.perf_counter()
+                connection.exec_driver_sql(sql).fetchall()
+                took.append((time.perf_counter() - started) * 1000)
+            print(f"  -- {name}: {statistics.median(took):.1f} ms")
             for row in rows:
                 print("     " + (row[0] if postgres else str(row[-1])))
     engine.dispose()

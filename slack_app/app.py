@@ -65,6 +65,11 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
     if settings.team_id:
         app.middleware(_only_team(settings.team_id))
     handlers.register(app, deps)
+    # An outcome is told at once (channel + owner DM), not at the next sweep; exactly-once either way.
+    from slack_app.scheduler import deliver_case_notices
+
+    deps.after_change.append(lambda web, case_id: deliver_case_notices(
+        store, web, settings, case_id, now=clock(), directory=directory))
     return app, deps
 
 

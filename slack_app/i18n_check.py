@@ -40,6 +40,17 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
+def _hashable(value):  # type: ignore[no-untyped-def]
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def _compiled(message):  # type: ignore[no-untyped-def]
+    """What ``pybabel compile`` writes: an empty plural form falls back to the English one."""
+    if isinstance(message.id, list | tuple):
+        return tuple(text or message.id[min(index, 1)] for index, text in enumerate(message.string))
+    return message.string
+
+
 def problems() -> list[str]:
     messages = source_messages()
     issues: list[str] = []
@@ -69,8 +80,8 @@ def problems() -> list[str]:
             continue
         with mo_path.open("rb") as handle:
             compiled = read_mo(handle)
-        wanted = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-        got = {m.id: m.string for m in compiled if m.id}
+        wanted = {_hashable(m.id): _compiled(m) for m in catalog if m.id and m.string and not m.fuzzy}
+        got = {_hashable(m.id): _hashable(m.string) for m in compiled if m.id}
         if wanted != got:
             issues.append(f"{mo_path.relative_to(ROOT)} is stale (run pybabel compile -d slack_app/locale -D messages)")
     return issues

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from slack_app.config import Settings, load_settings, policy_from
@@ -152,30 +152,6 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
 def demo(database_url: str, *, days: int = 7, locale: str = "en") -> int:
     """`safet demo`: a sample team's week in the terminal, no Slack needed. Fills a fresh SQLite file
     (deleted first) with cases in every state, then plays the week hour by hour through the sweep."""
-    from sqlalchemy.engine import make_url
+    from slack_app.demo import run_demo
 
-    from slack_app import scheduler
-
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        print("safet: the demo fills a local SQLite file; use e.g. --database sqlite:///safet-demo.sqlite3",
-              file=sys.stderr)
-        return 2
-    if days < 1:
-        print("safet: --days must be 1 or more", file=sys.stderr)
-        return 2
-    path = Path(url.database)
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        leftover.unlink(missing_ok=True)
-    settings = scheduler.demo_settings(locale, database_url)
-    upgrade(database_url)
-    store = Store.from_url(database_url, policy_from(settings))
-    try:
-        start, holiday = scheduler.demo_week_start(settings, now_utc())
-        scheduler.play_demo(store, settings, start=start, holiday_name=holiday, days=days)
-    finally:
-        store.dispose()
-    print(f"\nThe cases stay in {path}. See what a sweep would do next, without posting:\n"
-          f"  DATABASE_URL={database_url} safet sweep --dry-run --now "
-          f"{(start + timedelta(days=days, hours=1)).isoformat()}")
-    return 0
+    return run_demo(database_url, days=days, locale=locale, today=now_utc())

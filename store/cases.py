@@ -19,7 +19,7 @@ from slack_app.rules.deadlines import Deadline, DeadlineKind, DeadlineStatus
 from slack_app.rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
 from slack_app.rules.errors import AlreadyClaimed, DomainError, NotFound, StaleCase
 from slack_app.rules.kinds import Action, CaseKind, ComplaintType, SafetReason
-from slack_app.rules.ladder import stages
+from slack_app.rules.ladder import OVERDUE, stages
 from slack_app.rules.parsing import normalize, parse_optional_order_id, parse_order_id
 from slack_app.rules.records import CaseRecord, EventRecord
 from slack_app.rules.text import N_
@@ -304,8 +304,8 @@ def record_appeal(store: Store, case_id: int, *, actor: str, now: datetime, new_
                              "discouraged."), field="new_evidence")
     with _changing(store, case_id, Action.APPEAL, actor=actor, now=now,
                    expected_version=expected_version) as change:
-        appeal_by = [d for d in change.case.deadlines
-                     if d.kind == DeadlineKind.APPEAL_BY and d.status == DeadlineStatus.OPEN]
+        appeal_by = [d for d in change.case.deadlines  # open, or settled missed when its date passed
+                     if d.kind == DeadlineKind.APPEAL_BY and d.status in (DeadlineStatus.OPEN, DeadlineStatus.MISSED)]
         if appeal_by and appeal_by[0].due_at < now:
             raise DomainError(N_("The “Appeal by” date has passed: Seller Central no longer takes an appeal."))
         change.case.appeals_used += 1
@@ -406,6 +406,31 @@ def presume_no_debit(store: Store, case_id: int, *, now: datetime) -> Change:
     with _changing(store, case_id, Action.PRESUME_NO_DEBIT, actor=SYSTEM, now=now) as change:
         change.details.update(reason="outcome_window_elapsed")
     return _result(change)
+
+
+def expire_deadline(store: Store, deadline_id: int, *, now: datetime) -> Change:
+    """A deadline that lapses when due (an "Appeal by" date) passed: settle it as missed, with no change
+    of state. Its warnings still pending are cancelled; its overdue notice stays queued, so the sweep
+    still posts it once."""
+    with store.transaction() as session:
+        row = session.get(CaseDeadline, deadline_id)
+        if row is None or row.status != DeadlineStatus.OPEN:
+            raise NotFound(N_("That deadline is no longer open."))
+        if row.due_at > now:
+            raise DomainError(N_("Nothing is due yet: the app acts only once the deadline has passed."))
+        case = row.case
+        row.status, row.settled_at = DeadlineStatus.MISSED, now
+        session.execute(
+            update(OutboxNotice)
+            .where(OutboxNotice.deadline_id == row.id, OutboxNotice.status == "pending",
+                   OutboxNotice.stage != OVERDUE)
+            .values(status="cancelled", settled_at=now, error="the deadline passed")
+            .execution_options(synchronize_session=False)
+        )
+        case.updated_at = now  # bumps the version: the card no longer shows the deadline open
+        event = _audit(session, case, SYSTEM, "deadline_expired", case.state, now,
+                       {"deadline": row.kind, "due_at": row.due_at.isoformat()})
+        return _finish(session, case, event)
 
 
 def reassign(store: Store, case_id: int, *, actor: str, is_lead: bool, new_owner: str, now: datetime) -> Change:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from slack_app.rules.deadlines import DeadlineKind, DeadlineStatus
 from slack_app.rules.kinds import CaseKind, State
-from slack_app.rules.ladder import SELF_SETTLING
+from slack_app.rules.ladder import EXPIRING, SELF_SETTLING
 from slack_app.rules.records import CaseRecord, DeadlineRecord, EventRecord
 from slack_app.rules.transitions import TERMINAL_STATES
 
@@ -70,7 +70,7 @@ class Stage:
 @dataclass(frozen=True)
 class DueSettlement:
     """A deadline that settles by itself, now due: an information request closes the claim, an
-    outcome window ends with no debit."""
+    outcome window ends with no debit, an "Appeal by" date lapses."""
 
     deadline_id: int
     case_id: int
@@ -111,30 +111,34 @@ def _record(row: OutboxNotice, uncertain_since: datetime | None = None) -> DueNo
     )
 
 
-def _due(now: datetime) -> Select:
-    # (status, post_at) index: an equality then a range, read in index order.
-    return select(OutboxNotice).where(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now)
+def _due(now: datetime, case_id: int | None = None) -> Select:
+    # (status, post_at) index: an equality then a range, read in index order. One case's rows are
+    # filtered among the due ones (few at any instant): no index on case_id needed.
+    query = select(OutboxNotice).where(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now)
+    return query if case_id is None else query.where(OutboxNotice.case_id == case_id)
 
 
-def _stale(now: datetime, lease: timedelta) -> Select:
+def _stale(now: datetime, lease: timedelta, case_id: int | None = None) -> Select:
     # Same index, status prefix: claimed rows are few (the ones in flight).
-    return select(OutboxNotice).where(OutboxNotice.status == CLAIMED, OutboxNotice.claimed_at < now - lease)
+    query = select(OutboxNotice).where(OutboxNotice.status == CLAIMED, OutboxNotice.claimed_at < now - lease)
+    return query if case_id is None else query.where(OutboxNotice.case_id == case_id)
 
 
 # ---------------------------------------------------------------- claiming
 
 
-def claim_due(store: Store, *, now: datetime, token: str, limit: int = BATCH,
-              lease: timedelta = LEASE) -> list[DueNotice]:
-    """Claim up to ``limit`` due notices for the sweep holding ``token``, earliest first.
+def claim_due(store: Store, *, now: datetime, token: str, limit: int = BATCH, lease: timedelta = LEASE,
+              case_id: int | None = None) -> list[DueNotice]:
+    """Claim up to ``limit`` due notices for the sweep holding ``token``, earliest first (only those of
+    ``case_id`` when given: a case's outcome notices posted at once).
 
     Rows claimed longer ago than ``lease`` are taken over too (their sweep died). On PostgreSQL
     the rows are locked ``FOR UPDATE SKIP LOCKED`` in the claiming transaction, so sweeps that
     run at once take disjoint rows; SQLite's single writer (``BEGIN IMMEDIATE``) serialises them.
     """
     with store.transaction() as session:
-        stale_query = _stale(now, lease).order_by(OutboxNotice.claimed_at).limit(limit)
-        due_query = _due(now).order_by(OutboxNotice.post_at).limit(limit)
+        stale_query = _stale(now, lease, case_id).order_by(OutboxNotice.claimed_at).limit(limit)
+        due_query = _due(now, case_id).order_by(OutboxNotice.post_at).limit(limit)
         if store.dialect == "postgresql":
             stale_query = stale_query.with_for_update(skip_locked=True)
             due_query = due_query.with_for_update(skip_locked=True)
@@ -221,11 +225,11 @@ def release(store: Store, ids: Collection[int], *, token: str, attempted: bool, 
     return _settle(store, ids, token, **values)
 
 
-def count_due(store: Store, *, now: datetime, lease: timedelta = LEASE) -> int:
-    """Due notices still waiting (what a sweep leaves behind)."""
+def count_due(store: Store, *, now: datetime, lease: timedelta = LEASE, case_id: int | None = None) -> int:
+    """Due notices still waiting (what a sweep leaves behind), of one case when ``case_id`` is given."""
     with store.reading() as session:
-        pending = session.scalar(select(func.count()).select_from(_due(now).subquery())) or 0
-        stale = session.scalar(select(func.count()).select_from(_stale(now, lease).subquery())) or 0
+        pending = session.scalar(select(func.count()).select_from(_due(now, case_id).subquery())) or 0
+        stale = session.scalar(select(func.count()).select_from(_stale(now, lease, case_id).subquery())) or 0
         return pending + stale
 
 
@@ -267,12 +271,12 @@ def load_events(store: Store, event_ids: Iterable[int]) -> dict[int, EventRecord
 
 
 def due_settlements(store: Store, *, now: datetime, limit: int = BATCH) -> list[DueSettlement]:
-    """Open deadlines that settle by themselves and are due, earliest first, via (status, due_at)."""
+    """Open deadlines that settle by themselves or lapse and are due, earliest first, via (status, due_at)."""
     with store.reading() as session:
         rows = session.execute(
             select(CaseDeadline.id, CaseDeadline.case_id, CaseDeadline.kind, CaseDeadline.due_at)
             .where(CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.due_at <= now,
-                   CaseDeadline.kind.in_([str(k) for k in SELF_SETTLING]))
+                   CaseDeadline.kind.in_([str(k) for k in SELF_SETTLING | EXPIRING]))
             .order_by(CaseDeadline.due_at).limit(limit)
         )
         return [DueSettlement(i, case_id, DeadlineKind(kind), due_at) for i, case_id, kind, due_at in rows]

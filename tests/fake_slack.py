@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 TEAM_ID, BOT_USER_ID, BOT_ID, APP_ID = "T0TEST", "UBOT", "BBOT", "A0TEST"
 DEFAULT_TZ, DEFAULT_LOCALE = "America/Los_Angeles", "en-US"
-_FIRST_TS_US = 1_700_000_000 * 1_000_000  # message ts values count up from "1700000000.000100"
+_TS_STEP_US = 100  # two messages stamped in the same instant are this far apart
 _POSTING_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update"}
 
 
@@ -108,12 +109,19 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakeSlack:
-    """Fake Slack Web API server with call recording, message state and failure injection."""
+    """Fake Slack Web API server with call recording, message state and failure injection.
 
-    def __init__(self):
+    Messages are stamped from ``clock`` (default: the wall clock, as Slack does), each ``ts`` unique
+    and later than the one before, so ``conversations.history(oldest=...)`` finds what was posted
+    after an instant.
+    """
+
+    def __init__(self, *, clock: Callable[[], float] = time.time):
         self._lock = threading.RLock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._clock = clock
+        self._last_ts_us = 0  # kept across reset(): a ts is never handed out twice
         self.reset()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -153,7 +161,6 @@ class FakeSlack:
             self.latency = 0.0  # seconds slept before answering each request
             self._calls: list[Call] = []
             self._messages: dict[str, list[dict]] = {}
-            self._ts_counters: dict[str, int] = {}
             self._view_counter = 0
             self._users: dict[str, dict] = {}
             self._usergroups: dict[str, list[str]] = {}
@@ -252,8 +259,8 @@ class FakeSlack:
             return {"ok": False, "error": str(e)}
 
     def _next_ts(self, channel: str) -> str:
-        n = self._ts_counters[channel] = self._ts_counters.get(channel, 0) + 1
-        us = _FIRST_TS_US + n * 100
+        """The clock's instant as a Slack ``ts``; unique (across channels) and always increasing."""
+        us = self._last_ts_us = max(int(self._clock() * 1_000_000), self._last_ts_us + _TS_STEP_US)
         return f"{us // 1_000_000}.{us % 1_000_000:06d}"
 
     def _find_message(self, channel: str, ts: str) -> dict:

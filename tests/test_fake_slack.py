@@ -42,7 +42,7 @@ def test_post_update_history_round_trip_with_metadata(fake, client):
     first = client.chat_postMessage(channel="C1", text="one", metadata=metadata)
     second = client.chat_postMessage(channel="C1", text="two", blocks=[{"type": "divider"}])
     reply = client.chat_postMessage(channel="C1", text="reply", thread_ts=first["ts"])
-    assert (first["ts"], second["ts"]) == ("1700000000.000100", "1700000000.000200")
+    assert float(first["ts"]) < float(second["ts"])
     assert first["message"]["metadata"] == metadata
 
     updated = client.chat_update(channel="C1", ts=first["ts"], text="one (edited)")
@@ -175,3 +175,24 @@ def test_latency_and_reset(fake, client):
     assert time.monotonic() - started >= 0.2
     fake.reset()
     assert fake.calls() == [] and fake.latency == 0
+
+
+def test_messages_are_stamped_from_the_wall_clock_so_history_by_oldest_finds_them(fake, client):
+    before = time.time()
+    old = client.chat_postMessage(channel="C1", text="old")
+    cutoff = f"{time.time():.6f}"
+    time.sleep(0.01)
+    new = client.chat_postMessage(channel="C1", text="new")
+    assert before - 1 < float(old["ts"]) <= float(new["ts"]) - 0.0001 < time.time()
+    history = client.conversations_history(channel="C1", oldest=cutoff)
+    assert [m["text"] for m in history["messages"]] == ["new"]
+
+
+def test_ts_values_are_unique_and_increasing_even_within_one_instant_and_across_channels():
+    with FakeSlack(clock=lambda: 1_800_000_000.0) as fake:
+        client = WebClient(base_url=fake.base_url, token="xoxb-test")
+        stamps = [client.chat_postMessage(channel=channel, text="hi")["ts"] for channel in ("C1", "C2", "C1", "U1")]
+        fake.reset()
+        stamps.append(client.chat_postMessage(channel="C1", text="after a reset")["ts"])
+    assert stamps == ["1800000000.000000", "1800000000.000100", "1800000000.000200", "1800000000.000300",
+                      "1800000000.000400"]

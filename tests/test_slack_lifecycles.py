@@ -32,7 +32,9 @@ def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
 
 
 def top_level(slack: SlackDriver) -> list[dict]:
-    return [m for m in slack.fake.messages(CASES) if m.get("thread_ts", m["ts"]) == m["ts"]]
+    """The case channel's own messages: cards, not threads, and not notices (which carry metadata)."""
+    return [m for m in slack.fake.messages(CASES) if m.get("thread_ts", m["ts"]) == m["ts"]
+            and (m.get("metadata") or {}).get("event_type") != "safet_notice"]
 
 
 def step(slack: SlackDriver, case_id: int, action_id: str, values: dict | None = None, *, state: str,

@@ -1,10 +1,10 @@
 """The sweep, by time travel against the fake Slack: warning ladders, late starts, automatic closes,
-the 90-day presumption, outcome and approval notices, digests, failures, retries, crash recovery, the
-dry run, the daily summary, the CLI, the in-process sweeper and the demo."""
+the 90-day presumption, lapsed "Appeal by" dates, outcome and approval notices (also posted at once,
+per case), digests, failures, retries, crash recovery, the dry run, the daily summary, the CLI and the
+in-process sweeper. The demo has tests/test_demo.py."""
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import os
@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,10 +23,11 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from sqlalchemy import select, update
 
-from slack_app import runtime, scheduler
-from slack_app.config import Settings, policy_from
+from slack_app.config import Settings
+from slack_app.posting import Pacer
+from slack_app.rules.errors import DomainError
 from slack_app.rules.kinds import ComplaintType, SafetReason, State
-from slack_app.scheduler import Pacer, SweepReport, start_sweeper, sweep
+from slack_app.scheduler import SweepReport, deliver_case_notices, start_sweeper, sweep
 from slack_app.slack_client import make_client
 from store import cases
 from store.db import Policy, Store
@@ -40,31 +40,20 @@ MEI, JAMES, LEAD = "UMEI", "UJAMES", "ULEAD"
 H = timedelta(hours=1)
 
 
-class ClockedSlack(FakeSlack):
-    """Stamps messages with the wall clock, as Slack does (the shared fake counts from 2023), so a
-    history lookup by ``oldest`` finds what a sweep posted a moment ago."""
-
-    def _next_ts(self, channel: str) -> str:
-        last = self._ts_counters.get(channel, 0)
-        micros = max(int(time.time() * 1_000_000), last + 100)
-        self._ts_counters[channel] = micros
-        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
-
-
 @pytest.fixture(scope="module")
-def slack_server() -> Iterator[ClockedSlack]:
-    with ClockedSlack() as fake:
+def slack_server() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
         yield fake
 
 
 @pytest.fixture
-def slack(slack_server: ClockedSlack) -> ClockedSlack:
+def slack(slack_server: FakeSlack) -> FakeSlack:
     slack_server.reset()
     return slack_server
 
 
 @pytest.fixture
-def settings(slack: ClockedSlack) -> Settings:
+def settings(slack: FakeSlack) -> Settings:
     return Settings(api_url=slack.base_url, bot_token="xoxb-test", alert_channel=CHANNEL, digest_hour=None)
 
 
@@ -244,6 +233,118 @@ def test_a_represented_chargeback_with_no_debit_in_90_days_is_presumed_in_the_se
         assert "presumed decided in the seller's favour" in text_of(message)
 
 
+# ---------------------------------------------------------------- "Appeal by" dates that pass
+
+
+def denied(store: Store, at: datetime, appeal_by: datetime) -> cases.Change:
+    case_id = filed_claim(store, at - timedelta(days=2))
+    return cases.record_denial(store, case_id, actor=MEI, is_lead=False, now=at, appeal_by=appeal_by)
+
+
+def deadline_row(store: Store, deadline_id: int) -> Any:
+    from store.models import CaseDeadline
+
+    with store.reading() as session:
+        return session.get(CaseDeadline, deadline_id)
+
+
+def overdue_total(store: Store, at: datetime) -> int:
+    from store import outbox
+
+    return outbox.daily_facts(store, now=at, until=at + timedelta(days=2)).overdue_total
+
+
+def test_a_passed_appeal_by_date_is_told_once_then_settled_missed_with_the_denial_unchanged(
+        store, client, settings, slack, now):
+    change = denied(store, now, appeal_by=now + timedelta(days=3))
+    deadline = change.case.next_deadline
+    assert deadline is not None and deadline.kind.value == "appeal_by"
+    run(store, client, settings, now)  # the denial's notices
+    assert run(store, client, settings, deadline.due_at - 24 * H).posted == 1  # warn-24h (warn-48h skipped)
+    after = deadline.due_at + H
+    before = snapshot(store)
+
+    preview = sweep(store, None, settings, now=after, dry_run=True)
+
+    assert snapshot(store) == before
+    assert "Appeal passed → settled as missed, the case unchanged" in "\n".join(preview.preview)
+    assert (preview.expired, preview.posted) == (1, 1)
+
+    report = run(store, client, settings, after)
+
+    assert (report.expired, report.posted, report.skipped, report.errors) == (1, 1, 0, [])
+    assert "appeal windows closed: 1" in report.summary()
+    assert keys(slack)[-1] == stage_key(change, "overdue")
+    assert "Seller Central may no longer accept an appeal, and the denial stands" in text_of(messages(slack)[-1])
+    assert cases_state(store, change.case.id) is State.DENIED
+    row = deadline_row(store, deadline.id)
+    assert (row.status, row.settled_at is not None) == ("missed", True)
+    with store.reading() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.case_id == change.case.id)
+                                .order_by(AuditEvent.id.desc())).first()
+    assert (event.actor, event.action, event.from_state, event.to_state) == \
+        ("system", "deadline_expired", "denied", "denied")
+    assert overdue_total(store, after) == 0
+    rows = outbox_rows(store)
+    assert [rows[stage_key(change, s)].status for s in ("warn-48h", "warn-24h", "overdue")] == \
+        ["skipped", "sent", "sent"]
+    for later in (after + H, after + timedelta(days=1)):
+        assert (run(store, client, settings, later).posted, run(store, client, settings, later).expired) == (0, 0)
+    assert Counter(keys(slack))[stage_key(change, "overdue")] == 1
+    with pytest.raises(DomainError, match="Appeal by"):
+        cases.record_appeal(store, change.case.id, actor=MEI, now=after + H, new_evidence="New photos")
+
+
+def test_warnings_left_when_an_appeal_by_date_lapses_are_cancelled_and_its_overdue_notice_survives_an_outage(
+        store, client, settings, slack, now):
+    change = denied(store, now, appeal_by=now + timedelta(days=3))
+    run(store, client, settings, now)
+    due = change.case.next_deadline.due_at
+    slack.fail_next("chat.postMessage", status=500, times=4)  # longer than the client retries
+
+    down = run(store, client, settings, due + H)
+
+    assert (down.expired, down.posted, down.left) == (1, 0, 1)
+    assert down.errors and "Slack could not be reached" in down.errors[0]
+    rows = outbox_rows(store)
+    assert [rows[stage_key(change, s)].status for s in ("warn-48h", "warn-24h", "overdue")] == \
+        ["cancelled", "cancelled", "pending"]
+
+    back = run(store, client, settings, due + 2 * H)
+
+    assert (back.expired, back.posted, back.errors) == (0, 1, [])
+    assert [k for k in keys(slack) if k.startswith("deadline:")] == [stage_key(change, "overdue")]
+
+
+def test_an_appeal_by_date_whose_overdue_notice_already_went_out_is_settled_without_posting_again(
+        store, client, settings, slack, now):
+    change = denied(store, now, appeal_by=now + timedelta(days=3))
+    due = change.case.next_deadline.due_at
+    with store.transaction() as session:  # told before lapsing existed: the deadline stayed open
+        session.execute(update(OutboxNotice).where(OutboxNotice.case_id == change.case.id)
+                        .values(status="sent", sent_ts="1700000000.000100", settled_at=due))
+    assert overdue_total(store, due + timedelta(days=5)) == 1
+
+    report = run(store, client, settings, due + timedelta(days=5))
+
+    assert (report.expired, report.posted) == (1, 0)
+    assert overdue_total(store, due + timedelta(days=5)) == 0
+    assert slack.calls("chat.postMessage") == []
+
+
+def test_expire_deadline_settles_only_an_open_deadline_that_is_due(store, now):
+    change = denied(store, now, appeal_by=now + timedelta(days=3))
+    deadline = change.case.next_deadline
+
+    with pytest.raises(DomainError, match="Nothing is due yet"):
+        cases.expire_deadline(store, deadline.id, now=deadline.due_at - timedelta(seconds=1))
+    expired = cases.expire_deadline(store, deadline.id, now=deadline.due_at)
+    assert expired.case.state is State.DENIED and expired.case.open_deadlines == []
+    assert expired.case.version > change.case.version
+    with pytest.raises(DomainError, match="no longer open"):
+        cases.expire_deadline(store, deadline.id, now=deadline.due_at + H)
+
+
 # ---------------------------------------------------------------- outcome and approval notices
 
 
@@ -328,6 +429,74 @@ def test_a_direct_message_speaks_the_owners_language(store, client, settings, sl
 
     assert "US$50.00" in text_of(messages(slack, MEI)[-1])  # formatted for zh_CN
     assert "$50.00" in text_of(messages(slack)[-1]) and "US$" not in text_of(messages(slack)[-1])
+
+
+# ---------------------------------------------------------------- one case's notices at once
+
+
+def test_an_outcome_is_posted_at_once_for_its_case_only_and_the_next_sweep_posts_nothing_more(
+        store, client, settings, slack, now):
+    case_id = filed_claim(store, now - timedelta(days=2))
+    other = chargeback_due(store, now + 2 * H)  # another case's warning, due: left for the sweep
+    granted = cases.record_grant(store, case_id, actor=MEI, is_lead=False, now=now, amount_cents=4200)
+    event = granted.event.id
+
+    report = deliver_case_notices(store, client, settings, case_id, now=now)
+
+    assert (report.posted, report.messages, report.left, report.errors) == (2, 2, 0, [])
+    assert keys(slack) == [f"event:{event}:channel"]
+    assert keys(slack, MEI) == [f"event:{event}:dm"]
+    for message in (messages(slack)[0], messages(slack, MEI)[0]):
+        assert "Amazon granted the claim and reimbursed $42.00" in text_of(message)
+    assert deliver_case_notices(store, client, settings, case_id, now=now + H).posted == 0
+
+    sweep_report = run(store, client, settings, now + timedelta(minutes=1))
+
+    assert (sweep_report.posted, sweep_report.errors) == (1, [])
+    assert Counter(keys(slack, CHANNEL, MEI)) == {f"event:{event}:channel": 1, f"event:{event}:dm": 1,
+                                                  stage_key(other, "warn-4h"): 1}
+
+
+def test_notices_posted_at_once_while_slack_is_down_wait_for_the_sweep(store, client, settings, slack, now):
+    case_id = filed_claim(store, now - timedelta(days=2))
+    cases.record_grant(store, case_id, actor=MEI, is_lead=False, now=now, amount_cents=4200)
+    slack.fail_next("chat.postMessage", status=500, times=4)  # longer than the client retries
+
+    report = deliver_case_notices(store, client, settings, case_id, now=now)
+
+    assert (report.posted, report.left) == (0, 2)
+    assert report.errors and "Slack could not be reached" in report.errors[0]
+    assert run(store, client, settings, now + timedelta(minutes=1)).posted == 2
+    assert len(keys(slack, CHANNEL, MEI)) == 2
+
+
+def test_a_case_delivered_at_once_while_sweeps_run_is_posted_exactly_once(db_url, store, settings, slack, now):
+    made = [filed_claim(store, now - timedelta(days=2), owner=f"U{n}Q") for n in range(6)]
+    for case_id in made:
+        cases.record_grant(store, case_id, actor=MEI, is_lead=True, now=now, amount_cents=4200)
+    stores = [Store.from_url(db_url, store.policy) for _ in range(4)]
+    reports: list[SweepReport] = []
+
+    def one(n: int, s: Store) -> None:
+        client = fast(make_client(settings))
+        if n % 2:
+            reports.append(sweep(s, client, settings, now=now, pacer=Pacer(0), batch=3))
+        else:
+            for case_id in made:
+                reports.append(deliver_case_notices(s, client, settings, case_id, now=now, pacer=Pacer(0)))
+
+    threads = [threading.Thread(target=one, args=(n, s)) for n, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for s in stores:
+        s.dispose()
+
+    assert all(r.errors == [] for r in reports)
+    assert sum(r.posted for r in reports) == 12
+    posted = Counter(keys(slack, CHANNEL, *(f"U{n}Q" for n in range(6))))
+    assert len(posted) == 12 and set(posted.values()) == {1}
 
 
 # ---------------------------------------------------------------- how notices read
@@ -660,7 +829,7 @@ def test_the_sweep_command_posts_once_then_nothing_and_fails_plainly_when_slack_
         down_store.dispose()
 
 
-# ---------------------------------------------------------------- in-process sweeping and the demo
+# ---------------------------------------------------------------- in-process sweeping
 
 
 def test_the_in_process_sweeper_sweeps_on_its_interval_until_stopped(store, client, settings, slack, now):
@@ -677,40 +846,3 @@ def test_the_in_process_sweeper_sweeps_on_its_interval_until_stopped(store, clie
     off = start_sweeper(store, client, replace_settings(settings, sweep_seconds=0), lambda: now)
     assert not off.alive
     off.stop()
-
-
-def test_the_demo_plays_a_week_with_warnings_closes_and_outcomes_without_slack(tmp_path):
-    settings = scheduler.demo_settings("en", f"sqlite:///{tmp_path}/demo.sqlite3")
-    from store.db import upgrade
-
-    upgrade(settings.database_url)
-    store = Store.from_url(settings.database_url, policy_from(settings))
-    out = io.StringIO()
-    try:
-        start = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)  # Friday 08:00 in Los Angeles
-        total = scheduler.play_demo(store, settings, start=start, holiday_name="Thanksgiving Day", days=7, out=out)
-    finally:
-        store.dispose()
-    text = out.getvalue()
-
-    assert "Thursday 26 November 2026 — Thanksgiving Day" in text
-    assert "US holidays skipped" in text
-    assert "Closed automatically" in text and "No debit came" in text
-    assert "Amazon may debit the account" in text
-    assert "notices, most urgent first" in text
-    assert "missed warning(s) skipped" in text
-    assert "direct message to @mei" in text and "approved your" in text and "sent back your" in text
-    assert "Daily summary" in text and "需操作" in text
-    assert "<!date" not in text and "<@" not in text
-    assert (total.closed, total.presumed) == (1, 1) and total.skipped >= 2
-
-
-def test_the_demo_command_starts_from_a_fresh_file(tmp_path, capsys):
-    path = tmp_path / "demo.sqlite3"
-    path.write_text("not a database")
-
-    assert runtime.demo(f"sqlite:///{path}", days=1, locale="en") == 0
-
-    out = capsys.readouterr().out
-    assert "Cases at the start:" in out and "safet sweep --dry-run" in out
-    assert runtime.demo("postgresql://example/db", days=1) == 2

@@ -17,12 +17,14 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from slack_app.config import Settings, policy_from
-from slack_app.scheduler import Pacer, sweep
+from slack_app.posting import Pacer
+from slack_app.scheduler import sweep
 from slack_app.slack_client import make_client
 from store.db import Policy, Store
 from store.models import Base, OutboxNotice
 from tests.conftest import PG_URL
-from tests.test_sweep import ClockedSlack, chargeback_due, keys, stage_key
+from tests.fake_slack import FakeSlack
+from tests.test_sweep import chargeback_due, keys, stage_key
 
 pytestmark = [
     pytest.mark.postgres,
@@ -44,8 +46,8 @@ def pg_url(pg_session_url: str) -> str:
 
 
 @pytest.fixture
-def slack() -> Iterator[ClockedSlack]:
-    with ClockedSlack() as fake:
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
         yield fake
 
 
@@ -69,7 +71,7 @@ def statuses(url: str, keys: list[str]) -> Counter[str]:
         store.dispose()
 
 
-def all_keys(slack: ClockedSlack) -> Counter[str]:
+def all_keys(slack: FakeSlack) -> Counter[str]:
     return Counter(keys(slack, *CHANNELS))
 
 

@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from slack_app.i18n import Translator
+from slack_app.rules.checklists import CHARGEBACK_CHECKLISTS
 from slack_app.rules.deadlines import DEADLINE_LABELS, DeadlineKind
 from slack_app.rules.kinds import Action, CaseKind, ComplaintType
 from slack_app.rules.parsing import currency_decimals
@@ -232,6 +233,9 @@ def _represent(d: Drawing) -> list[Block]:
         blocks.append(_text("item_details", tr._("Item details"), optional=False, multiline=True,
                             hint=tr._("The buyer says the item is materially different: describe the item as "
                                       "listed and as sent.")))
+    if d.case.complaint_type is not None:
+        items = "\n".join(f"• {tr._(item)}" for item in CHARGEBACK_CHECKLISTS[d.case.complaint_type])
+        blocks.append(_small(tr._("*Include:*\n{items}", items=items)))
     blocks += [
         _text("correspondence", tr._("Buyer correspondence"), multiline=True,
               hint=tr._("Every message you exchanged with the buyer.")),

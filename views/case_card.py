@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from slack_app.i18n import Translator
-from slack_app.rules.deadlines import DEADLINE_LABELS
+from slack_app.rules.deadlines import DEADLINE_LABELS, DeadlineKind
 from slack_app.rules.kinds import Action, CaseKind
 from slack_app.rules.records import CaseRecord, EventRecord
 from views import ids
@@ -64,15 +64,12 @@ def case_card(case: CaseRecord, tr: Translator, *, team: Team, now: datetime) ->
 
 
 def _summary(case: CaseRecord, tr: Translator) -> str:
-    parts = [
-        tr._("Order `{order_id}`", order_id=escape(case.order_id)),
-        tr._("owner <@{user}>", user=case.owner_id),
-        f"*{tr.label(case.state)}*",
-        tr._("Seller Central: {tab}", tab=case.tab),
-    ]
     if case.claim_number:
-        parts.append(tr._("SAFE-T claim number {number}", number=escape(case.claim_number)))
-    return " · ".join(parts)
+        return tr._("Order `{order_id}` · owner <@{user}> · *{state}* · Seller Central: {tab} · SAFE-T claim "
+                    "number {number}", order_id=escape(case.order_id), user=case.owner_id, state=case.state,
+                    tab=case.tab, number=escape(case.claim_number))
+    return tr._("Order `{order_id}` · owner <@{user}> · *{state}* · Seller Central: {tab}",
+                order_id=escape(case.order_id), user=case.owner_id, state=case.state, tab=case.tab)
 
 
 def _details(case: CaseRecord, tr: Translator) -> str:
@@ -121,6 +118,9 @@ def history_line(event: EventRecord, tr: Translator, *, team: Team) -> str:
                     when=when)
     if event.action == "set_stated_due":
         return tr._("{who} entered Amazon's date · {when}", who=who, when=when)
+    if event.action == "deadline_expired":
+        return tr._("{who}: {action} → {state} · {when}", who=who,
+                    action=DeadlineKind(event.details["deadline"]), state=event.to_state, when=when)
     line = tr._("{who}: {action} → {state} · {when}", who=who, action=Action(event.action),
                 state=event.to_state, when=when)
     note = event.details.get("note") or event.details.get("reason") or event.details.get("new_evidence")

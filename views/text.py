@@ -63,6 +63,7 @@ def case_title(case: CaseRecord, tr: Translator) -> str:
     """ "SAFE-T claim · Trip Credit · $50 flat" or "Chargeback · $129.99" (plain text, for headers)."""
     if case.kind is CaseKind.SAFET:
         if case.reason is SafetReason.TRIP_CREDIT:
-            return tr._("SAFE-T claim · Trip Credit · {amount} flat", amount=tr.money(TRIP_CREDIT_CENTS, "USD", whole=True))
+            return tr._("SAFE-T claim · Trip Credit · {amount} flat",
+                        amount=tr.money(TRIP_CREDIT_CENTS, "USD", whole=True))
         return tr._("SAFE-T claim · {reason}", reason=case.reason)
     return tr._("Chargeback · {amount}", amount=tr.money(case.amount_cents, case.currency))

@@ -7,10 +7,9 @@ from .text import N_
 
 SERVICE_ORDER_ID = N_("Service order ID")
 PRODUCT_ORDER_ID = N_("Product order ID, if different from the service order ID")
-PROOF_OF_WORK = N_("Proof the agreed work was completed (photos or videos taken with the customer's "
-                   "approval, buyer-seller messages)")
+PROOF_OF_WORK = N_("Proof the work was done (customer-approved photos or videos, messages)")
 PROMO_ERROR = N_("Proof of a promotion pricing error that affected your payment")
-DEFECTIVE_PRODUCT = N_("Proof of the defective product and the defect (approved A-to-z claim, photos, videos)")
+DEFECTIVE_PRODUCT = N_("Proof of the defective product (approved A-to-z claim, photos, videos)")
 OVERTURN_PENALTY = N_("Proof supporting overturning the penalty (photos, buyer-seller messages)")
 SECOND_VISIT_DONE = N_("Proof the pre-approved second appointment was completed")
 ANYTHING_ELSE = N_("Anything else that supports the claim")
@@ -27,7 +26,7 @@ SAFET_CHECKLISTS: dict[SafetReason, tuple[str, ...]] = {
 }
 
 SHIPPING = N_("Shipping date, shipping method and tracking information")
-ITEM_DETAILS = N_("Details of the item as listed and as sent (the buyer says it is materially different)")
+ITEM_DETAILS = N_("The item as listed and as sent (the buyer says it is materially different)")
 BUYER_MESSAGES = N_("All correspondence with the buyer")
 DELIVERY_PROOF = N_("Proof of delivery (signature or carrier scan)")
 

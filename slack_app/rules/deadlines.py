@@ -62,7 +62,7 @@ DEADLINE_LABELS = {
     DeadlineKind.CHARGEBACK_REPLY: N_("Respond to the chargeback"),
     DeadlineKind.CHARGEBACK_INFO_REPLY: N_("Send the requested information"),
     DeadlineKind.OUTCOME_WINDOW: N_("Outcome window ends"),
-    DeadlineKind.APPEAL_BY: N_("Appeal by"),
+    DeadlineKind.APPEAL_BY: N_("Appeal"),
 }
 
 RULE_LABELS = {

@@ -26,6 +26,11 @@ _UNITS = {"h": "hours", "m": "minutes", "d": "days"}
 # an overdue notice and stay open, since a late answer can still save the money.
 SELF_SETTLING = frozenset({DeadlineKind.SAFET_INFO_REPLY, DeadlineKind.OUTCOME_WINDOW})
 
+# Kinds that lapse when due: nothing late can still be done (Seller Central takes no appeal after
+# its "Appeal by" date). Their overdue notice is posted once, as for any task, and the sweep settles
+# the deadline as missed with no change of state, so it is not listed as overdue day after day.
+EXPIRING = frozenset({DeadlineKind.APPEAL_BY})
+
 
 def stage_name(offset: timedelta) -> str:
     minutes = int(offset.total_seconds() // 60)

@@ -81,7 +81,8 @@ class CaseRecord:
 
     @property
     def gate(self) -> Gate:
-        return Gate(needs_approval=self.needs_approval, appeals_used=self.appeals_used)
+        closed = any(d.kind is DeadlineKind.APPEAL_BY and d.status is DeadlineStatus.MISSED for d in self.deadlines)
+        return Gate(needs_approval=self.needs_approval, appeals_used=self.appeals_used, appeal_window_closed=closed)
 
     @property
     def is_open(self) -> bool:

@@ -181,6 +181,7 @@ class Gate:
 
     needs_approval: bool = False
     appeals_used: int = 0
+    appeal_window_closed: bool = False
 
 
 _SPECIFIC_REFUSALS: dict[Action, str] = {
@@ -207,6 +208,8 @@ def transition_for(kind: CaseKind, state: State, action: Action, gate: Gate = Ga
         raise IllegalTransition(message, state=state, action=action)
     if action is A.APPEAL and gate.appeals_used >= MAX_APPEALS:
         raise IllegalTransition(N_("A denied claim can be appealed only once, and this one already was."))
+    if action is A.APPEAL and gate.appeal_window_closed:
+        raise IllegalTransition(N_("The “Appeal by” date has passed: Seller Central no longer takes an appeal."))
     if action in SUBMIT_ACTIONS and gate.needs_approval and state is not S.APPROVED:
         raise IllegalTransition(N_("A lead must approve this before it is submitted in Seller Central."))
     if action is A.SUBMIT_FOR_APPROVAL and not gate.needs_approval:
