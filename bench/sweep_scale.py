@@ -599,6 +599,8 @@ def bench_backend(backend: str, sizes: list[int], repeat: int, do_explain: bool,
             print(f"  {backend} {n:>9,} cases: filled in {fill_s:.0f} s "
                   f"({', '.join(f'{v:,} {k}' for k, v in counts.items())}; {seeded} cards seeded)", flush=True)
             snap = snapshot(url)
+            if do_explain:  # before any sweep: the due rows are still due
+                explain(url)
             runs: dict[str, list[dict[str, Any]]] = {name: [] for name in versions}
             first = True
             for attempt in range(repeat):
@@ -609,8 +611,6 @@ def bench_backend(backend: str, sizes: list[int], repeat: int, do_explain: bool,
                     first = False
                     runs[name].append(run_child(url, fake.base_url, profile=profile and attempt == repeat - 1,
                                                 pythonpath=versions[name]))
-            if do_explain:
-                explain(url)
         for name, version_runs in runs.items():
             results[name][n] = _summarise(name, n, version_runs)
     return results

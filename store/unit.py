@@ -1,0 +1,177 @@
+"""The unit of work behind every case change: check the person and the transition, then write the new
+state, settle and open deadlines, audit, and queue notices — in one transaction, or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from slack_app.rules import deadlines as rules_deadlines
+from slack_app.rules.deadlines import Deadline, DeadlineKind, DeadlineStatus
+from slack_app.rules.errors import DomainError, NotFound, StaleCase
+from slack_app.rules.kinds import Action
+from slack_app.rules.ladder import stages
+from slack_app.rules.records import CaseRecord, EventRecord
+from slack_app.rules.text import N_
+from slack_app.rules.transitions import (
+    FULFILS,
+    OUTCOME_ACTIONS,
+    SETTLED_BY_SYSTEM,
+    Transition,
+    check_permission,
+    transition_for,
+)
+
+from .db import Store
+from .models import AuditEvent, Case, CaseDeadline, OutboxNotice
+from .records import case_record, event_record
+
+SYSTEM = "system"
+"""The actor of changes the app makes by itself (automatic close, presumed outcome)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one use case did: the case as it is now and the audit event that says so."""
+
+    case: CaseRecord
+    event: EventRecord
+
+
+@dataclass
+class Changing:
+    session: Session
+    store: Store
+    case: Case
+    transition: Transition
+    now: datetime
+    details: dict[str, Any] = field(default_factory=dict)
+    opens: Deadline | None = None
+    result: Change | None = None
+
+
+@contextmanager
+def changing(
+    store: Store, case_id: int, action: Action, *, actor: str, now: datetime, is_lead: bool = False,
+    expected_version: int | None = None,
+) -> Iterator[Changing]:
+    """Load the case, check the person and the transition, let the caller fill in details, then
+    write the new state, settle and open deadlines, audit, and queue notices — all or nothing."""
+    try:
+        with store.transaction() as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(N_("No such case."))
+            record = case_record(case)
+            if expected_version is not None and case.version != expected_version:
+                raise StaleCase(N_("This case changed since you opened it: it is now “{state}”."),
+                                state=record.state)
+            if actor != SYSTEM:
+                check_permission(action, actor=actor, owner=case.owner_id, is_lead=is_lead)
+            transition = transition_for(record.kind, record.state, action, record.gate)
+            if action in SETTLED_BY_SYSTEM and not any(
+                d.kind is SETTLED_BY_SYSTEM[action] and d.due_at <= now for d in record.open_deadlines
+            ):
+                raise DomainError(N_("Nothing is due yet: the app acts only once the deadline has passed."))
+            change = Changing(session, store, case, transition, now)
+            yield change
+            from_state = case.state
+            _settle_deadlines(session, case, transition, now)
+            if change.opens is not None:
+                open_deadline(session, store, case, change.opens, now)
+            case.state = transition.target
+            case.updated_at = now
+            event = audit(session, case, actor, action, from_state, now, change.details)
+            if action in OUTCOME_ACTIONS or action in (Action.APPROVE, Action.SEND_BACK):
+                _queue_outcome(session, case, event, now, direct_only=action not in OUTCOME_ACTIONS)
+            change.result = finish(session, case, event)
+    except StaleDataError:
+        raise StaleCase(N_("Someone else changed this case at the same moment; look at the card again.")) from None
+
+
+def result(change: Changing) -> Change:
+    assert change.result is not None
+    return change.result
+
+
+def audit(session: Session, case: Case, actor: str, action: str, from_state: str | None, now: datetime,
+           details: dict[str, Any]) -> AuditEvent:
+    event = AuditEvent(case_id=case.id, at=now, actor=actor, action=str(action), from_state=from_state,
+                       to_state=case.state, details={k: v for k, v in details.items() if v not in (None, "")})
+    session.add(event)
+    session.flush()
+    return event
+
+
+def finish(session: Session, case: Case, event: AuditEvent) -> Change:
+    session.flush()
+    session.refresh(case, ["deadlines"])
+    return Change(case_record(case), event_record(event))
+
+
+def open_deadline(session: Session, store: Store, case: Case, deadline: Deadline, now: datetime) -> None:
+    row = CaseDeadline(
+        case_id=case.id, kind=deadline.kind, rule=deadline.rule, basis_at=deadline.basis_at,
+        computed_due_at=deadline.computed_due_at, stated_due_at=deadline.stated_due_at,
+        due_at=deadline.due_at, status=DeadlineStatus.OPEN, created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    plan_ladder(session, store, case, row, now)
+
+
+def _settle_deadlines(session: Session, case: Case, transition: Transition, now: datetime) -> None:
+    fulfilled = FULFILS.get(transition.action, frozenset())
+    for row in case.deadlines:
+        kind = DeadlineKind(row.kind)
+        if row.status == DeadlineStatus.OPEN and kind in transition.closes:
+            row.status = rules_deadlines.status_when_settled(row.due_at, kind, now, fulfilled=kind in fulfilled)
+            row.settled_at = now
+            session.execute(
+                update(OutboxNotice)
+                .where(OutboxNotice.deadline_id == row.id, OutboxNotice.status == "pending")
+                .values(status="cancelled", settled_at=now)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _notice_target(case: Case) -> str:
+    return case.channel_id or case.owner_id
+
+
+def plan_ladder(session: Session, store: Store, case: Case, row: CaseDeadline, now: datetime) -> None:
+    """Plan (or re-plan) each warning stage of a deadline; a stage already posted stays posted."""
+    existing = {n.stage: n for n in session.scalars(
+        select(OutboxNotice).where(OutboxNotice.deadline_id == row.id))}
+    for stage, post_at in stages(DeadlineKind(row.kind), row.due_at, store.policy.ladder):
+        notice = existing.get(stage)
+        if notice is None:
+            session.add(OutboxNotice(
+                key=f"deadline:{row.id}:{stage}", kind="deadline", stage=stage, case_id=case.id,
+                deadline_id=row.id, target=_notice_target(case), post_at=post_at, status="pending",
+                created_at=now,
+            ))
+        elif notice.status in ("pending", "cancelled"):
+            notice.post_at, notice.status = post_at, "pending"
+
+
+def _queue_outcome(session: Session, case: Case, event: AuditEvent, now: datetime, *, direct_only: bool) -> None:
+    """An outcome goes to the case channel and, as a direct message, to the owner."""
+    targets = [("dm", case.owner_id)]
+    if not direct_only and case.channel_id:
+        targets.insert(0, ("channel", case.channel_id))
+    for where, target in targets:
+        if target == SYSTEM:
+            continue
+        session.add(OutboxNotice(
+            key=f"event:{event.id}:{where}", kind="outcome" if not direct_only else "approval",
+            stage=where, case_id=case.id, event_id=event.id, target=target, post_at=now, status="pending",
+            created_at=now,
+        ))
