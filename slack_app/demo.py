@@ -27,7 +27,7 @@ from store import cases as store_cases
 from store.db import Store, upgrade
 from store.people import save_chosen_locale
 from store.queries import ListFilter, list_cases
-from views.notices import message_text
+from views.plain_text import message_text
 
 DEMO_CHANNEL = "CDEMO"
 DEMO_CHANNEL_NAME = "#seller-support"

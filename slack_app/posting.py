@@ -17,7 +17,8 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from views.notices import Message, message_text
+from views.notices import Message
+from views.plain_text import message_text
 
 log = logging.getLogger("safet.sweep")
 

@@ -66,9 +66,9 @@ from views.notices import (
     daily_summary,
     deadline_notice,
     digest,
-    message_text,
     outcome_notice,
 )
+from views.plain_text import message_text
 
 log = logging.getLogger("safet.sweep")
 

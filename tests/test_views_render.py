@@ -30,7 +30,17 @@ from store.outbox import DailyFacts, FailedNotice
 from store.queries import HomeData, ListFilter
 from tests.slack_harness import Clock, running_app, select_input, text_input
 from tests.test_i18n import mrkdwn_edge_problems
-from views import action_modals, case_card, case_list, chargeback_modal, claim_modal, home, notices, paste_text
+from views import (
+    action_modals,
+    case_card,
+    case_list,
+    chargeback_modal,
+    claim_modal,
+    home,
+    notices,
+    paste_text,
+    plain_text,
+)
 from views.case_card import Team
 from views.metadata import ModalContext
 
@@ -612,7 +622,7 @@ def test_the_daily_summary(tr):
     if tr.locale == "zh_CN":
         assert "每日汇总" in shown and "还有 3 个" in shown and "*需操作*" in shown
         assert "没有逾期的案件" in quiet
-    text = notices.message_text(notices.daily_summary(facts, reader(tr)), names={"U0OWNER": "mei"})
+    text = plain_text.message_text(notices.daily_summary(facts, reader(tr)), names={"U0OWNER": "mei"})
     assert "@mei" in text and "<!date" not in text
 
 

@@ -3,14 +3,13 @@ groups them, and the daily summary. Pure functions from records to Block Kit (no
 
 Every notice mentions the case owner (never ``@channel``), escapes all user text, says what to do
 next and by when with a Slack date token and a relative hint, and links the case card when there
-is one. ``message_text`` turns the blocks back into plain text for the terminal (``safet demo``,
-``safet sweep --dry-run``).
+is one. ``views.plain_text`` turns them back into text for the terminal.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -439,63 +438,3 @@ def daily_summary(facts: DailyFacts, r: Reader) -> Message:
     text = tr._("Daily summary · {day}: {overdue} overdue, {due} due today or tomorrow", day=day,
                 overdue=facts.overdue_total, due=facts.due_total)
     return Message(text=text, blocks=tuple(blocks[:MAX_BLOCKS]))
-
-
-# ---------------------------------------------------------------- plain text for the terminal
-
-_EMOJI = {
-    ":alarm_clock:": "⏰", ":rotating_light:": "🚨", ":large_orange_circle:": "🟠", ":large_blue_circle:": "🔵",
-    ":large_green_circle:": "🟢", ":red_circle:": "🔴", ":white_circle:": "⚪", ":white_check_mark:": "✅",
-    ":leftwards_arrow_with_hook:": "↩️", ":warning:": "⚠️", ":mag:": "🔍", ":sunrise:": "🌅",
-}
-_TOKEN = re.compile(r"<([^<>]*)>")
-
-
-def _plain(mrkdwn: str, names: Mapping[str, str]) -> str:
-    def token(match: re.Match[str]) -> str:
-        inner = match[1]
-        if inner.startswith("@"):
-            user = inner[1:].split("|", 1)[0]
-            return "@" + names.get(user, user)
-        if inner.startswith("!date^"):
-            return inner.split("|", 1)[1] if "|" in inner else inner
-        if inner.startswith("!"):
-            return "@" + inner[1:].split("|", 1)[0]
-        url, _, label = inner.partition("|")
-        return f"{label} ({url})" if label else url
-
-    text = _TOKEN.sub(token, mrkdwn)
-    for code, glyph in _EMOJI.items():
-        text = text.replace(code, glyph)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def blocks_text(blocks: Sequence[Block | dict[str, Any]], *, names: Mapping[str, str] | None = None) -> str:
-    """Block Kit as plain text: headers, sections (and fields), context in small print, dividers,
-    buttons in brackets; Slack tokens (mentions, date tokens, links) read as their fallbacks."""
-    names = names or {}
-    out: list[str] = []
-    for block in blocks:
-        data = block.to_dict() if isinstance(block, Block) else block
-        kind = data.get("type")
-        if kind == "header":
-            title = _plain(data["text"]["text"], names)
-            out += [title, "═" * min(len(title) + 2, 72)]
-        elif kind == "section":
-            if data.get("text"):
-                out.append(_plain(data["text"]["text"], names))
-            out += [_plain(f["text"], names) for f in data.get("fields", [])]
-        elif kind == "context":
-            texts = [_plain(e["text"], names) for e in data.get("elements", []) if "text" in e]
-            out.append("   " + " · ".join(texts))
-        elif kind == "divider":
-            out.append("─" * 40)
-        elif kind == "actions":
-            out.append("  ".join(f"[{_plain(e['text']['text'], names)}]" for e in data.get("elements", [])
-                                 if e.get("text")))
-    return "\n".join(out)
-
-
-def message_text(message: Message, *, names: Mapping[str, str] | None = None) -> str:
-    return blocks_text(message.blocks, names=names)
-
