@@ -327,7 +327,7 @@ def register(app: App, deps: Deps) -> None:
     app.block_action(ids.ACTION_CASE_SET_DATE)(ack=ack_now, lazy=[open_form])
     app.block_action(ids.ACTION_CASE_REASSIGN)(ack=ack_now, lazy=[open_form])
 
-    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """Write the change inside the ack: a refusal goes back onto the form, beside the field at fault."""
         user = body["user"]["id"]
         tr = deps.tr(user)
@@ -336,8 +336,9 @@ def register(app: App, deps: Deps) -> None:
         try:
             if submitter is None:
                 raise DomainError(N_("This form is out of date: close it and press the button on the card again."))
-            # Only cached lead membership here: the ack must not wait on Slack.
-            change = submitter(Submission(deps, Form.of(view), modal, user, deps.directory.is_lead(user, None),
+            # Lead groups are cached for minutes (the form was opened through the same check), so Slack is
+            # asked here only when another replica opened the form and this one has no cache yet.
+            change = submitter(Submission(deps, Form.of(view), modal, user, deps.directory.is_lead(user, client),
                                           deps.clock()))
         except DomainError as error:
             ack(response_action="errors", errors={error_block(error, view): tr.error(error)})
