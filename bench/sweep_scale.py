@@ -559,8 +559,12 @@ def explain(url: str) -> None:
             CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.kind.in_(tasks), CaseDeadline.due_at < NOW),
         "daily_facts failed (24 h)": select(func.count()).select_from(OutboxNotice).where(
             OutboxNotice.status == "failed", OutboxNotice.settled_at >= NOW - timedelta(days=1)),
-        "daily_facts open chargebacks": select(func.count()).select_from(Case).where(
-            Case.state.in_(outbox._OPEN_CHARGEBACK_STATES), Case.kind == "chargeback"),
+        "daily_facts open cases by kind": select(Case.kind, func.count()).where(
+            Case.state.in_(getattr(outbox, "_OPEN_STATES", None) or outbox._OPEN_CHARGEBACK_STATES))
+        .group_by(Case.kind),
+        "(before 04:30) open chargebacks, state IN … AND kind =": select(func.count()).select_from(Case).where(
+            Case.state.in_(getattr(outbox, "_OPEN_STATES", None) or outbox._OPEN_CHARGEBACK_STATES),
+            Case.kind == "chargeback"),
         "stages_of (deadline_id IN …)": select(OutboxNotice.id).where(
             OutboxNotice.deadline_id.in_([1, 2, 3])).order_by(OutboxNotice.post_at),
     }
@@ -612,7 +616,8 @@ def bench_backend(backend: str, sizes: list[int], repeat: int, do_explain: bool,
                     runs[name].append(run_child(url, fake.base_url, profile=profile and attempt == repeat - 1,
                                                 pythonpath=versions[name]))
         for name, version_runs in runs.items():
-            results[name][n] = _summarise(name, n, version_runs)
+            if version_runs:  # --repeat 0: fill and --explain only
+                results[name][n] = _summarise(name, n, version_runs)
     return results
 
 
@@ -658,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--repeat", type=int, default=3, help="sweeps per size (median reported)")
+    parser.add_argument("--repeat", type=int, default=3, help="sweeps per size (median reported; 0: fill only)")
     parser.add_argument("--explain", action="store_true", help="print the plans of the sweep's reads per size")
     parser.add_argument("--profile", action="store_true", help="pyinstrument the last sweep of each size")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=DIR",
@@ -688,6 +693,8 @@ def main(argv: list[str] | None = None) -> int:
                                        dict(v.split("=", 1) for v in args.variant))
             everything[backend] = by_version
             for name, results in by_version.items():
+                if not results:
+                    continue
                 big, small = max(results), min(results)
                 ratio = results[big]["outside_ms"] / results[small]["outside_ms"]
                 biggest = results[big]

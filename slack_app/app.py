@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from slack_app.after_response import AfterResponse
 from slack_app.config import Settings
 from slack_app.i18n import Translator, translator
 from slack_app.people import Directory
@@ -48,7 +50,7 @@ class Deps:
 
 
 def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime] = now_utc,
-               client: WebClient | None = None) -> tuple[App, Deps]:
+               client: WebClient | None = None, listener_executor: Executor | None = None) -> tuple[App, Deps]:
     """The Bolt app in the mode that answers Slack fastest: the ack function validates and writes,
     its response goes back as soon as it returns, and Web API calls run in lazy listeners."""
     import handlers
@@ -57,7 +59,7 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
     app = App(
         token=settings.bot_token, signing_secret=settings.signing_secret, client=client,
         process_before_response=True, token_verification_enabled=False, logger=log,
-        raise_error_for_unhandled_request=False,
+        raise_error_for_unhandled_request=False, listener_executor=listener_executor,
     )
     directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
                           leads=settings.leads, clock=clock)
@@ -93,6 +95,7 @@ class Runtime:
     app: App
     deps: Deps
     client: WebClient
+    after_response: AfterResponse
     _sweeper: Any = None
 
     def start_background(self) -> None:
@@ -115,5 +118,6 @@ class Runtime:
 def create_runtime(settings: Settings, store: Store, *, clock: Callable[[], datetime] = now_utc,
                    client: WebClient | None = None) -> Runtime:
     client = client or make_client(settings)
-    app, deps = create_app(settings, store, clock=clock, client=client)
-    return Runtime(app, deps, client)
+    after_response = AfterResponse()
+    app, deps = create_app(settings, store, clock=clock, client=client, listener_executor=after_response)
+    return Runtime(app, deps, client, after_response)

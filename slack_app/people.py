@@ -22,6 +22,7 @@ from store.people import load_preference, save_chosen_locale, save_slack_profile
 
 PROFILE_TTL = timedelta(hours=12)
 USERGROUP_TTL_SECONDS = 300
+LOCALE_TTL_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Directory:
         self.leads = leads
         self.clock = clock
         self._groups: dict[str, tuple[float, frozenset[str]]] = {}
+        self._locales: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
 
     def person(self, user_id: str, client: WebClient | None) -> Person:
@@ -50,6 +52,7 @@ class Directory:
             try:
                 user = client.users_info(user=user_id, include_locale=True)["user"]
                 pref = save_slack_profile(self.store, user_id, locale=user.get("locale"), tz=user.get("tz"), now=now)
+                self._remember(user_id, pref.chosen_locale or pref.slack_locale)
             except SlackApiError:
                 pass  # keep what we had: a profile is a nicety, never a reason to fail
         chosen = pref.chosen_locale if pref else None
@@ -58,12 +61,27 @@ class Directory:
                       self._zone(pref.tz if pref else None))
 
     def cached_locale(self, user_id: str) -> str:
-        """The language we know without asking Slack (for the ack path, which must not wait)."""
+        """The language we know without asking Slack (for the ack path, which must not wait).
+
+        Kept a minute per process, so an ack reads no row for it; a choice made on another replica
+        shows there within that minute.
+        """
+        with self._lock:
+            cached = self._locales.get(user_id)
+        if cached and time.monotonic() - cached[0] < LOCALE_TTL_SECONDS:
+            return cached[1]
         pref = load_preference(self.store, user_id)
-        return negotiate((pref.chosen_locale or pref.slack_locale) if pref else None, self.default_locale)
+        return self._remember(user_id, (pref.chosen_locale or pref.slack_locale) if pref else None)
+
+    def _remember(self, user_id: str, locale: str | None) -> str:
+        negotiated = negotiate(locale, self.default_locale)
+        with self._lock:
+            self._locales[user_id] = (time.monotonic(), negotiated)
+        return negotiated
 
     def choose_locale(self, user_id: str, locale: str | None) -> None:
-        save_chosen_locale(self.store, user_id, negotiate(locale) if locale else None)
+        pref = save_chosen_locale(self.store, user_id, negotiate(locale) if locale else None)
+        self._remember(user_id, pref.chosen_locale or pref.slack_locale)
 
     def _zone(self, name: str | None) -> ZoneInfo:
         try:

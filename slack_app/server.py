@@ -27,7 +27,8 @@ def wsgi_app(runtime: Runtime) -> Callable[..., Iterable[bytes]]:
             return [body]
         return bolt(environ, start_response)
 
-    return application
+    # Lazy listeners start once the answer to Slack has been written, not while it is.
+    return runtime.after_response.wrap(application)
 
 
 def run_gunicorn(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:

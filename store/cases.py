@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -66,7 +66,7 @@ def open_safet_claim(
                 second_appointment_completed_on=second_appointment_completed_on,
                 expected_amount_cents=eligibility.expected_amount_cents, currency=eligibility.currency,
                 claim_number=_clean_reference(claim_number), filing_locale=filing_locale,
-                channel_id=policy.case_channel, details={},
+                channel_id=policy.case_channel, details={}, deadlines=[],
                 needs_approval=needs_approval(
                     required=policy.require_approval, above_cents=policy.approval_above_cents,
                     amount_cents=eligibility.expected_amount_cents,
@@ -78,7 +78,7 @@ def open_safet_claim(
                 session.add(Evidence(case_id=case.id, label=item.label, slack_file_id=item.slack_file_id,
                                      url=item.url, added_by=actor, added_at=now))
             event = audit(session, case, actor, "open", None, now, {"reason": str(reason)})
-            return finish(session, case, event)
+            return finish(session, case, event, deadlines_loaded=True)  # a new claim has none yet
     except IntegrityError:
         raise _already_claimed(CaseKind.SAFET, order_id) from None
 
@@ -417,14 +417,20 @@ def _has_case(session: Session, kind: CaseKind, order_id: str) -> bool:
     return bool(session.scalar(select(exists().where(Case.kind == kind, Case.order_id == order_id))))
 
 
+# One statement, built once: Check Eligibility runs inside the ack of every claim submission.
+_ORDER_FACTS = select(
+    exists().where(Case.kind == CaseKind.SAFET, Case.order_id == bindparam("order_id")),
+    exists().where(Case.kind == CaseKind.CHARGEBACK, Case.order_id == bindparam("order_id")),
+    exists().select_from(RosterOrder),
+    exists().where(RosterOrder.order_id == bindparam("order_id")),
+)
+
+
 def _order_facts(session: Session, order_id: str) -> OrderFacts:
-    roster_loaded = bool(session.scalar(select(exists().select_from(RosterOrder))))
-    return OrderFacts(
-        has_safet_claim=_has_case(session, CaseKind.SAFET, order_id),
-        has_chargeback=_has_case(session, CaseKind.CHARGEBACK, order_id),
-        roster_loaded=roster_loaded,
-        on_roster=roster_loaded and session.get(RosterOrder, order_id) is not None,
-    )
+    has_safet, has_chargeback, roster_loaded, on_roster = session.execute(
+        _ORDER_FACTS, {"order_id": order_id}).one()
+    return OrderFacts(has_safet_claim=bool(has_safet), has_chargeback=bool(has_chargeback),
+                      roster_loaded=bool(roster_loaded), on_roster=bool(on_roster))
 
 
 def _already_claimed(kind: CaseKind, order_id: str) -> AlreadyClaimed:

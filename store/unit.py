@@ -110,9 +110,10 @@ def audit(session: Session, case: Case, actor: str, action: str, from_state: str
     return event
 
 
-def finish(session: Session, case: Case, event: AuditEvent) -> Change:
+def finish(session: Session, case: Case, event: AuditEvent, *, deadlines_loaded: bool = False) -> Change:
     session.flush()
-    session.refresh(case, ["deadlines"])
+    if not deadlines_loaded:
+        session.refresh(case, ["deadlines"])
     return Change(case_record(case), event_record(event))
 
 
