@@ -138,14 +138,16 @@ def bench_submissions(fake: FakeSlack, apps: dict[str, Child], *, n: int, warmup
                 view_submission_body(views[name], claim_values(order), trigger_id=f"s{serial}"))
             answer = json.loads(body) if body else {}
             if status != 200 or answer.get("response_action") != expect:
-                raise RuntimeError(f"{name}: submit {order} answered {status} {body[:300]!r}")
+                raise RuntimeError(f"{name}: submit {order} answered {status} {body[:300]!r}; its log:\n"
+                                   f"{apps[name].log()}")
             if i >= warmup:
                 summaries[name]["all"].add(seconds)
                 summaries[name]["stored" if expect == "update" else "field error"].add(seconds)
             # The background work posts the card and its first thread line; wait for both.
             if settle and expect == "update" and not wait_until(
                     lambda b=before: len(fake.calls("chat.postMessage")) >= b + 2, timeout=5):
-                raise RuntimeError(f"{name}: the card of {order} was not posted within 5 s")
+                raise RuntimeError(f"{name}: the card of {order} was not posted within 5 s; its log:\n"
+                                   f"{apps[name].log()}")
             if settle and gap:
                 time.sleep(gap)
         if expect == "update":

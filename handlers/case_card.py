@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -10,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_app.app import Deps
 from slack_app.rules.records import CaseRecord, EventRecord
 from store.cases import Change, set_card
-from store.queries import get_case
+from store.queries import case_version, get_case
 from views.case_card import Team, card_text, case_card, history_line
 
 log = logging.getLogger("safet")
@@ -23,10 +24,10 @@ def team_of(deps: Deps) -> Team:
 def refresh_card(deps: Deps, client: WebClient, case_id: int) -> CaseRecord | None:
     """Redraw the card from the store (post it the first time). A change that lands while the card is
     being drawn is caught by re-reading the version, so the last drawing is the latest state."""
-    drawn_version = None
+    case = None
     for _ in range(3):
         case = get_case(deps.store, case_id, history=False)
-        if case is None or case.channel_id is None or case.version == drawn_version:
+        if case is None or case.channel_id is None:
             return case
         tr = deps.channel_tr
         blocks = case_card(case, tr, team=team_of(deps), now=deps.clock())
@@ -37,10 +38,12 @@ def refresh_card(deps: Deps, client: WebClient, case_id: int) -> CaseRecord | No
                 posted = client.chat_postMessage(channel=case.channel_id, blocks=blocks, text=card_text(case, tr),
                                                  unfurl_links=False)
                 set_card(deps.store, case.id, channel_id=posted["channel"], ts=posted["ts"])
+                case = replace(case, channel_id=posted["channel"], card_ts=posted["ts"])
         except SlackApiError as error:
             log.warning("could not draw the card of case %s: %s", case_id, error.response.get("error"))
             return case
-        drawn_version = case.version
+        if case_version(deps.store, case_id) == case.version:
+            return case
     return case
 
 

@@ -77,8 +77,21 @@ def _bool(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
-    """Read the settings; raise ``ConfigError`` with a one-line reason when one is wrong."""
+def check_holidays(code: str) -> None:
+    """Refuse a holiday calendar the ``holidays`` package does not know (it loads every country's tables)."""
+    try:
+        BusinessCalendar(ZoneInfo("UTC"), code).holiday_name(date(2026, 1, 1))
+    except (NotImplementedError, KeyError) as error:
+        raise ConfigError(f"SAFET_HOLIDAYS {code!r} is not a known holiday calendar ({error}).") from None
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
+                  check_calendar: bool = True) -> Settings:
+    """Read the settings; raise ``ConfigError`` with a one-line reason when one is wrong.
+
+    ``check_calendar=False`` leaves the holiday calendar to ``check_holidays``, for a caller that
+    runs it elsewhere (``safet serve`` checks in a short-lived child, keeping the server's master small).
+    """
     if env is None:
         if dotenv and os.path.exists(".env"):
             from dotenv import load_dotenv
@@ -111,10 +124,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     if digest_hour is not None and not 0 <= digest_hour <= 23:
         raise ConfigError("SAFET_DIGEST_HOUR must be an hour from 0 to 23.")
     holidays_code = env.get("SAFET_HOLIDAYS", "").strip() or "US"
-    try:
-        BusinessCalendar(ZoneInfo(timezone), holidays_code).holiday_name(date(2026, 1, 1))
-    except (NotImplementedError, KeyError) as error:
-        raise ConfigError(f"SAFET_HOLIDAYS {holidays_code!r} is not a known holiday calendar ({error}).") from None
+    if check_calendar:
+        check_holidays(holidays_code)
     return Settings(
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),

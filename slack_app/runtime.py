@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from slack_app.config import Settings, load_settings, policy_from
-from store.db import Store, upgrade
+from slack_app.config import ConfigError, Settings, check_holidays, load_settings, policy_from
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+
+def upgrade(url: str) -> None:
+    from store.db import upgrade as alembic_upgrade
+
+    alembic_upgrade(url)
 
 
 def now_utc() -> datetime:
@@ -16,6 +27,8 @@ def now_utc() -> datetime:
 
 def open_store(settings: Settings, *, migrate_sqlite: bool = True) -> Store:
     """The store; an SQLite database is created or migrated on start-up (PostgreSQL: `safet db upgrade`)."""
+    from store.db import Store
+
     if migrate_sqlite and settings.database_url.startswith("sqlite"):
         upgrade(settings.database_url)
     return Store.from_url(settings.database_url, policy_from(settings))
@@ -66,14 +79,40 @@ def roster_command(action: str, path: str | None) -> int:
 
 def serve(host: str, port: int, *, workers: int = 1, threads: int = 8) -> int:
     """HTTP mode on gunicorn (threads), with Bolt's WSGI adapter."""
-    settings = load_settings()
+    settings = load_settings(check_calendar=False)
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    status = _preflight(settings)
+    if status:
+        return status
     from slack_app.server import run_gunicorn
 
-    if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)
     run_gunicorn(settings, host=host, port=port, workers=workers, threads=threads)
     return 0
+
+
+def _preflight(settings: Settings) -> int:
+    """Check the holiday calendar and migrate SQLite in a short-lived child process: both load large
+    libraries (holidays, Alembic, the ORM) that the gunicorn master never needs afterwards."""
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            check_holidays(settings.holidays)
+            if settings.database_url.startswith("sqlite"):
+                upgrade(settings.database_url)
+        except ConfigError as error:
+            print(f"safet: {error}", file=sys.stderr)
+            code = 2
+        except Exception:  # noqa: BLE001 - reported, and the server does not start
+            traceback.print_exc()
+            print("safet: could not create or migrate the database (see above).", file=sys.stderr)
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
 
 
 def socket() -> int:

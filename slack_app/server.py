@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-
-from slack_app.app import Runtime
-from slack_app.config import Settings
+if TYPE_CHECKING:  # the gunicorn master imports neither Bolt nor the ORM; each worker does, after the fork
+    from slack_app.app import Runtime
+    from slack_app.config import Settings
 
 EVENTS_PATH = "/slack/events"
 
 
 def wsgi_app(runtime: Runtime) -> Callable[..., Iterable[bytes]]:
     """POST /slack/events to Bolt; GET /healthz answers 200 when the database is reachable."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
     bolt = SlackRequestHandler(runtime.app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -42,8 +42,16 @@ def _tab_states(tab: SellerCentralTab) -> list[tuple[str, str]]:
 
 def get_case(store: Store, case_id: int, *, history: bool = True) -> CaseRecord | None:
     with store.reading() as session:
-        case = session.get(Case, case_id, options=[selectinload(Case.deadlines), selectinload(Case.events)])
+        # The audit log only when it is shown: a card redraw needs the case and its deadlines.
+        options = [selectinload(Case.deadlines), *([selectinload(Case.events)] if history else [])]
+        case = session.get(Case, case_id, options=options)
         return case_record(case, history=history) if case else None
+
+
+def case_version(store: Store, case_id: int) -> int | None:
+    """The case's version alone: has it changed since it was drawn?"""
+    with store.reading() as session:
+        return session.scalar(select(Case.version).where(Case.id == case_id))
 
 
 def find_case(store: Store, text: str) -> CaseRecord | None:

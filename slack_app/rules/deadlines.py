@@ -19,10 +19,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.relativedelta import relativedelta
+
+if TYPE_CHECKING:
+    import holidays
 
 from .text import N_
 
@@ -136,6 +139,8 @@ def end_of_day(day: date, zone: ZoneInfo) -> datetime:
 
 @lru_cache(maxsize=16)
 def _holiday_calendar(country: str, subdivision: str | None) -> holidays.HolidayBase:
+    import holidays  # imported when first needed: it loads every country's tables (+17 MB)
+
     return holidays.country_holidays(country, subdiv=subdivision)
 
 
