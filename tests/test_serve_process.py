@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_slack import FakeSlack
+from tests.processes import free_port, request, stop
 from tests.slack_harness import TEAM, sign
 
 SECRET = "serve-process-secret"
@@ -38,34 +36,6 @@ def clean_env(**values: str) -> dict[str, str]:
            if not k.startswith(("SLACK_", "SAFET_")) and k != "DATABASE_URL"}
     env.update({"NO_PROXY": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1", **values})
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def stop(process: subprocess.Popen) -> None:
-    """End the server and its workers (its own process group), waiting for them."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
-def request(port: int, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
-            ) -> tuple[int, dict[str, str], str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request(method, path, body=body.encode() if body else None, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
-    finally:
-        conn.close()
 
 
 def wait_healthy(process: subprocess.Popen, port: int, log: Path, timeout: float = 30.0) -> None:

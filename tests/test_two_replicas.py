@@ -6,12 +6,9 @@ process. Needs PostgreSQL: SAFET_TEST_DATABASE_URL.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +27,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from tests.fake_slack import FakeSlack
+from tests.processes import free_port, request, stop
 from tests.slack_harness import TEAM, sign
 
 PG_URL = os.environ.get("SAFET_TEST_DATABASE_URL", "").strip()
@@ -49,10 +47,7 @@ def safet_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "slack_app"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+
 
 
 def schema_url(schema: str) -> str:
@@ -68,30 +63,10 @@ class Replicas:
     tmp: Path
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
-def _request(port: int, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
-             ) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    try:
-        conn.request(method, path, body=body.encode() if body else None, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        conn.close()
-
-
 def _post(port: int, body: str) -> tuple[int, str]:
-    return _request(port, "POST", "/slack/events", body,
-                    {"Content-Type": "application/x-www-form-urlencoded", **sign(body, secret=SECRET)})
+    status, _, text = request(port, "POST", "/slack/events", body,
+                              {"Content-Type": "application/x-www-form-urlencoded", **sign(body, secret=SECRET)})
+    return status, text
 
 
 def _wait_healthy(process: subprocess.Popen, port: int, log: Path, timeout: float = 30.0) -> None:
@@ -100,7 +75,7 @@ def _wait_healthy(process: subprocess.Popen, port: int, log: Path, timeout: floa
         if process.poll() is not None:
             raise AssertionError(f"replica exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if _request(port, "GET", "/healthz")[0] == 200:
+            if request(port, "GET", "/healthz")[0] == 200:
                 return
         except OSError:
             pass
@@ -151,7 +126,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
         yield Replicas(url, fake, ports, env, tmp)
     finally:
         for process in processes:
-            _stop(process)
+            stop(process)
         fake.stop()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -331,7 +306,7 @@ def test_two_sweeps_at_once_post_each_due_notice_once(replicas: Replicas) -> Non
             outputs = [process.communicate(timeout=45) for process in sweeps]
         finally:
             for process in sweeps:
-                _stop(process)
+                stop(process)
         for process, (out, err) in zip(sweeps, outputs, strict=True):
             assert process.returncode == 0, (out, err)
 
