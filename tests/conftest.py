@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from store.db import Policy, Store, upgrade
 from store.models import Base
 from tests.fake_slack import FakeSlack
+from tests.slack_harness import Clock, running_app
 
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 PG_URL = os.environ.get("SAFET_TEST_DATABASE_URL", "").strip()
@@ -93,3 +94,10 @@ def fake_slack_server() -> Iterator[FakeSlack]:
 def fake_slack(fake_slack_server: FakeSlack) -> FakeSlack:
     fake_slack_server.reset()
     return fake_slack_server
+
+
+@pytest.fixture
+def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
+    """The real app on a loopback port, driven with signed requests (files with other settings override it)."""
+    with running_app(store, fake_slack, Clock(now)) as driver:
+        yield driver

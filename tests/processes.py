@@ -7,6 +7,8 @@ import os
 import signal
 import socket
 import subprocess
+import time
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -35,3 +37,18 @@ def request(port: int, method: str, path: str, body: str = "", headers: dict[str
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
     finally:
         conn.close()
+
+
+def wait_healthy(process: subprocess.Popen, port: int, log: Path, timeout: float = 30.0) -> None:
+    """Wait until a `safet serve` child answers /healthz; fail with the tail of its log if it exits or hangs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"safet serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if request(port, "GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"safet serve did not answer /healthz in {timeout}s:\n{log.read_text()[-3000:]}")

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_slack import FakeSlack
-from tests.processes import free_port, request, stop
+from tests.processes import free_port, request, stop, wait_healthy
 from tests.slack_harness import TEAM, sign
 
 SECRET = "serve-process-secret"
@@ -36,20 +35,6 @@ def clean_env(**values: str) -> dict[str, str]:
            if not k.startswith(("SLACK_", "SAFET_")) and k != "DATABASE_URL"}
     env.update({"NO_PROXY": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1", **values})
     return env
-
-
-def wait_healthy(process: subprocess.Popen, port: int, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"safet serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if request(port, "GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"safet serve did not answer /healthz in {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")

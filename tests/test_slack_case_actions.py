@@ -44,10 +44,6 @@ from tests.slack_harness import (
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture
-def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now)) as driver:
-        yield driver
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from store.queries import get_case
 from tests.case_steps import (
     CASES,
@@ -22,15 +20,11 @@ from tests.case_steps import (
     settle,
     thread,
 )
-from tests.slack_harness import Clock, date_input, running_app, select_input, text_input
+from tests.slack_harness import date_input, select_input, text_input
 
 LA = ZoneInfo("America/Los_Angeles")
 
 
-@pytest.fixture
-def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now)) as driver:
-        yield driver
 
 
 def chargeback_form(slack, text: str = "chargeback") -> dict:  # type: ignore[no-untyped-def]

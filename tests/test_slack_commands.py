@@ -13,7 +13,6 @@ import pytest
 from slack_app.rules.kinds import ComplaintType, SafetReason
 from store import cases
 from store.db import Store
-from tests.slack_harness import Clock, running_app
 
 # Orders of the seeded cases (see `seed_team_cases`).
 PREPARING = "111-0000001-0000001"  # SAFE-T, U1, not in Seller Central yet, no deadline
@@ -77,10 +76,6 @@ def orders_in(answer: dict[str, Any]) -> list[str]:
     return [order for _, order in sorted(found)]
 
 
-@pytest.fixture
-def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now)) as driver:
-        yield driver
 
 
 @pytest.fixture

@@ -11,14 +11,7 @@ import pytest
 
 from store.models import OutboxNotice
 from store.people import load_preference
-from tests.slack_harness import Clock, running_app
 from tests.test_slack_commands import CB_OPEN, CB_SOON, FILED, INFO, PREPARING, seed_team_cases
-
-
-@pytest.fixture
-def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now)) as driver:
-        yield driver
 
 
 @pytest.fixture

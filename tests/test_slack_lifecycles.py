@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from slack_app.rules.records import CaseRecord
 from store.queries import get_case
 from tests.case_steps import (
@@ -20,15 +18,11 @@ from tests.case_steps import (
     open_form,
     thread,
 )
-from tests.slack_harness import Clock, SlackDriver, date_input, datetime_input, running_app, text_input
+from tests.slack_harness import SlackDriver, date_input, datetime_input, text_input
 
 LA = ZoneInfo("America/Los_Angeles")
 
 
-@pytest.fixture
-def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now)) as driver:
-        yield driver
 
 
 def top_level(slack: SlackDriver) -> list[dict]:

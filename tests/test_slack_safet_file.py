@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from store.queries import find_case
-from tests.slack_harness import Clock, date_input, running_app, select_input, text_input
-
-
-@pytest.fixture
-def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now)) as driver:
-        yield driver
+from tests.slack_harness import date_input, select_input, text_input
 
 
 def claim_values(order_id: str = "123-1234567-1234567", reason: str = "trip_credit", **extra):  # type: ignore[no-untyped-def]

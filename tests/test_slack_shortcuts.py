@@ -9,13 +9,7 @@ from typing import Any
 import pytest
 
 from handlers.shortcuts import order_in_text, plain_message_text
-from tests.slack_harness import TEAM, Clock, running_app
-
-
-@pytest.fixture
-def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now)) as driver:
-        yield driver
+from tests.slack_harness import TEAM
 
 
 def global_shortcut(slack, callback_id: str, user: str = "U1") -> str:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ import pytest
 from handlers.case_card import after_change
 from store import cases
 from store.queries import find_case
-from tests.slack_harness import Clock, Reply, running_app, select_input, text_input
+from tests.slack_harness import Reply, select_input, text_input
 
 HOSTILE = "<!channel> <!here> <@U999> Tom & Jerry"
 ESCAPED = "&lt;!channel&gt; &lt;!here&gt; &lt;@U999&gt; Tom &amp; Jerry"
@@ -45,10 +45,6 @@ def raw_user_text(payload: Any, path: str = "$") -> Iterator[str]:
             yield f"{path}: bare & in {payload[:200]!r}"
 
 
-@pytest.fixture
-def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now)) as driver:
-        yield driver
 
 
 def hostile_claim(order_id: str = ORDER, product_order_id: str | None = None) -> dict[str, Any]:

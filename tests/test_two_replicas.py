@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from tests.fake_slack import FakeSlack
-from tests.processes import free_port, request, stop
+from tests.processes import free_port, request, stop, wait_healthy
 from tests.slack_harness import TEAM, sign
 
 PG_URL = os.environ.get("SAFET_TEST_DATABASE_URL", "").strip()
@@ -69,20 +69,6 @@ def _post(port: int, body: str) -> tuple[int, str]:
     return status, text
 
 
-def _wait_healthy(process: subprocess.Popen, port: int, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"replica exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if request(port, "GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"replica not healthy in {timeout}s:\n{log.read_text()[-3000:]}")
-
-
 def wait_until(predicate: Any, timeout: float = 15.0, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -122,7 +108,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
                 start_new_session=True))
             log.close()
         for index, (process, port) in enumerate(zip(processes, ports, strict=True)):
-            _wait_healthy(process, port, tmp / f"replica-{index}.log")
+            wait_healthy(process, port, tmp / f"replica-{index}.log")
         yield Replicas(url, fake, ports, env, tmp)
     finally:
         for process in processes:
