@@ -39,14 +39,14 @@ def run(url: str, fake: FakeSlack, n: int, profile: bool, show_sql: bool, lazy_w
     from sqlalchemy import event
 
     from slack_app.app import create_runtime
-    from slack_app.config import Settings, policy_from
-    from slack_app.slack_client import make_client
-    from store.db import Store, upgrade
+    from slack_app.config import Settings
+    from store.db import Policy, Store, upgrade
+    from webapi.client import make_client
 
     settings = Settings(bot_token="xoxb-bench", signing_secret=SIGNING_SECRET, api_url=fake.base_url,
                         alert_channel="CBENCH", sweep_seconds=0, database_url=url)
     upgrade(url)
-    store = Store.from_url(url, policy_from(settings))
+    store = Store.from_url(url, Policy.of(settings))
     runtime = create_runtime(settings, store, client=make_client(settings))
     app = runtime.app
     statements: list[str] = []

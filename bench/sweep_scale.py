@@ -1,5 +1,5 @@
 """Does the sweep's cost stay flat as history grows? Fill the store with 10 k, 100 k and 1 M cases
-(most closed; ~550 open; ~1 k notices due at the sweep instant), then run `slack_app.scheduler.sweep`
+(most closed; ~550 open; ~1 k notices due at the sweep instant), then run `sweep.scheduler.sweep`
 against the fake Slack and measure it.
 
     python bench/sweep_scale.py                                   # 10k,100k,1M on SQLite and PostgreSQL
@@ -442,11 +442,11 @@ def child(url: str, api_url: str, profile: bool) -> None:
     from slack_sdk import WebClient
 
     from handlers.case_card import refresh_card as redraw
-    from slack_app import scheduler
-    from slack_app.app import Deps
-    from slack_app.config import Settings, policy_from
-    from slack_app.people import Directory
-    from store.db import Store
+    from handlers.deps import Deps
+    from slack_app.config import Settings
+    from store.db import Policy, Store
+    from sweep import scheduler
+    from webapi.people import Directory
 
     logging.basicConfig(level=logging.ERROR)
     slack = {"seconds": 0.0, "calls": {}}
@@ -462,7 +462,7 @@ def child(url: str, api_url: str, profile: bool) -> None:
 
     settings = Settings(bot_token="xoxb-bench", api_url=api_url, database_url=url, alert_channel=CHANNEL,
                         sweep_seconds=0)
-    store = Store.from_url(url, policy_from(settings))
+    store = Store.from_url(url, Policy.of(settings))
     client = TimedClient(token=settings.bot_token, base_url=api_url, timeout=10)
     directory = Directory(store, default_locale="en", team_zone=settings.zone, leads=(), clock=lambda: NOW)
     deps = Deps(settings=settings, store=store, directory=directory, clock=lambda: NOW)
@@ -540,8 +540,8 @@ def explain(url: str) -> None:
     """The plans of the sweep's reads at this size (PostgreSQL: EXPLAIN ANALYZE; SQLite: QUERY PLAN)."""
     from sqlalchemy import create_engine, func, select
 
-    from slack_app.rules.deadlines import DeadlineKind, DeadlineStatus
-    from slack_app.rules.ladder import SELF_SETTLING
+    from rules.deadlines import DeadlineKind, DeadlineStatus
+    from rules.ladder import SELF_SETTLING
     from store import outbox
     from store.models import Case, CaseDeadline, OutboxNotice
 

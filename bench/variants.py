@@ -206,7 +206,7 @@ def _upgrade_in_child(url: str) -> None:
     p.write_text(s)
 
 def lazy_holidays(d):
-    p = d / "slack_app/rules/deadlines.py"; s = p.read_text()
+    p = d / "rules/deadlines.py"; s = p.read_text()
     assert "import holidays\n" in s
     s = s.replace("import holidays\n", "", 1)
     s = s.replace("from .text import N_\n", "from .text import N_\n\nif TYPE_CHECKING:\n    import holidays\n", 1)
@@ -344,7 +344,7 @@ def post_commands(d):
             defer(open_modal, client, command)
             return''')
     sub(d, "handlers/commands.py", "    app.command(ids.COMMAND)(ack=answer, lazy=[open_modal])", "    app.command(ids.COMMAND)(answer)")
-    sub(d, "handlers/commands.py", "from slack_app.app import Deps\n", "from slack_app.after_response import defer\nfrom slack_app.app import Deps\n")
+    sub(d, "handlers/commands.py", "from handlers.deps import Deps\n", "from slack_app.after_response import defer\nfrom handlers.deps import Deps\n")
 
 
 def sleepy(d):
@@ -360,5 +360,5 @@ for name in which:
     d = snap(name)
     for f in plans[name]:
         f(d)
-    r = subprocess.run([sys.executable, "-c", "import slack_app.app, slack_app.server, slack_app.runtime, handlers, store.cases, slack_app.people; from slack_app.app import create_app"], cwd="/tmp", env={"PYTHONPATH": str(d), "PATH": "/usr/bin"}, capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-c", "import slack_app.app, slack_app.server, slack_app.runtime, handlers, store.cases, webapi.people; from slack_app.app import create_app"], cwd="/tmp", env={"PYTHONPATH": str(d), "PATH": "/usr/bin"}, capture_output=True, text=True)
     print(name, "ok" if r.returncode == 0 else r.stderr[-800:])

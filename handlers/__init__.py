@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from slack_app.app import Deps
+from handlers import case_actions, chargebacks, commands, errors, home, safet_claims, shortcuts
+from handlers.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers import case_actions, chargebacks, commands, errors, home, safet_claims, shortcuts
-
     errors.register(app, deps)          # domain refusals → clear messages, one place
     commands.register(app, deps)        # /safet file | chargeback | list | show | help
     safet_claims.register(app, deps)    # SAFE-T modal: reason select, submit

@@ -20,16 +20,15 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.case_card import after_change, refresh_card, team_of
+from handlers.deps import Deps
 from handlers.forms import Form
 from handlers.tell import tell
-from slack_app.app import Deps
-from slack_app.i18n import Translator, translator
-from slack_app.rules.errors import DomainError, IllegalTransition, NotFound, NotPermitted
-from slack_app.rules.kinds import Action
-from slack_app.rules.parsing import parse_amount
-from slack_app.rules.records import CaseRecord
-from slack_app.rules.text import N_
-from slack_app.rules.transitions import (
+from rules.errors import DomainError, IllegalTransition, NotFound, NotPermitted
+from rules.kinds import Action
+from rules.parsing import parse_amount
+from rules.records import CaseRecord
+from rules.text import N_
+from rules.transitions import (
     OUTCOME_ACTIONS,
     PERMISSIONS,
     Permission,
@@ -41,6 +40,7 @@ from store.cases import Change
 from store.queries import get_case
 from views import ids
 from views.action_modals import FORMS, REASSIGN, SET_STATED_DUE, action_modal, reassign_modal, stated_date_modal
+from views.i18n import Translator, translator
 from views.metadata import CaseRef, ModalContext
 
 log = logging.getLogger("safet")

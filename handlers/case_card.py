@@ -8,8 +8,8 @@ from dataclasses import replace
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from slack_app.app import Deps
-from slack_app.rules.records import CaseRecord, EventRecord
+from handlers.deps import Deps
+from rules.records import CaseRecord, EventRecord
 from store.cases import Change, set_card
 from store.queries import case_version, get_case
 from views.case_card import Team, card_text, case_card, history_line

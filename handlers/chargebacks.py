@@ -9,18 +9,18 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.case_card import after_change
+from handlers.deps import Deps
 from handlers.forms import Form
 from handlers.tell import tell
-from slack_app.app import Deps
-from slack_app.i18n import translator
-from slack_app.rules.deadlines import DeadlineKind, local_instant
-from slack_app.rules.errors import DomainError
-from slack_app.rules.kinds import ComplaintType
-from slack_app.rules.parsing import SUPPORTED_CURRENCIES, parse_amount, parse_order_id
-from slack_app.rules.text import N_
+from rules.deadlines import DeadlineKind, local_instant
+from rules.errors import DomainError
+from rules.kinds import ComplaintType
+from rules.parsing import SUPPORTED_CURRENCIES, parse_amount, parse_order_id
+from rules.text import N_
 from store import cases
 from store.cases import Change
 from views import ids
+from views.i18n import translator
 from views.metadata import ModalContext
 from views.text import date_token
 

@@ -7,11 +7,12 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
-from slack_app.app import Deps
-from slack_app.rules.errors import DomainError
-from slack_app.rules.parsing import normalize, parse_order_id
-from store.queries import ListFilter, find_case, list_cases
+from rules.errors import DomainError
+from rules.parsing import normalize, parse_order_id
+from rules.records import ListFilter
+from store.queries import find_case, list_cases
 from views import ids
 from views.case_list import case_detail, case_list, help_message
 from views.metadata import ModalContext

@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from slack_app.app import Deps
-from slack_app.rules.errors import DomainError
+from handlers.deps import Deps
+from rules.errors import DomainError
 
 log = logging.getLogger("safet")
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from slack_app.rules.errors import DomainError
-from slack_app.rules.text import N_
+from rules.errors import DomainError
+from rules.text import N_
 
 
 @dataclass(frozen=True)

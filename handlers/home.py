@@ -8,13 +8,13 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
-from slack_app.app import Deps
-from slack_app.i18n import SUPPORTED, translator
 from store.people import load_preference
 from store.queries import get_case, home_data
 from views import ids
 from views.home import FOLLOW_SLACK, case_modal, home_view
+from views.i18n import SUPPORTED, translator
 from views.metadata import ModalContext
 
 log = logging.getLogger("safet")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from slack_app.app import Deps
-from slack_app.i18n import translator
+from handlers.deps import Deps
 from views.chargeback_modal import chargeback_modal
 from views.claim_modal import claim_modal
+from views.i18n import translator
 from views.metadata import ModalContext
 
 

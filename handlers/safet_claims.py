@@ -8,16 +8,16 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.case_card import after_change
+from handlers.deps import Deps
 from handlers.forms import Form
-from slack_app.app import Deps
-from slack_app.i18n import translator
-from slack_app.rules.errors import DomainError
-from slack_app.rules.kinds import SafetReason
-from slack_app.rules.parsing import parse_optional_order_id, parse_order_id
-from slack_app.rules.text import N_
+from rules.errors import DomainError
+from rules.kinds import SafetReason
+from rules.parsing import parse_optional_order_id, parse_order_id
+from rules.text import N_
 from store import cases
 from views import ids
 from views.claim_modal import claim_modal, claim_saved
+from views.i18n import translator
 from views.metadata import ModalContext
 from views.paste_text import claim_documents, claim_text
 

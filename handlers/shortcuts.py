@@ -12,11 +12,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
-from slack_app.app import Deps
-from slack_app.rules.eligibility import EXPLANATION_LIMIT
-from slack_app.rules.errors import DomainError
-from slack_app.rules.parsing import normalize, parse_order_id
+from rules.eligibility import EXPLANATION_LIMIT
+from rules.errors import DomainError
+from rules.parsing import normalize, parse_order_id
 from views import ids
 from views.metadata import ModalContext
 from views.text import slack_unescape

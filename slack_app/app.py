@@ -5,56 +5,31 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+import handlers
+from handlers.case_card import refresh_card
+from handlers.deps import Deps
+from rules.settings import Settings
 from slack_app.after_response import AfterResponse
-from slack_app.config import Settings
-from slack_app.i18n import Translator, translator
-from slack_app.people import Directory
-from slack_app.slack_client import make_client
+from slack_app.clock import now_utc
 from store.db import Store
+from sweep.scheduler import deliver_case_notices, start_sweeper
+from webapi.client import make_client
+from webapi.people import Directory
 
 log = logging.getLogger("safet")
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class Deps:
-    """What every listener needs, passed explicitly (no globals, no per-request token swapping)."""
-
-    settings: Settings
-    store: Store
-    directory: Directory
-    clock: Callable[[], datetime] = now_utc
-    after_change: list[Callable[[WebClient, int], None]] = field(default_factory=list)
-    """Called (in lazy listeners) after a case changed: e.g. post its outcome notices at once."""
-
-    def tr(self, user_id: str, client: WebClient | None = None) -> Translator:
-        """The person's language. Without ``client``, from what the store knows (no Slack call); with it,
-        ``users.info`` is asked when the cached profile is missing or stale (once per 12 hours)."""
-        if client is None:
-            return translator(self.directory.cached_locale(user_id))
-        return translator(self.directory.person(user_id, client).locale)
-
-    @property
-    def channel_tr(self) -> Translator:
-        return translator(self.settings.channel_locale)
 
 
 def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime] = now_utc,
                client: WebClient | None = None, listener_executor: Executor | None = None) -> tuple[App, Deps]:
     """The Bolt app in the mode that answers Slack fastest: the ack function validates and writes,
     its response goes back as soon as it returns, and Web API calls run in lazy listeners."""
-    import handlers
-
     client = client or make_client(settings)
     app = App(
         token=settings.bot_token, signing_secret=settings.signing_secret, client=client,
@@ -68,8 +43,6 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
         app.middleware(_only_team(settings.team_id))
     handlers.register(app, deps)
     # An outcome is told at once (channel + owner DM), not at the next sweep; exactly-once either way.
-    from slack_app.scheduler import deliver_case_notices
-
     deps.after_change.append(lambda web, case_id: deliver_case_notices(
         store, web, settings, case_id, now=clock(), directory=directory))
     return app, deps
@@ -100,8 +73,6 @@ class Runtime:
 
     def start_background(self) -> None:
         if self.deps.settings.sweep_seconds > 0:
-            from slack_app.scheduler import start_sweeper
-
             self._sweeper = start_sweeper(self.deps.store, self.client, self.deps.settings, self.deps.clock,
                                           refresh_card=self.refresh_card)
 
@@ -110,8 +81,6 @@ class Runtime:
             self._sweeper.stop()
 
     def refresh_card(self, case_id: int) -> None:
-        from handlers.case_card import refresh_card
-
         refresh_card(self.deps, self.client, case_id)
 
 

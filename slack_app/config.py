@@ -4,63 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_app.rules.deadlines import BusinessCalendar
-from slack_app.rules.ladder import Ladder, parse_ladder
+from rules.deadlines import BusinessCalendar
+from rules.ladder import parse_ladder
+from rules.settings import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, Settings
 
-DEFAULT_DATABASE_URL = "sqlite:///safet.sqlite3"
-SLACK_API_URL = "https://slack.com/api/"
-
-# Where to get each required value, for the one line a failed start-up prints.
-WHERE = {
-    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) under OAuth & Permissions of your Slack app",
-    "SLACK_SIGNING_SECRET": "the Signing Secret under Basic Information of your Slack app",
-    "SLACK_APP_TOKEN": "an App-Level Token (xapp-…) with connections:write, under Basic Information",
-}
-
-
-class ConfigError(Exception):
-    """A setting is missing or wrong; the message says which and how to fix it."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    bot_token: str = ""
-    signing_secret: str = ""
-    app_token: str = ""
-    api_url: str = SLACK_API_URL
-    database_url: str = DEFAULT_DATABASE_URL
-    timezone: str = "America/Los_Angeles"
-    holidays: str = "US"
-    alert_channel: str | None = None
-    team_id: str | None = None
-    leads: tuple[str, ...] = ()
-    sweep_seconds: int = 60
-    warnings: Ladder = field(default_factory=lambda: parse_ladder(None))
-    digest_hour: int | None = 9
-    default_locale: str = "en"
-    channel_locale: str = "en"
-    require_approval: bool = False
-    approval_above_cents: int | None = None
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def calendar(self) -> BusinessCalendar:
-        return BusinessCalendar(self.zone, self.holidays)
-
-    def require(self, *names: str) -> None:
-        """Stop with one clear line when a setting this command needs is missing."""
-        values = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_SIGNING_SECRET": self.signing_secret,
-                  "SLACK_APP_TOKEN": self.app_token}
-        for name in names:
-            if not values[name]:
-                raise ConfigError(f"{name} is not set: set it to {WHERE[name]}.")
+__all__ = ["ConfigError", "Settings", "check_holidays", "load_settings"]
 
 
 def _int(env: Mapping[str, str], name: str, default: int | None) -> int | None:
@@ -110,8 +61,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
     above = env.get("SAFET_APPROVAL_ABOVE", "").strip()
     approval_above_cents = None
     if above:
-        from slack_app.rules.errors import DomainError
-        from slack_app.rules.parsing import parse_amount
+        from rules.errors import DomainError
+        from rules.parsing import parse_amount
 
         try:
             approval_above_cents = parse_amount(above, "USD")
@@ -144,13 +95,4 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
         channel_locale=env.get("SAFET_CHANNEL_LOCALE", "").strip() or "en",
         require_approval=_bool(env, "SAFET_REQUIRE_APPROVAL"),
         approval_above_cents=approval_above_cents,
-    )
-
-
-def policy_from(settings: Settings):  # type: ignore[no-untyped-def]
-    from store.db import Policy
-
-    return Policy(
-        calendar=settings.calendar, ladder=settings.warnings, require_approval=settings.require_approval,
-        approval_above_cents=settings.approval_above_cents, case_channel=settings.alert_channel,
     )

@@ -5,33 +5,12 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from slack_app.config import ConfigError, Settings, check_holidays, load_settings, policy_from
-
-if TYPE_CHECKING:
-    from store.db import Store
-
-
-def upgrade(url: str) -> None:
-    from store.db import upgrade as alembic_upgrade
-
-    alembic_upgrade(url)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def open_store(settings: Settings, *, migrate_sqlite: bool = True) -> Store:
-    """The store; an SQLite database is created or migrated on start-up (PostgreSQL: `safet db upgrade`)."""
-    from store.db import Store
-
-    if migrate_sqlite and settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)
-    return Store.from_url(settings.database_url, policy_from(settings))
+from slack_app.clock import now_utc
+from slack_app.config import ConfigError, Settings, check_holidays, load_settings
+from slack_app.database import open_store, upgrade
 
 
 def db_command(action: str) -> int:
@@ -47,7 +26,7 @@ def db_command(action: str) -> int:
 
 
 def roster_command(action: str, path: str | None) -> int:
-    from slack_app.rules.errors import DomainError
+    from rules.errors import DomainError
     from store.roster import clear_roster, import_roster
 
     settings = load_settings()
@@ -147,7 +126,7 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
     refused the token (what is left stays queued for the next sweep), or refused some notices for
     good (those are marked failed and never retried).
     """
-    from slack_app import scheduler
+    from sweep import scheduler
 
     settings = load_settings()
     if not dry_run:
@@ -163,9 +142,9 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
             print(f"\n{report.summary()}")
             return 0
         from handlers.case_card import refresh_card as redraw
-        from slack_app.app import Deps
-        from slack_app.people import Directory
-        from slack_app.slack_client import make_client
+        from handlers.deps import Deps
+        from webapi.client import make_client
+        from webapi.people import Directory
 
         client = make_client(settings)
         directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
@@ -191,6 +170,6 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
 def demo(database_url: str, *, days: int = 7, locale: str = "en") -> int:
     """`safet demo`: a sample team's week in the terminal, no Slack needed. Fills a fresh SQLite file
     (deleted first) with cases in every state, then plays the week hour by hour through the sweep."""
-    from slack_app.demo import run_demo
+    from sweep.demo import run_demo
 
     return run_demo(database_url, days=days, locale=locale, today=now_utc())

@@ -47,7 +47,7 @@ def run_gunicorn(settings: Settings, *, host: str, port: int, workers: int, thre
         def load(self) -> Callable[..., Iterable[bytes]]:
             # Each worker builds its own app, store pool and sweeper after the fork.
             from slack_app.app import create_runtime
-            from slack_app.runtime import open_store
+            from slack_app.database import open_store
 
             runtime = create_runtime(settings, open_store(settings, migrate_sqlite=False))
             runtime.start_background()

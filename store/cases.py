@@ -11,15 +11,15 @@ from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from slack_app.rules import deadlines as rules_deadlines
-from slack_app.rules.deadlines import DeadlineKind, DeadlineStatus
-from slack_app.rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
-from slack_app.rules.errors import AlreadyClaimed, DomainError, NotFound
-from slack_app.rules.kinds import Action, CaseKind, ComplaintType, SafetReason
-from slack_app.rules.ladder import OVERDUE
-from slack_app.rules.parsing import normalize, parse_optional_order_id, parse_order_id
-from slack_app.rules.text import N_
-from slack_app.rules.transitions import (
+from rules import deadlines as rules_deadlines
+from rules.deadlines import DeadlineKind, DeadlineStatus
+from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
+from rules.errors import AlreadyClaimed, DomainError, NotFound
+from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
+from rules.ladder import OVERDUE
+from rules.parsing import normalize, parse_optional_order_id, parse_order_id
+from rules.text import N_
+from rules.transitions import (
     INITIAL_STATE,
     check_permission,
     needs_approval,

@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from slack_app.rules.deadlines import BusinessCalendar
-from slack_app.rules.ladder import DEFAULT_LADDER, Ladder
+from rules.deadlines import BusinessCalendar
+from rules.ladder import DEFAULT_LADDER, Ladder
+from rules.settings import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -25,6 +26,11 @@ class Policy:
     require_approval: bool = False
     approval_above_cents: int | None = None
     case_channel: str | None = None
+
+    @classmethod
+    def of(cls, settings: Settings) -> Policy:
+        return cls(calendar=settings.calendar, ladder=settings.warnings, require_approval=settings.require_approval,
+                   approval_above_cents=settings.approval_above_cents, case_channel=settings.alert_channel)
 
 
 def make_engine(url: str) -> Engine:

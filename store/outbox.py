@@ -19,11 +19,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from slack_app.rules.deadlines import DeadlineKind, DeadlineStatus
-from slack_app.rules.kinds import CaseKind, State
-from slack_app.rules.ladder import EXPIRING, SELF_SETTLING
-from slack_app.rules.records import CaseRecord, DeadlineRecord, EventRecord
-from slack_app.rules.transitions import TERMINAL_STATES
+from rules.deadlines import DeadlineKind, DeadlineStatus
+from rules.kinds import CaseKind, State
+from rules.ladder import EXPIRING, SELF_SETTLING
+from rules.records import CaseRecord, DailyFacts, DeadlineRecord, EventRecord, FailedNotice
+from rules.transitions import TERMINAL_STATES
 
 from .db import Store
 from .models import AuditEvent, Case, CaseDeadline, OutboxNotice
@@ -76,31 +76,6 @@ class DueSettlement:
     case_id: int
     kind: DeadlineKind
     due_at: datetime
-
-
-@dataclass(frozen=True)
-class FailedNotice:
-    key: str
-    kind: str
-    target: str
-    error: str
-    order_id: str | None
-    settled_at: datetime | None
-
-
-@dataclass(frozen=True)
-class DailyFacts:
-    """What the daily summary shows: nearest first, at most ``limit`` of each list."""
-
-    overdue: list[tuple[CaseRecord, DeadlineRecord]]
-    overdue_total: int
-    due: list[tuple[CaseRecord, DeadlineRecord]]
-    """Due before the end of tomorrow (team's zone)."""
-    due_total: int
-    failed: list[FailedNotice]
-    """Notices Slack refused since the last summary (the last 24 hours)."""
-    failed_total: int
-    open_chargebacks: int
 
 
 def _record(row: OutboxNotice, uncertain_since: datetime | None = None) -> DueNotice:

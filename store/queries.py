@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from slack_app.rules.deadlines import DeadlineStatus
-from slack_app.rules.kinds import CaseKind, SellerCentralTab, State
-from slack_app.rules.records import CaseRecord
-from slack_app.rules.transitions import TERMINAL_STATES, seller_central_tab
+from rules.deadlines import DeadlineStatus
+from rules.kinds import CaseKind, SellerCentralTab, State
+from rules.records import CaseRecord, HomeData, ListFilter
+from rules.transitions import TERMINAL_STATES, seller_central_tab
 
 from .db import Store
 from .models import Case, CaseDeadline, OutboxNotice
 from .records import case_record
-
-
-class ListFilter(StrEnum):
-    OPEN = "open"
-    MINE = "mine"
-    DUE = "due"
-    CLOSED = "closed"
-    AWAITING_SELLER_RESPONSE = "awaiting_seller_response"
-    UNDER_INVESTIGATION = "under_investigation"
-    RESOLVED = "resolved"
-    ACTION_REQUIRED = "action_required"
-    ALL = "all"
-
 
 DUE_SOON = timedelta(hours=48)
 _CLOSED = [str(s) for s in TERMINAL_STATES]
@@ -56,7 +41,7 @@ def case_version(store: Store, case_id: int) -> int | None:
 
 def find_case(store: Store, text: str) -> CaseRecord | None:
     """A case by order ID (either kind, the open one first) or by Amazon's SAFE-T claim number."""
-    from slack_app.rules.parsing import normalize, order_text
+    from rules.parsing import normalize, order_text
 
     needle = order_text(text)
     with store.reading() as session:
@@ -100,14 +85,6 @@ def list_cases(store: Store, which: ListFilter, *, user_id: str, now: datetime, 
     with store.reading() as session:
         rows = session.scalars(query.options(selectinload(Case.deadlines)).order_by(*order).limit(limit)).all()
         return [case_record(row) for row in rows]
-
-
-@dataclass(frozen=True)
-class HomeData:
-    mine: list[CaseRecord]
-    team_due: list[CaseRecord]
-    counts: dict[State, int]
-    failed_notices: int
 
 
 def home_data(store: Store, *, user_id: str, now: datetime, limit: int = 20) -> HomeData:

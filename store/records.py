@@ -1,10 +1,10 @@
-"""Rows to plain records (``slack_app.rules.records``), so nothing outside the store holds a session."""
+"""Rows to plain records (``rules.records``), so nothing outside the store holds a session."""
 
 from __future__ import annotations
 
-from slack_app.rules.deadlines import DeadlineKind, DeadlineRule, DeadlineStatus
-from slack_app.rules.kinds import CaseKind, ComplaintType, SafetReason, State
-from slack_app.rules.records import CaseRecord, DeadlineRecord, EventRecord
+from rules.deadlines import DeadlineKind, DeadlineRule, DeadlineStatus
+from rules.kinds import CaseKind, ComplaintType, SafetReason, State
+from rules.records import CaseRecord, DeadlineRecord, EventRecord
 
 from .models import AuditEvent, Case, CaseDeadline
 

@@ -12,9 +12,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from slack_app.rules.errors import DomainError
-from slack_app.rules.parsing import parse_order_id
-from slack_app.rules.text import N_
+from rules.errors import DomainError
+from rules.parsing import parse_order_id
+from rules.text import N_
 
 from .db import Store
 from .models import RosterOrder

@@ -13,14 +13,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from slack_app.rules import deadlines as rules_deadlines
-from slack_app.rules.deadlines import Deadline, DeadlineKind, DeadlineStatus
-from slack_app.rules.errors import DomainError, NotFound, StaleCase
-from slack_app.rules.kinds import Action
-from slack_app.rules.ladder import stages
-from slack_app.rules.records import CaseRecord, EventRecord
-from slack_app.rules.text import N_
-from slack_app.rules.transitions import (
+from rules import deadlines as rules_deadlines
+from rules.deadlines import Deadline, DeadlineKind, DeadlineStatus
+from rules.errors import DomainError, NotFound, StaleCase
+from rules.kinds import Action
+from rules.ladder import stages
+from rules.records import CaseRecord, EventRecord
+from rules.text import N_
+from rules.transitions import (
     FULFILS,
     OUTCOME_ACTIONS,
     SETTLED_BY_SYSTEM,

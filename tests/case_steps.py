@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from slack_app.rules.records import CaseRecord
+from rules.records import CaseRecord
 from store.models import Case
 from store.queries import get_case
 from tests.slack_harness import (

@@ -20,11 +20,11 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_app.app import Runtime, create_runtime
-from slack_app.config import Settings, policy_from
+from slack_app.config import Settings
 from slack_app.server import EVENTS_PATH, wsgi_app
-from slack_app.slack_client import make_client
-from store.db import Store
+from store.db import Policy, Store
 from tests.fake_slack import FakeSlack
+from webapi.client import make_client
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T0TEST"
@@ -188,7 +188,7 @@ def running_app(store: Store, fake: FakeSlack, clock: Clock, **overrides: Any) -
     settings = Settings(bot_token="xoxb-test", signing_secret=SIGNING_SECRET, api_url=fake.base_url,
                         alert_channel="CCASES", sweep_seconds=0, **overrides)
     # The store follows the app's settings (approval gate, warnings), keeping the test's case channel.
-    store.policy = replace(policy_from(settings), case_channel=store.policy.case_channel)
+    store.policy = replace(Policy.of(settings), case_channel=store.policy.case_channel)
     runtime = create_runtime(settings, store, clock=clock, client=make_client(settings, max_retries=1))
     server = make_server("127.0.0.1", 0, wsgi_app(runtime), server_class=_ThreadingServer,
                          handler_class=_QuietHandler)

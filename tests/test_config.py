@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from slack_app.config import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, Settings, load_settings, policy_from
-from slack_app.rules.deadlines import DeadlineKind
-from slack_app.rules.ladder import DEFAULT_LADDER
+from rules.deadlines import DeadlineKind
+from rules.ladder import DEFAULT_LADDER
+from slack_app.config import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, Settings, load_settings
+from store.db import Policy
 
 
 def hours(*values: int) -> tuple:
@@ -85,7 +86,7 @@ def test_the_stores_policy_follows_the_settings() -> None:
                                   "SAFET_REQUIRE_APPROVAL": "true", "SAFET_APPROVAL_ABOVE": "250",
                                   "SAFET_ALERT_CHANNEL": "CALERTS"})
 
-    policy = policy_from(settings)
+    policy = Policy.of(settings)
 
     assert policy.calendar.zone == ZoneInfo("Europe/London")
     assert policy.calendar.holiday_code == "GB-ENG"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from slack_app.rules.deadlines import (
+from rules.deadlines import (
     BusinessCalendar,
     Deadline,
     DeadlineKind,

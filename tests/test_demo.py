@@ -9,15 +9,15 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
-from slack_app import demo, runtime
-from slack_app.config import policy_from
-from store.db import Store, upgrade
+from slack_app import runtime
+from store.db import Policy, Store, upgrade
+from sweep import demo
 
 
 def test_the_demo_plays_a_week_with_warnings_closes_and_outcomes_without_slack(tmp_path):
     settings = demo.demo_settings("en", f"sqlite:///{tmp_path}/demo.sqlite3")
     upgrade(settings.database_url)
-    store = Store.from_url(settings.database_url, policy_from(settings))
+    store = Store.from_url(settings.database_url, Policy.of(settings))
     out = io.StringIO()
     try:
         start = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)  # Friday 08:00 in Los Angeles

@@ -6,15 +6,15 @@ from datetime import date
 
 import pytest
 
-from slack_app.rules.eligibility import (
+from rules.eligibility import (
     EXPLANATION_LIMIT,
     TRIP_CREDIT_CENTS,
     OrderFacts,
     check_chargeback,
     check_safet_claim,
 )
-from slack_app.rules.errors import AlreadyClaimed, DomainError
-from slack_app.rules.kinds import SafetReason
+from rules.errors import AlreadyClaimed, DomainError
+from rules.kinds import SafetReason
 
 ORDER = "123-1234567-1234567"
 TODAY = date(2026, 11, 20)

@@ -14,9 +14,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from slack_app import i18n_check
-from slack_app.i18n import LOCALE_DIR, Translator, negotiate, translator
-from slack_app.rules.kinds import Action, SafetReason, State
+from rules.kinds import Action, SafetReason, State
+from tools import i18n_check
+from views.i18n import LOCALE_DIR, Translator, negotiate, translator
 
 ZH_PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "messages.po"
 EN_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from slack_app import manifest_check
-from slack_app.manifest_check import declared_surface, load_manifest, validate_manifest
+from tools import manifest_check
+from tools.manifest_check import declared_surface, load_manifest, validate_manifest
 from views import ids
 
 MANIFEST_PATH = Path(__file__).resolve().parent.parent / "manifest.yml"

@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from slack_app.rules.errors import DomainError
-from slack_app.rules.parsing import parse_amount, parse_date, parse_optional_order_id, parse_order_id
+from rules.errors import DomainError
+from rules.parsing import parse_amount, parse_date, parse_optional_order_id, parse_order_id
 
 ORDER = "123-1234567-1234567"
 FORMAT = "Use the order format 123-1234567-1234567."

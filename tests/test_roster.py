@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from slack_app.rules.errors import DomainError
+from rules.errors import DomainError
 from store.db import Store
 from store.models import RosterOrder
 from store.roster import clear_roster, import_roster

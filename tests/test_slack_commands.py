@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from slack_app.rules.kinds import ComplaintType, SafetReason
+from rules.kinds import ComplaintType, SafetReason
 from store import cases
 from store.db import Store
 

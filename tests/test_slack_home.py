@@ -176,7 +176,7 @@ def test_an_unknown_language_value_changes_nothing(slack, seeded):  # type: igno
 def test_the_home_tab_keeps_within_slacks_block_limit_with_many_cases(slack, now):  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from slack_app.rules.kinds import ComplaintType
+    from rules.kinds import ComplaintType
     from store import cases
 
     for n in range(60):

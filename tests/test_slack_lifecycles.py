@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from slack_app.rules.records import CaseRecord
+from rules.records import CaseRecord
 from store.queries import get_case
 from tests.case_steps import (
     CASES,

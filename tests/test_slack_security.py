@@ -8,7 +8,8 @@ import urllib.parse
 
 import pytest
 
-from store.queries import ListFilter, list_cases
+from rules.records import ListFilter
+from store.queries import list_cases
 from tests.slack_harness import Clock, running_app, select_input, sign, text_input
 
 

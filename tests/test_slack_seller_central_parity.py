@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from slack_app.rules.deadlines import DeadlineKind, DeadlineStatus
+from rules.deadlines import DeadlineKind, DeadlineStatus
 from tests.case_steps import act, buttons, card, file_claim, refusal_after, settle, thread
 from tests.slack_harness import Clock, datetime_input, running_app, text_input
 

@@ -14,14 +14,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from slack_app.rules.deadlines import DeadlineKind, DeadlineRule, DeadlineStatus
-from slack_app.rules.errors import AlreadyClaimed, DomainError, IllegalTransition, NotPermitted, StaleCase
-from slack_app.rules.kinds import ComplaintType, SafetReason, State
-from slack_app.rules.records import CaseRecord
+from rules.deadlines import DeadlineKind, DeadlineRule, DeadlineStatus
+from rules.errors import AlreadyClaimed, DomainError, IllegalTransition, NotPermitted, StaleCase
+from rules.kinds import ComplaintType, SafetReason, State
+from rules.records import CaseRecord, ListFilter
 from store import cases
 from store.db import Policy, Store
 from store.models import Base, CaseDeadline, Evidence, OutboxNotice
-from store.queries import ListFilter, find_case, get_case, home_data, list_cases
+from store.queries import find_case, get_case, home_data, list_cases
 from store.roster import import_roster
 
 OWNER, OTHER, LEAD, NEWBIE = "UOWNER", "UOTHER", "ULEAD", "UNEWBIE"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from slack_app.rules.errors import AlreadyClaimed, IllegalTransition, StaleCase
-from slack_app.rules.kinds import SafetReason, State
+from rules.errors import AlreadyClaimed, IllegalTransition, StaleCase
+from rules.kinds import SafetReason, State
 from store import cases
 from store.db import Policy, Store
 from store.models import AuditEvent, Base, Case

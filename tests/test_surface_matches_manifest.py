@@ -18,8 +18,8 @@ from slack_bolt import App
 
 from slack_app.app import create_app
 from slack_app.config import Settings
-from slack_app.manifest_check import declared_surface, load_manifest
 from tests.slack_harness import TEAM, Clock, running_app, select_input, text_input
+from tools.manifest_check import declared_surface, load_manifest
 
 MANIFEST = load_manifest(Path(__file__).resolve().parent.parent / "manifest.yml")
 SURFACE = declared_surface(MANIFEST)

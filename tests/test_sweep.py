@@ -23,17 +23,17 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from sqlalchemy import select, update
 
+from rules.errors import DomainError
+from rules.kinds import ComplaintType, SafetReason, State
 from slack_app.config import Settings
-from slack_app.posting import Pacer
-from slack_app.rules.errors import DomainError
-from slack_app.rules.kinds import ComplaintType, SafetReason, State
-from slack_app.scheduler import SweepReport, deliver_case_notices, start_sweeper, sweep
-from slack_app.slack_client import make_client
 from store import cases
 from store.db import Policy, Store
 from store.models import AuditEvent, Case, OutboxNotice
 from store.queries import home_data
+from sweep.scheduler import SweepReport, deliver_case_notices, start_sweeper, sweep
 from tests.fake_slack import FakeSlack
+from webapi.client import make_client
+from webapi.posting import Pacer
 
 CHANNEL = "CCASES"
 MEI, JAMES, LEAD = "UMEI", "UJAMES", "ULEAD"

@@ -16,15 +16,15 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from slack_app.config import Settings, policy_from
-from slack_app.posting import Pacer
-from slack_app.scheduler import sweep
-from slack_app.slack_client import make_client
+from slack_app.config import Settings
 from store.db import Policy, Store
 from store.models import Base, OutboxNotice
+from sweep.scheduler import sweep
 from tests.conftest import PG_URL
 from tests.fake_slack import FakeSlack
 from tests.test_sweep import chargeback_due, keys, stage_key
+from webapi.client import make_client
+from webapi.posting import Pacer
 
 pytestmark = [
     pytest.mark.postgres,
@@ -77,7 +77,7 @@ def all_keys(slack: FakeSlack) -> Counter[str]:
 
 def _sweep_in_a_process(url: str, api_url: str, now: str, go, results) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(api_url=api_url, bot_token="xoxb-test", database_url=url, digest_hour=None)
-    store = Store.from_url(url, policy_from(settings))
+    store = Store.from_url(url, Policy.of(settings))
     go.wait(30)
     try:
         report = sweep(store, make_client(settings), settings, now=datetime.fromisoformat(now), pacer=Pacer(0),

@@ -6,9 +6,9 @@ from collections import deque
 
 import pytest
 
-from slack_app.rules.errors import IllegalTransition, NotPermitted
-from slack_app.rules.kinds import Action, CaseKind, Mood, SellerCentralTab, State
-from slack_app.rules.transitions import (
+from rules.errors import IllegalTransition, NotPermitted
+from rules.kinds import Action, CaseKind, Mood, SellerCentralTab, State
+from rules.transitions import (
     INITIAL_STATE,
     PERMISSIONS,
     TERMINAL_STATES,

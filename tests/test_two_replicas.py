@@ -155,11 +155,11 @@ def top_level_cards(fake: FakeSlack) -> list[dict[str, Any]]:
 def assert_cards_show_the_store(url: str, fake: FakeSlack) -> int:
     """Every case with a case channel has exactly one card, whose current content is the store's current
     state (the fake applies each chat.update to the message); returns how many cards were checked."""
-    from slack_app.i18n import translator
     from store.db import Store
     from store.models import Case
     from store.queries import get_case
     from views.case_card import card_text
+    from views.i18n import translator
 
     tr = translator("en")
     store = Store.from_url(url)
@@ -244,15 +244,15 @@ def _cards_recorded(url: str) -> int:
 
 def test_two_sweeps_at_once_post_each_due_notice_once(replicas: Replicas) -> None:
     from handlers.case_card import refresh_card
-    from slack_app.app import Deps
+    from handlers.deps import Deps
+    from rules.kinds import ComplaintType
     from slack_app.config import Settings
-    from slack_app.people import Directory
-    from slack_app.rules.kinds import ComplaintType
-    from slack_app.slack_client import make_client
     from store import cases
     from store.db import Policy, Store
     from store.models import OutboxNotice
     from store.outbox import BATCH
+    from webapi.client import make_client
+    from webapi.people import Directory
 
     fake = replicas.fake
     opened_at = datetime(2026, 11, 4, 17, 0, tzinfo=UTC)

@@ -19,15 +19,12 @@ from babel.messages.pofile import read_po
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from slack_app.i18n import LOCALE_DIR, Translator
-from slack_app.rules.checklists import SAFET_CHECKLISTS
-from slack_app.rules.deadlines import DEADLINE_LABELS, DeadlineKind, DeadlineRule, DeadlineStatus
-from slack_app.rules.kinds import Action, CaseKind, ComplaintType, SafetReason, State
-from slack_app.rules.ladder import OVERDUE
-from slack_app.rules.records import CaseRecord, DeadlineRecord, EventRecord
-from slack_app.rules.transitions import INITIAL_STATE, TRANSITIONS, is_open
-from store.outbox import DailyFacts, FailedNotice
-from store.queries import HomeData, ListFilter
+from rules.checklists import SAFET_CHECKLISTS
+from rules.deadlines import DEADLINE_LABELS, DeadlineKind, DeadlineRule, DeadlineStatus
+from rules.kinds import Action, CaseKind, ComplaintType, SafetReason, State
+from rules.ladder import OVERDUE
+from rules.records import CaseRecord, DailyFacts, DeadlineRecord, EventRecord, FailedNotice, HomeData, ListFilter
+from rules.transitions import INITIAL_STATE, TRANSITIONS, is_open
 from tests.slack_harness import Clock, running_app, select_input, text_input
 from tests.test_i18n import mrkdwn_edge_problems
 from views import (
@@ -42,6 +39,7 @@ from views import (
     plain_text,
 )
 from views.case_card import Team
+from views.i18n import LOCALE_DIR, Translator
 from views.metadata import ModalContext
 
 NOW = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)  # Friday 15:00 in Los Angeles

@@ -23,14 +23,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from slack_app.i18n import Translator
-from slack_app.rules.checklists import CHARGEBACK_CHECKLISTS
-from slack_app.rules.deadlines import DEADLINE_LABELS, DeadlineKind
-from slack_app.rules.kinds import Action, CaseKind, ComplaintType
-from slack_app.rules.parsing import currency_decimals
-from slack_app.rules.records import CaseRecord, DeadlineRecord
+from rules.checklists import CHARGEBACK_CHECKLISTS
+from rules.deadlines import DEADLINE_LABELS, DeadlineKind
+from rules.kinds import Action, CaseKind, ComplaintType
+from rules.parsing import currency_decimals
+from rules.records import CaseRecord, DeadlineRecord
 from views import ids
 from views.case_card import Team
+from views.i18n import Translator
 from views.metadata import ModalContext
 from views.text import date_token, escape
 

@@ -17,11 +17,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from slack_app.i18n import Translator
-from slack_app.rules.deadlines import DEADLINE_LABELS, DeadlineKind
-from slack_app.rules.kinds import Action, CaseKind
-from slack_app.rules.records import CaseRecord, EventRecord
+from rules.deadlines import DEADLINE_LABELS, DeadlineKind
+from rules.kinds import Action, CaseKind
+from rules.records import CaseRecord, EventRecord
 from views import ids
+from views.i18n import Translator
 from views.metadata import CaseRef
 from views.text import case_title, date_token, escape, mood_emoji, rule_text
 

@@ -22,13 +22,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from slack_app.i18n import Translator
-from slack_app.rules.deadlines import DEADLINE_LABELS
-from slack_app.rules.kinds import CaseKind, SellerCentralTab
-from slack_app.rules.records import CaseRecord
-from slack_app.rules.text import N_
-from store.queries import ListFilter
+from rules.deadlines import DEADLINE_LABELS
+from rules.kinds import CaseKind, SellerCentralTab
+from rules.records import CaseRecord, ListFilter
+from rules.text import N_
 from views.case_card import Team, card_text, history_line
+from views.i18n import Translator
 from views.text import OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text, slack_unescape
 
 MAX_BLOCKS = 50

@@ -18,10 +18,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from slack_app.i18n import Translator
-from slack_app.rules.kinds import ComplaintType
-from slack_app.rules.parsing import SUPPORTED_CURRENCIES
+from rules.kinds import ComplaintType
+from rules.parsing import SUPPORTED_CURRENCIES
 from views import ids
+from views.i18n import Translator
 from views.metadata import ModalContext
 
 NOTES_LIMIT = 3000

@@ -17,11 +17,11 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
-from slack_app.i18n import Translator
-from slack_app.rules.checklists import SAFET_CHECKLISTS
-from slack_app.rules.eligibility import EXPLANATION_LIMIT, TRIP_CREDIT_CENTS
-from slack_app.rules.kinds import SafetReason
+from rules.checklists import SAFET_CHECKLISTS
+from rules.eligibility import EXPLANATION_LIMIT, TRIP_CREDIT_CENTS
+from rules.kinds import SafetReason
 from views import ids
+from views.i18n import Translator
 from views.metadata import ModalContext
 from views.text import escape
 

@@ -20,13 +20,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from slack_app.i18n import Translator
-from slack_app.rules.deadlines import DEADLINE_LABELS
-from slack_app.rules.kinds import State
-from slack_app.rules.records import CaseRecord
-from store.queries import HomeData
+from rules.deadlines import DEADLINE_LABELS
+from rules.kinds import State
+from rules.records import CaseRecord, HomeData
 from views import ids
 from views.case_list import case_detail_blocks, case_line, fit, is_overdue, sections
+from views.i18n import Translator
 from views.text import date_token, escape, mood_emoji
 
 HOME_BLOCKS = 100

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -25,17 +25,14 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from slack_app.i18n import Translator
-from slack_app.rules.deadlines import DeadlineKind, DeadlineStatus
-from slack_app.rules.kinds import Action, CaseKind
-from slack_app.rules.ladder import OVERDUE
-from slack_app.rules.records import CaseRecord, DeadlineRecord, EventRecord
-from slack_app.rules.text import N_
-from slack_app.rules.transitions import mood
+from rules.deadlines import DeadlineKind, DeadlineStatus
+from rules.kinds import Action, CaseKind
+from rules.ladder import OVERDUE
+from rules.records import CaseRecord, DailyFacts, DeadlineRecord, EventRecord
+from rules.text import N_
+from rules.transitions import mood
+from views.i18n import Translator
 from views.text import MOOD_EMOJI, OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text
-
-if TYPE_CHECKING:
-    from store.outbox import DailyFacts
 
 MAX_BLOCKS = 50
 """Slack refuses a message of more blocks: a digest is split only past this."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from slack_app.i18n import Translator
-from slack_app.rules.checklists import SAFET_CHECKLISTS
-from slack_app.rules.records import CaseRecord
+from rules.checklists import SAFET_CHECKLISTS
+from rules.records import CaseRecord
+from views.i18n import Translator
 
 
 def claim_text(case: CaseRecord, tr: Translator) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from slack_app.i18n import Translator
-from slack_app.rules.deadlines import RULE_LABELS, DeadlineRule
-from slack_app.rules.eligibility import TRIP_CREDIT_CENTS
-from slack_app.rules.kinds import CaseKind, Mood, SafetReason
-from slack_app.rules.records import CaseRecord, DeadlineRecord
+from rules.deadlines import RULE_LABELS, DeadlineRule
+from rules.eligibility import TRIP_CREDIT_CENTS
+from rules.kinds import CaseKind, Mood, SafetReason
+from rules.records import CaseRecord, DeadlineRecord
+from views.i18n import Translator
 
 MOOD_EMOJI = {
     Mood.ON_US: ":large_orange_circle:",

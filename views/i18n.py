@@ -18,8 +18,8 @@ from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
-from slack_app.rules import deadlines, kinds
-from slack_app.rules.errors import DomainError
+from rules import deadlines, kinds
+from rules.errors import DomainError
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
@@ -92,7 +92,7 @@ class Translator:
             return "—"
         from decimal import Decimal
 
-        from slack_app.rules.parsing import currency_decimals
+        from rules.parsing import currency_decimals
 
         decimals = currency_decimals(currency)
         amount = Decimal(cents).scaleb(-decimals)

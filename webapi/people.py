@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from slack_app.i18n import negotiate
 from store.db import Store
 from store.people import load_preference, save_chosen_locale, save_slack_profile
+from views.i18n import negotiate
 
 PROFILE_TTL = timedelta(hours=12)
 USERGROUP_TTL_SECONDS = 300

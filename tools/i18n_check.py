@@ -1,7 +1,7 @@
 """Are the catalogs complete? Every message in the code has a Chinese translation with the same
 placeholders, and every compiled ``.mo`` matches its ``.po``.
 
-Run as ``python -m slack_app.i18n_check``; the test-suite runs the same check.
+Run as ``python -m tools.i18n_check``; the test-suite runs the same check.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from slack_app.i18n import DOMAIN, LOCALE_DIR, SUPPORTED
+from views.i18n import DOMAIN, LOCALE_DIR, SUPPORTED
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
 PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)[^{}]*\}")
-METHOD_MAP = [("slack_app/**.py", "python"), ("views/**.py", "python"), ("handlers/**.py", "python"),
-              ("store/**.py", "python")]
+PACKAGES = ("rules", "store", "views", "webapi", "handlers", "sweep", "slack_app")
+"""The same list as babel.cfg: every package whose strings are shown to people."""
+METHOD_MAP = [(f"{package}/**.py", "python") for package in PACKAGES]
 
 
 def source_messages() -> dict[str, str]:
@@ -83,7 +84,7 @@ def problems() -> list[str]:
         wanted = {_hashable(m.id): _compiled(m) for m in catalog if m.id and m.string and not m.fuzzy}
         got = {_hashable(m.id): _hashable(m.string) for m in compiled if m.id}
         if wanted != got:
-            issues.append(f"{mo_path.relative_to(ROOT)} is stale (run pybabel compile -d slack_app/locale -D messages)")
+            issues.append(f"{mo_path.relative_to(ROOT)} is stale (run pybabel compile -d views/locale -D messages)")
     return issues
 
 

@@ -20,7 +20,7 @@ rest back for the next sweep and says so in ``SweepReport.errors``.
 
 ``deliver_case_notices`` runs step 3 for one case right after it changed, so an outcome is told at
 once; the claims keep it to one post whether it or a sweep gets there first. Talking to Slack lives
-in ``slack_app.posting``, the demo in ``slack_app.demo``.
+in ``webapi.posting``, the demo in ``sweep.demo``.
 """
 
 from __future__ import annotations
@@ -38,26 +38,24 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from slack_app.config import Settings
-from slack_app.i18n import translator
-from slack_app.people import Directory
-from slack_app.posting import SLACK_ERRORS, Pacer, Poster, SlackOutage, as_poster, classify, is_user
-from slack_app.rules.deadlines import (
+from rules.deadlines import (
     DeadlineKind,
     DeadlineStatus,
     end_of_day,
     local_instant,
     status_when_settled,
 )
-from slack_app.rules.errors import DomainError
-from slack_app.rules.kinds import Action
-from slack_app.rules.ladder import EXPIRING, OVERDUE
-from slack_app.rules.records import CaseRecord, DeadlineRecord, EventRecord
-from slack_app.rules.transitions import FULFILS, transition_for
+from rules.errors import DomainError
+from rules.kinds import Action
+from rules.ladder import EXPIRING, OVERDUE
+from rules.records import CaseRecord, DeadlineRecord, EventRecord
+from rules.settings import Settings
+from rules.transitions import FULFILS, transition_for
 from store import cases as store_cases
 from store import outbox
 from store.db import Store
 from store.outbox import BATCH, LEASE, DueNotice
+from views.i18n import translator
 from views.notices import (
     DIGEST_OVER,
     Message,
@@ -69,6 +67,8 @@ from views.notices import (
     outcome_notice,
 )
 from views.plain_text import message_text
+from webapi.people import Directory
+from webapi.posting import SLACK_ERRORS, Pacer, Poster, SlackOutage, as_poster, classify, is_user
 
 log = logging.getLogger("safet.sweep")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from .deadlines import Deadline, DeadlineKind, DeadlineRule, DeadlineStatus
@@ -107,3 +108,50 @@ class CaseRecord:
 
     def legal_actions(self):
         return legal_actions(self.kind, self.state, self.gate)
+
+
+class ListFilter(StrEnum):
+    """What `/safet list` and App Home can show."""
+
+    OPEN = "open"
+    MINE = "mine"
+    DUE = "due"
+    CLOSED = "closed"
+    AWAITING_SELLER_RESPONSE = "awaiting_seller_response"
+    UNDER_INVESTIGATION = "under_investigation"
+    RESOLVED = "resolved"
+    ACTION_REQUIRED = "action_required"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class HomeData:
+    mine: list[CaseRecord]
+    team_due: list[CaseRecord]
+    counts: dict[State, int]
+    failed_notices: int
+
+
+@dataclass(frozen=True)
+class FailedNotice:
+    key: str
+    kind: str
+    target: str
+    error: str
+    order_id: str | None
+    settled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DailyFacts:
+    """What the daily summary shows: nearest first, at most ``limit`` of each list."""
+
+    overdue: list[tuple[CaseRecord, DeadlineRecord]]
+    overdue_total: int
+    due: list[tuple[CaseRecord, DeadlineRecord]]
+    """Due before the end of tomorrow (team's zone)."""
+    due_total: int
+    failed: list[FailedNotice]
+    """Notices Slack refused since the last summary (the last 24 hours)."""
+    failed_total: int
+    open_chargebacks: int

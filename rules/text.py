@@ -1,7 +1,7 @@
 """Marks message IDs for extraction without translating them here.
 
 The rules speak in English message IDs with named placeholders; whoever shows them to a
-person translates them in that person's language (see ``slack_app.i18n``).
+person translates them in that person's language (see ``views.i18n``).
 """
 
 

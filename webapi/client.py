@@ -9,7 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from slack_app.config import Settings
+from rules.settings import Settings
 
 
 def make_client(settings: Settings, *, max_retries: int = 3) -> WebClient:

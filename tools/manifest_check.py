@@ -1,6 +1,6 @@
 """Check the Slack app manifest (manifest.yml) against Slack's published JSON schema.
 
-    python -m slack_app.manifest_check manifest.yml [--schema PATH]
+    python -m tools.manifest_check manifest.yml [--schema PATH]
 
 prints ``OK ...`` and exits 0, or prints one error per line (with the JSON path of the
 offending value) and exits 1; exits 2 when the manifest or schema cannot be read.
@@ -34,9 +34,8 @@ from jsonschema.exceptions import SchemaError, ValidationError
 
 SCHEMA_ENV = "SAFET_MANIFEST_SCHEMA"
 SCHEMA_FILENAME = "manifest.schema.1.0.0.json"
-# Repo root is the parent of the slack_app package; the schema lives beside the repo.
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCHEMA_PATH = REPO_ROOT.parent / "shared" / "slack" / SCHEMA_FILENAME
+# Slack's schema (MIT licence beside it) is kept in the repository, so a clone checks on its own.
+DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parent / "slack" / SCHEMA_FILENAME
 
 # Slack scope names: lower case words joined by ".", "_", "-" with ":" before the access
 # level, e.g. "commands", "chat:write.public", "admin.conversations:read", "incoming-webhook".
@@ -45,7 +44,7 @@ _MAX_MESSAGE = 300
 
 
 def default_schema_path() -> Path:
-    """``$SAFET_MANIFEST_SCHEMA`` if set, else ``<repo root>/../shared/slack/<schema>``."""
+    """``$SAFET_MANIFEST_SCHEMA`` if set, else the copy in ``tools/slack/``."""
     override = os.environ.get(SCHEMA_ENV)
     return Path(override) if override else DEFAULT_SCHEMA_PATH
 
@@ -143,7 +142,7 @@ def declared_surface(manifest: dict[str, Any]) -> dict[str, set[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m slack_app.manifest_check",
+        prog="python -m tools.manifest_check",
         description="Validate a Slack app manifest against Slack's JSON schema.",
     )
     parser.add_argument(

@@ -15,19 +15,20 @@ from typing import Any, TextIO
 
 from sqlalchemy.engine import make_url
 
-from slack_app.config import Settings, policy_from
-from slack_app.i18n import translator
-from slack_app.posting import Pacer, RecordingPoster
-from slack_app.rules.deadlines import local_instant, outcome_window, safet_info_reply
-from slack_app.rules.errors import DomainError
-from slack_app.rules.kinds import ComplaintType as Cp
-from slack_app.rules.kinds import SafetReason as R
-from slack_app.scheduler import SweepReport, sweep
+from rules.deadlines import local_instant, outcome_window, safet_info_reply
+from rules.errors import DomainError
+from rules.kinds import ComplaintType as Cp
+from rules.kinds import SafetReason as R
+from rules.records import ListFilter
+from rules.settings import Settings
 from store import cases as store_cases
-from store.db import Store, upgrade
+from store.db import Policy, Store, upgrade
 from store.people import save_chosen_locale
-from store.queries import ListFilter, list_cases
+from store.queries import list_cases
+from sweep.scheduler import SweepReport, sweep
+from views.i18n import translator
 from views.plain_text import message_text
+from webapi.posting import Pacer, RecordingPoster
 
 DEMO_CHANNEL = "CDEMO"
 DEMO_CHANNEL_NAME = "#seller-support"
@@ -387,7 +388,7 @@ def run_demo(database_url: str, *, days: int = 7, locale: str = "en", today: dat
         leftover.unlink(missing_ok=True)
     settings = demo_settings(locale, database_url)
     upgrade(database_url)
-    store = Store.from_url(database_url, policy_from(settings))
+    store = Store.from_url(database_url, Policy.of(settings))
     try:
         start, holiday = demo_week_start(settings, today)
         play_demo(store, settings, start=start, holiday_name=holiday, days=days, out=out)

@@ -1,0 +1,63 @@
+"""The deployment's settings as plain values: what the app, the store and the sweep are told.
+
+Read from the environment by ``slack_app.config``; everything below takes them as given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from .deadlines import BusinessCalendar
+from .ladder import Ladder, parse_ladder
+
+DEFAULT_DATABASE_URL = "sqlite:///safet.sqlite3"
+SLACK_API_URL = "https://slack.com/api/"
+
+# Where to get each required value, for the one line a failed start-up prints.
+WHERE = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) under OAuth & Permissions of your Slack app",
+    "SLACK_SIGNING_SECRET": "the Signing Secret under Basic Information of your Slack app",
+    "SLACK_APP_TOKEN": "an App-Level Token (xapp-…) with connections:write, under Basic Information",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str = ""
+    signing_secret: str = ""
+    app_token: str = ""
+    api_url: str = SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "America/Los_Angeles"
+    holidays: str = "US"
+    alert_channel: str | None = None
+    team_id: str | None = None
+    leads: tuple[str, ...] = ()
+    sweep_seconds: int = 60
+    warnings: Ladder = field(default_factory=lambda: parse_ladder(None))
+    digest_hour: int | None = 9
+    default_locale: str = "en"
+    channel_locale: str = "en"
+    require_approval: bool = False
+    approval_above_cents: int | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(self.zone, self.holidays)
+
+    def require(self, *names: str) -> None:
+        """Stop with one clear line when a setting this command needs is missing."""
+        values = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_SIGNING_SECRET": self.signing_secret,
+                  "SLACK_APP_TOKEN": self.app_token}
+        for name in names:
+            if not values[name]:
+                raise ConfigError(f"{name} is not set: set it to {WHERE[name]}.")
