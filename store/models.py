@@ -91,6 +91,10 @@ class Case(Base):
     approved_by: Mapped[str | None] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(String(32))
     card_ts: Mapped[str | None] = mapped_column(String(32))
+    card_claimed_at: Mapped[datetime | None]
+    """Set while one process posts the case's first card (the card slot): no one else posts one."""
+    card_shown: Mapped[str | None] = mapped_column(String(64))
+    """A digest of what the card shows now: a redraw that would show the same is not sent."""
     filing_locale: Mapped[str | None] = mapped_column(String(16))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
@@ -193,6 +197,9 @@ class OutboxNotice(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
+    unknown_since: Mapped[datetime | None]
+    """Set when a post's fate is unknown (its reply was lost, or its sweep died holding it): look for it
+    in the conversation's history, from this instant, before it is ever sent again."""
 
 
 class UserPreference(Base):

@@ -3,18 +3,20 @@ a notice needs — all through indexes, in bulk, for the rows in hand only.
 
 A notice's life: ``pending`` → ``claimed`` (one sweep holds it, with a token) → ``sent`` (with the
 Slack ``ts``), ``skipped`` (a later warning stage already applies), ``failed`` (Slack refused it for
-good), or ``cancelled`` (its deadline settled first). A transient failure puts it back to
-``pending``. A row ``claimed`` for longer than the lease belongs to a sweep that died: its fate is
-unknown, so the next sweep re-claims it and first looks for it in Slack before posting again.
+good), or ``cancelled`` (its deadline settled first). A failure before Slack acted puts it back to
+``pending``; a post whose reply was lost goes back too, with ``unknown_since`` set. A row ``claimed``
+for longer than the lease belongs to a sweep that died: its fate is unknown as well. Either way the
+next sweep first looks for it in the conversation's history, by its key, before posting it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select, tuple_, update
+from sqlalchemy import Select, and_, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -79,10 +81,12 @@ class DueSettlement:
 
 
 def _record(row: OutboxNotice, uncertain_since: datetime | None = None) -> DueNotice:
+    since = min(t for t in (row.unknown_since, uncertain_since) if t is not None) \
+        if row.unknown_since or uncertain_since else None
     return DueNotice(
         id=row.id, key=row.key, kind=row.kind, stage=row.stage, case_id=row.case_id,
         deadline_id=row.deadline_id, event_id=row.event_id, target=row.target, post_at=row.post_at,
-        attempts=row.attempts, uncertain_since=uncertain_since,
+        attempts=row.attempts, uncertain_since=since,
     )
 
 
@@ -123,7 +127,9 @@ def claim_due(store: Store, *, now: datetime, token: str, limit: int = BATCH, le
         if claimed:
             session.execute(
                 update(OutboxNotice).where(OutboxNotice.id.in_([n.id for n in claimed]))
-                .values(status=CLAIMED, claim_token=token, claimed_at=now)
+                # A row taken over from a dead sweep keeps, as its unknown fate, the instant that sweep claimed it.
+                .values(status=CLAIMED, claim_token=token, claimed_at=now,
+                        unknown_since=func.coalesce(OutboxNotice.unknown_since, OutboxNotice.claimed_at))
                 .execution_options(synchronize_session=False)
             )
         return claimed
@@ -169,10 +175,22 @@ def _settle(store: Store, ids: Collection[int], token: str, **values: object) ->
         return result.rowcount or 0
 
 
-def mark_sent(store: Store, ids: Collection[int], *, token: str, ts: str, now: datetime) -> int:
-    """Posted as the Slack message ``ts`` (one message may carry several notices: a digest)."""
-    return _settle(store, ids, token, status=SENT, sent_ts=ts, settled_at=now, error=None,
-                   attempts=OutboxNotice.attempts + 1)
+def mark_sent(store: Store, ids: Collection[int], *, token: str, ts: str, now: datetime,
+              attempted: bool = True) -> int:
+    """Posted as the Slack message ``ts`` (one message may carry several notices: a digest);
+    ``attempted=False`` when it was found already posted."""
+    values: dict[str, object] = {"status": SENT, "sent_ts": ts, "settled_at": now, "error": None}
+    if attempted:
+        values["attempts"] = OutboxNotice.attempts + 1
+    return _settle(store, ids, token, **values)
+
+
+def mark_unknown(store: Store, ids: Collection[int], *, token: str, reason: str, since: datetime) -> int:
+    """Sent, but Slack's answer was lost (5xx, reset, timeout): back to ``pending`` with its fate
+    unknown since ``since``, so the next sweep looks for it in the history before sending it again."""
+    return _settle(store, ids, token, status=PENDING, claim_token=None, claimed_at=None, error=reason[:500],
+                   attempts=OutboxNotice.attempts + 1,
+                   unknown_since=func.coalesce(OutboxNotice.unknown_since, since))
 
 
 def mark_failed(store: Store, ids: Collection[int], *, token: str, reason: str, now: datetime) -> int:
@@ -245,15 +263,19 @@ def load_events(store: Store, event_ids: Iterable[int]) -> dict[int, EventRecord
         return {row.id: event_record(row) for row in session.scalars(select(AuditEvent).where(AuditEvent.id.in_(ids)))}
 
 
-def due_settlements(store: Store, *, now: datetime, limit: int = BATCH) -> list[DueSettlement]:
-    """Open deadlines that settle by themselves or lapse and are due, earliest first, via (status, due_at)."""
+def due_settlements(store: Store, *, now: datetime, limit: int = BATCH,
+                    after: tuple[datetime, int] | None = None) -> list[DueSettlement]:
+    """Open deadlines that settle by themselves or lapse and are due, earliest first, via (status, due_at),
+    after the ``(due_at, id)`` of the previous page (so refused ones never hide the ones behind them)."""
     with store.reading() as session:
-        rows = session.execute(
+        query = (
             select(CaseDeadline.id, CaseDeadline.case_id, CaseDeadline.kind, CaseDeadline.due_at)
             .where(CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.due_at <= now,
                    CaseDeadline.kind.in_([str(k) for k in SELF_SETTLING | EXPIRING]))
-            .order_by(CaseDeadline.due_at).limit(limit)
         )
+        if after is not None:
+            query = query.where(tuple_(CaseDeadline.due_at, CaseDeadline.id) > tuple_(*after))
+        rows = session.execute(query.order_by(CaseDeadline.due_at, CaseDeadline.id).limit(limit))
         return [DueSettlement(i, case_id, DeadlineKind(kind), due_at) for i, case_id, kind, due_at in rows]
 
 
@@ -318,3 +340,30 @@ def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25
               for key, kind, target, error, order_id, settled_at in failed_rows]
     return DailyFacts(overdue=overdue, overdue_total=overdue_total, due=due, due_total=due_total, failed=failed,
                       failed_total=failed_total, open_chargebacks=open_chargebacks)
+
+
+# ---------------------------------------------------------------- one sweeper per database
+
+
+@contextmanager
+def sweep_lock(store: Store) -> Iterator[bool]:
+    """Hold the database's sweep lock while the block runs; yields False when another process holds it.
+
+    PostgreSQL: a session advisory lock keyed by database and schema (so test runs in other schemas
+    never wait on each other), freed by the server if the process dies. SQLite is one host's file and
+    its single writer already serialises the claims: yields True.
+    """
+    if store.dialect != "postgresql":
+        yield True
+        return
+    with store.engine.connect() as connection:
+        key = connection.scalar(text(
+            "SELECT hashtext('safet.sweep:' || current_database() || ':' || current_schema())"))
+        held = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
+        connection.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()

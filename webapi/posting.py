@@ -5,14 +5,18 @@ channel, and what a failed Slack call means (refused for good, try later, or the
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from http.client import HTTPException
 from typing import Any, Protocol
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -172,8 +176,45 @@ class Pacer:
         self._last[channel] = self._clock()
 
 
+class Fate(StrEnum):
+    """What became of a call that would change something in Slack."""
+
+    POSTED = "posted"
+    """Slack answered ``ok``."""
+    NOT_POSTED = "not posted"
+    """Slack said no before acting (a 429, ``channel_not_found``…), or the request never left."""
+    UNKNOWN = "unknown"
+    """The request may have been acted on, the answer was lost (5xx, reset, timeout): look before re-sending."""
+
+
+_UNKNOWN_CODES = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+_NEVER_SENT = (ConnectionRefusedError, socket.gaierror)
+"""Errors raised before the request reached Slack: the call certainly did nothing."""
+
+
+def _never_sent(error: BaseException) -> bool:
+    reason = error.reason if isinstance(error, URLError) else error
+    if isinstance(reason, _NEVER_SENT):
+        return True
+    return isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH)
+
+
+def fate_of(error: BaseException) -> Fate:
+    """The fate of a failed mutating call: ``NOT_POSTED`` or ``UNKNOWN`` (never guessed as posted)."""
+    if isinstance(error, SlackApiError):
+        code = str(error.response.get("error") or "")
+        status = getattr(error.response, "status_code", 200) or 200
+        if status == 429 or code == "ratelimited":
+            return Fate.NOT_POSTED
+        return Fate.UNKNOWN if status >= 500 or code in _UNKNOWN_CODES else Fate.NOT_POSTED
+    if isinstance(error, OSError | HTTPException) and not _never_sent(error):
+        return Fate.UNKNOWN
+    return Fate.NOT_POSTED
+
+
 def classify(error: BaseException) -> tuple[str, str]:
-    """("permanent" | "transient" | "auth", reason) for a failed Slack call."""
+    """("permanent" | "transient" | "auth", reason) for a failed Slack call: refused for good, try
+    again later (also when the fate is unknown: after a look in the history), or the token refused."""
     if isinstance(error, SlackApiError):
         code = str(error.response.get("error") or "")
         status = getattr(error.response, "status_code", 200) or 200

@@ -1,0 +1,153 @@
+"""Delivery that holds the way Slack really fails, against the local fake (SQLite and PostgreSQL): a
+reply lost after the write (HTTP 500, a dropped connection, an answer after the client's timeout), a
+lease taken over mid-way, a conflict on one case, one sweeper per database."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, update
+
+from store.db import Policy, Store
+from store.models import OutboxNotice
+from store.outbox import sweep_lock
+from sweep.scheduler import sweep
+from tests.test_sweep import (
+    CHANNEL,
+    H,
+    chargeback_due,
+    denied,
+    fast,
+    keys,
+    outbox_rows,
+    run,
+    settings,  # noqa: F401 - a fixture
+    slack,  # noqa: F401 - a fixture
+    slack_server,  # noqa: F401 - a fixture
+    stage_key,
+)
+from webapi.client import make_client
+from webapi.posting import Pacer
+
+
+@pytest.fixture
+def client(settings):  # type: ignore[no-untyped-def]  # noqa: F811
+    """The app's client with a short timeout, so an answer after it is a lost reply."""
+    return fast(make_client(settings, timeout=1))
+
+
+@pytest.mark.parametrize("how", ["500", "drop", "late"])
+def test_a_reply_lost_after_slack_posted_leaves_the_notice_in_the_channel_exactly_once(
+        store, client, settings, slack, now, how):  # noqa: F811
+    made = [chargeback_due(store, now + 2 * H, owner=f"U{n}L") for n in range(3)]
+    posted = []
+    slack.after_call("chat.postMessage", lambda call: posted.append(call))
+    slack.lose_reply("chat.postMessage", how, delay=1.5)  # the first post lands, its answer does not
+
+    first = run(store, client, settings, now)
+
+    assert (first.posted, first.unknown) == (2, 1)
+    assert first.errors and "looks them up" in first.errors[0]
+    assert len(slack.calls("chat.postMessage")) == 3  # nothing re-sent it, neither the SDK nor the sweep
+    second = run(store, client, settings, now + timedelta(minutes=1))
+    third = run(store, client, settings, now + timedelta(minutes=6))
+
+    assert (second.recovered, second.posted, second.errors, third.posted) == (1, 0, [], 0)
+    assert Counter(keys(slack)) == {stage_key(c, "warn-4h"): 1 for c in made}
+    assert len(slack.calls("chat.postMessage")) == 3
+    assert {row.status for row in outbox_rows(store).values() if row.stage == "warn-4h"} == {"sent"}
+
+
+def test_forty_notices_with_lost_replies_two_sweeps_apart_are_each_in_their_channel_once(
+        db_url, store, client, settings, slack, now):  # noqa: F811
+    channels = [f"CLOST{n}" for n in range(10)]
+    stores = [Store.from_url(db_url, Policy(case_channel=c)) for c in channels]
+    try:
+        made = [chargeback_due(stores[n % 10], now + 2 * H, owner=f"U{n}F") for n in range(40)]
+    finally:
+        for s in stores:
+            s.dispose()
+    slack.lose_reply("chat.postMessage", "500", times=1)
+    first = run(store, client, settings, now)
+    second = run(store, client, settings, now + timedelta(minutes=5))
+    third = run(store, client, settings, now + timedelta(minutes=10))
+
+    assert Counter(keys(slack, *channels)) == {stage_key(c, "warn-4h"): 1 for c in made}
+    assert first.unknown == 4 and second.recovered == 4  # a digest of four: its fate is one
+    assert (third.posted, third.recovered, third.left) == (0, 0, 0)
+
+
+def test_a_sweep_whose_lease_is_taken_over_mid_way_posts_nothing_more(db_url, store, client, settings, slack, now):  # noqa: F811
+    channels = [f"CLEASE{n}" for n in range(5)]
+    stores = [Store.from_url(db_url, Policy(case_channel=c)) for c in channels]
+    try:
+        made = [chargeback_due(s, now + 2 * H, owner=f"U{n}E") for n, s in enumerate(stores)]
+    finally:
+        for s in stores:
+            s.dispose()
+
+    def take_over(call: Any) -> None:
+        if len(slack.calls("chat.postMessage")) == 2:  # another sweep presumed this one dead
+            with store.transaction() as session:
+                session.execute(update(OutboxNotice).where(OutboxNotice.status == "claimed")
+                                .values(claim_token="the-other-sweep"))
+
+    slack.after_call("chat.postMessage", take_over)
+    report = run(store, client, settings, now)
+    slack.after_call("chat.postMessage", None)
+
+    assert len(slack.calls("chat.postMessage")) == 2
+    assert report.errors and "lost its lease" in report.errors[0]
+    rows = outbox_rows(store)
+    assert Counter(r.claim_token for r in rows.values() if r.status == "claimed") == {"the-other-sweep": 4}
+
+    later = run(store, client, settings, now + timedelta(minutes=6))  # the other sweep died too: taken over
+    assert (later.recovered, later.posted, later.errors) == (1, 3, [])
+    assert Counter(keys(slack, *channels)) == {stage_key(c, "warn-4h"): 1 for c in made}
+
+
+def test_a_conflict_on_one_case_skips_it_this_round_and_the_others_still_settle_and_post(
+        store, client, settings, slack, now):  # noqa: F811
+    denials = [denied(store, now, appeal_by=now + timedelta(days=3)) for _ in range(3)]
+    run(store, client, settings, now)
+    victim = denials[1].case.id
+    due = denials[0].case.next_deadline.due_at
+    bumping = [False]
+
+    def another_writer(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        # Just before the sweep writes the victim's case, another writer changes it (its version moves on).
+        if bumping[0] or not statement.startswith("UPDATE cases") or "version" not in statement:
+            return
+        if context is None or context.compiled_parameters[0].get("cases_id") != victim:
+            return
+        bumping[0] = True
+        try:
+            conn.exec_driver_sql(f"UPDATE cases SET version = version + 1 WHERE id = {int(victim)}")
+        finally:
+            bumping[0] = False
+
+    event.listen(store.engine, "before_cursor_execute", another_writer)
+    try:
+        report = run(store, client, settings, due + H)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", another_writer)
+
+    assert (report.expired, report.conflicts, report.errors) == (2, 1, [])
+    assert sorted(keys(slack)[-3:]) == sorted(stage_key(d, "overdue") for d in denials)
+    again = run(store, client, settings, due + 2 * H)
+    assert (again.expired, again.conflicts, again.posted) == (1, 0, 0)
+
+
+def test_one_process_sweeps_a_database_at_a_time(store, client, settings, slack, now):  # noqa: F811
+    made = chargeback_due(store, now + 2 * H)
+    with sweep_lock(store) as held:
+        assert held
+        busy = sweep(store, client, settings, now=now, pacer=Pacer(0))
+        if store.dialect == "postgresql":
+            assert busy.busy and busy.posted == 0 and "another sweep" in busy.summary()
+    report = run(store, client, settings, now)
+    assert keys(slack, CHANNEL) == [stage_key(made, "warn-4h")]
+    assert report.posted == (1 if store.dialect == "postgresql" else 0)
