@@ -22,6 +22,7 @@ from webapi.posting import SLACK_ERRORS, Pacer, Poster, SlackOutage, classify, i
 log = logging.getLogger("safet.sweep")
 
 RefreshCard = Callable[[int], None]
+"""A custom card redraw per case (tests); by default the sweep redraws its cards itself (``sweep.cards``)."""
 
 
 class LeaseLost(Exception):
@@ -64,7 +65,7 @@ class Round:
     """One sweep at one instant: shared by the settle, plan, deliver, daily and preview jobs."""
 
     def __init__(self, store: Store, poster: Poster | None, settings: Settings, *, now: datetime, dry_run: bool,
-                 refresh_card: RefreshCard, pacer: Pacer, batch: int, lease: timedelta,
+                 refresh_card: RefreshCard | None, pacer: Pacer, batch: int, lease: timedelta,
                  directory: Directory | None, case_id: int | None = None) -> None:
         self.store, self.poster, self.settings, self.now = store, poster, settings, now
         self.case_id = case_id
@@ -118,10 +119,3 @@ class Round:
                     raise SlackOutage.of(kind, reason) from None
                 self._permalinks[key] = None
         return self._permalinks[key]
-
-    def redraw_cards(self) -> None:
-        for case_id in sorted(self.touched):
-            try:
-                self.refresh_card(case_id)
-            except Exception:  # a card that cannot be redrawn never stops the notices
-                log.exception("could not refresh the card of case %s", case_id)

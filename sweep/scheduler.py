@@ -24,6 +24,7 @@ from rules.settings import Settings
 from store import outbox
 from store.db import Store
 from store.outbox import BATCH, LEASE
+from sweep import cards
 from sweep.context import LeaseLost, RefreshCard, Round
 from sweep.daily import plan_daily
 from sweep.deliver import deliver, recover
@@ -39,8 +40,16 @@ __all__ = ["Pacer", "SweepReport", "Sweeper", "deliver_case_notices", "start_swe
 log = logging.getLogger("safet.sweep")
 
 
-def _no_refresh(_case_id: int) -> None:
-    """The default: no card to redraw (the Slack surface passes its own)."""
+def redraw_cards(run: Round) -> None:
+    """The cards of the cases this sweep touched: in bulk by default, or through a custom redraw."""
+    if run.refresh_card is None:
+        cards.redraw(run)
+        return
+    for case_id in sorted(run.touched):
+        try:
+            run.refresh_card(case_id)
+        except Exception:  # a card that cannot be redrawn never stops the notices
+            log.exception("could not refresh the card of case %s", case_id)
 
 
 def post_due(run: Round) -> None:
@@ -83,7 +92,8 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
 
     ``client`` is a ``WebClient`` (or any ``Poster``); a dry run needs none and changes nothing:
     ``SweepReport.preview`` then says what would be posted and closed. ``refresh_card(case_id)``
-    redraws a case card after its notices went out (default: nothing).
+    redraws a case card after its notices went out (default: the sweep redraws, in bulk, the cards
+    whose shown content changed).
     """
     if dry_run:
         return preview(store, settings, now=now, batch=batch, lease=lease, directory=directory, jobs=jobs)
@@ -92,10 +102,10 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
             log.info("another process is sweeping this database: this sweep does nothing")
             return SweepReport(busy=True)
         run = Round(store, as_poster(client), settings, now=now, dry_run=False,
-                    refresh_card=refresh_card or _no_refresh, pacer=pacer or Pacer(), batch=batch, lease=lease,
+                    refresh_card=refresh_card, pacer=pacer or Pacer(), batch=batch, lease=lease,
                     directory=directory)
         jobs(run)
-        run.redraw_cards()
+        redraw_cards(run)
         return run.report
 
 
@@ -110,11 +120,11 @@ def deliver_case_notices(store: Store, client: WebClient | Poster, settings: Set
     queued for the sweep, and ``SweepReport.errors`` says why.
     """
     run = Round(store, as_poster(client), settings, now=now, dry_run=False,
-                refresh_card=refresh_card or _no_refresh, pacer=pacer or Pacer(), batch=BATCH, lease=LEASE,
+                refresh_card=refresh_card, pacer=pacer or Pacer(), batch=BATCH, lease=LEASE,
                 directory=directory, case_id=case_id)
     try:
         jobs(run)
-        run.redraw_cards()
+        redraw_cards(run)
     except Exception as error:  # the sweep posts whatever is left; an action's listener must not fail on it
         log.exception("could not post the notices of case %s at once", case_id)
         run.report.errors.append(f"notices of case {case_id} left for the sweep: {error}")

@@ -151,3 +151,62 @@ def test_one_process_sweeps_a_database_at_a_time(store, client, settings, slack,
     report = run(store, client, settings, now)
     assert keys(slack, CHANNEL) == [stage_key(made, "warn-4h")]
     assert report.posted == (1 if store.dialect == "postgresql" else 0)
+
+
+# ---------------------------------------------------------------- the card slot
+
+
+def deps_for(store: Store, settings: Any, at: list) -> Any:  # type: ignore[type-arg]  # noqa: F811
+    from handlers.deps import Deps
+    from webapi.people import Directory
+
+    directory = Directory(store, default_locale="en", team_zone=settings.zone, leads=(), clock=lambda: at[0])
+    return Deps(settings=settings, store=store, directory=directory, clock=lambda: at[0])
+
+
+def cards_in(slack: Any, channel: str = CHANNEL) -> list[dict]:  # type: ignore[type-arg]  # noqa: F811
+    return [m for m in slack.messages(channel) if (m.get("metadata") or {}).get("event_type") == "safet_card"]
+
+
+def test_redraws_racing_on_a_case_without_a_card_post_exactly_one_card(db_url, store, settings, slack, now):  # noqa: F811
+    import threading
+
+    from handlers.case_card import refresh_card
+    from store.queries import get_case
+
+    change = chargeback_due(store, now + 2 * H)
+    assert change.case.channel_id == CHANNEL and change.case.card_ts is None
+    stores = [Store.from_url(db_url, store.policy) for _ in range(4)]
+    slack.latency = 0.2  # every redraw is in flight at once
+    threads = [threading.Thread(target=refresh_card, args=(deps_for(s, settings, [now]), make_client(settings),
+                                                          change.case.id)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for s in stores:
+        s.dispose()
+    slack.latency = 0
+
+    [card] = cards_in(slack)
+    assert get_case(store, change.case.id).card_ts == card["ts"]
+
+
+def test_a_first_card_whose_answer_was_lost_is_found_in_the_channel_not_posted_twice(store, settings, slack, now):  # noqa: F811
+    from handlers.case_card import refresh_card
+    from store.queries import get_case
+
+    change = chargeback_due(store, now + 2 * H)
+    at = [now]
+    deps = deps_for(store, settings, at)
+    slack.lose_reply("chat.postMessage", "500")
+    refresh_card(deps, make_client(settings, max_retries=0), change.case.id)
+    assert len(cards_in(slack)) == 1 and get_case(store, change.case.id).card_ts is None
+
+    refresh_card(deps, make_client(settings), change.case.id)  # within the slot's hold: hands off
+    at[0] = now + timedelta(minutes=3)
+    refresh_card(deps, make_client(settings), change.case.id)  # the hold ran out: looked up, not re-posted
+
+    [card] = cards_in(slack)
+    assert get_case(store, change.case.id).card_ts == card["ts"]
+    assert len(slack.calls("conversations.history")) == 1

@@ -6,6 +6,8 @@ channel, and what a failed Slack call means (refused for good, try later, or the
 from __future__ import annotations
 
 import errno
+import hashlib
+import json
 import logging
 import re
 import socket
@@ -23,11 +25,14 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from views.notices import Message
 from views.plain_text import message_text
+from webapi.client import permalink, team_url
 
 log = logging.getLogger("safet.sweep")
 
 NOTICE_EVENT = "safet_notice"
 """Message metadata ``event_type`` of every notice; its payload lists the outbox keys it carries."""
+CARD_EVENT = "safet_card"
+"""Message metadata ``event_type`` of a case card (its key ``card:{case_id}``)."""
 HISTORY_PAGES = 10
 """How many pages of a channel's history a crash recovery reads at most."""
 
@@ -55,10 +60,21 @@ def notice_metadata(keys: Sequence[str]) -> dict[str, Any]:
 
 def keys_of(message: dict[str, Any]) -> list[str]:
     metadata = message.get("metadata") or {}
-    if metadata.get("event_type") != NOTICE_EVENT:
+    if metadata.get("event_type") not in (NOTICE_EVENT, CARD_EVENT):
         return []
     keys = (metadata.get("event_payload") or {}).get("keys") or []
     return [k for k in keys if isinstance(k, str)]
+
+
+def shown_digest(blocks: Sequence[Any], text: str) -> str:
+    """A digest of what a message shows: two drawings with the same digest look the same."""
+    payload = [b.to_dict() if hasattr(b, "to_dict") else b for b in blocks]
+    return hashlib.sha256(json.dumps([payload, text], sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def card_metadata(case_id: int) -> dict[str, Any]:
+    """The card's metadata: found again in the channel's history if its post's answer was lost."""
+    return {"event_type": CARD_EVENT, "event_payload": {"keys": [f"card:{case_id}"]}}
 
 
 def is_user(target: str) -> bool:
@@ -80,13 +96,8 @@ class SlackPoster:
         return str(response["ts"])
 
     def permalink(self, channel: str, ts: str) -> str | None:
-        try:
-            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
-        except SlackApiError as error:
-            if classify(error)[0] != "permanent":
-                raise
-            log.info("no permalink for %s/%s: %s", channel, ts, error.response.get("error"))
-            return None
+        """Built from the workspace URL (``auth.test`` once per client): no ``chat.getPermalink`` per card."""
+        return permalink(team_url(self.client), channel, ts)
 
     def posted_keys(self, target: str, oldest: datetime) -> dict[str, str]:
         """Notice keys found in the channel's messages since ``oldest``, with their ``ts``."""
@@ -157,23 +168,55 @@ def as_poster(client: WebClient | Poster | None) -> Poster:
     return client
 
 
+TIERS = {"chat.update": 50, "chat.getPermalink": 100, "conversations.history": 50, "conversations.open": 50,
+         "users.info": 100, "auth.test": 100}
+"""Calls per minute of each method's published tier (Tier 3 = 50, Tier 4 = 100)."""
+
+
 class Pacer:
-    """About one message per second per channel (Slack's posting limit); ``sleep`` is injectable."""
+    """Slack's limits, kept on our side: ``chat.postMessage`` about once per ``interval`` second per
+    channel (``wait``), and every other method within its tier (``call``: a token bucket holding a
+    tenth of a minute's calls). ``Pacer(0)`` does not pace (tests); ``sleep`` and ``clock`` are injectable,
+    ``compress`` runs faster against a fake Slack whose time runs faster by the same factor."""
 
     def __init__(self, interval: float = 1.0, *, sleep: Callable[[float], Any] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.interval = interval
+                 clock: Callable[[], float] = time.monotonic, tiers: dict[str, int] | None = None,
+                 compress: float = 1.0) -> None:
+        self.interval = interval / compress if interval else 0.0
+        self.tiers = TIERS if tiers is None else tiers
+        self.compress = compress
         self._sleep = sleep
         self._clock = clock
         self._last: dict[str, float] = {}
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self.waited = 0.0
+        """Seconds slept so far, keeping to Slack's limits (benches subtract it: time in Slack's hands)."""
+
+    def _pause(self, seconds: float) -> None:
+        self.waited += seconds
+        self._sleep(seconds)
 
     def wait(self, channel: str) -> None:
         last = self._last.get(channel)
         if last is not None and self.interval > 0:
             remaining = self.interval - (self._clock() - last)
             if remaining > 0:
-                self._sleep(remaining)
+                self._pause(remaining)
         self._last[channel] = self._clock()
+
+    def call(self, method: str) -> None:
+        """Before a call of ``method``: wait until its tier allows one more."""
+        per_minute = self.tiers.get(method)
+        if not per_minute or not self.interval:
+            return
+        rate, capacity = per_minute / 60 * self.compress, max(1, per_minute // 10)
+        now = self._clock()
+        tokens, at = self._buckets.get(method, (capacity, now))
+        tokens = min(capacity, tokens + (now - at) * rate)
+        if tokens < 1:
+            self._pause((1 - tokens) / rate)
+            now, tokens = self._clock(), 1.0
+        self._buckets[method] = (tokens - 1, now)
 
 
 class Fate(StrEnum):
