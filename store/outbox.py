@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, func, or_, select, text, tuple_, update
@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from rules.deadlines import DeadlineKind, DeadlineStatus
-from rules.kinds import CaseKind, State
+from rules.kinds import Action, CaseKind, State
 from rules.ladder import EXPIRING, SELF_SETTLING
 from rules.records import CaseRecord, DailyFacts, DeadlineRecord, EventRecord, FailedNotice
 from rules.transitions import TERMINAL_STATES
@@ -256,11 +256,23 @@ def load_cases(store: Store, case_ids: Iterable[int]) -> dict[int, CaseRecord]:
 
 
 def load_events(store: Store, event_ids: Iterable[int]) -> dict[int, EventRecord]:
+    """The events notices tell of. A denial also says how many appeals came before it (its notice says
+    "final" only then, however the case went on afterwards)."""
     ids = sorted(set(event_ids))
     if not ids:
         return {}
     with store.reading() as session:
-        return {row.id: event_record(row) for row in session.scalars(select(AuditEvent).where(AuditEvent.id.in_(ids)))}
+        rows = list(session.scalars(select(AuditEvent).where(AuditEvent.id.in_(ids))))
+        events = {row.id: event_record(row) for row in rows}
+        denials = {row.id: row.case_id for row in rows if row.action == str(Action.DENY)}
+        if denials:
+            appeals = session.execute(select(AuditEvent.case_id, AuditEvent.id).where(
+                AuditEvent.case_id.in_(set(denials.values())), AuditEvent.action == str(Action.APPEAL))).all()
+            for event_id, case_id in denials.items():
+                before = sum(1 for c, i in appeals if c == case_id and i < event_id)
+                events[event_id] = replace(events[event_id], details={**events[event_id].details,
+                                                                      "appeals_before": before})
+        return events
 
 
 def due_settlements(store: Store, *, now: datetime, limit: int = BATCH,

@@ -210,3 +210,25 @@ def test_a_first_card_whose_answer_was_lost_is_found_in_the_channel_not_posted_t
     [card] = cards_in(slack)
     assert get_case(store, change.case.id).card_ts == card["ts"]
     assert len(slack.calls("conversations.history")) == 1
+
+
+# ---------------------------------------------------------------- an outcome told as its event said it
+
+
+def test_a_denial_told_after_a_later_appeal_still_says_what_the_denial_said(store, client, settings, slack, now):  # noqa: F811
+    from store import cases
+    from tests.test_sweep import MEI, filed_claim, messages, text_of
+
+    case_id = filed_claim(store, now - timedelta(days=2))
+    appeal_by = now + timedelta(days=10)
+    first = cases.record_denial(store, case_id, actor=MEI, is_lead=False, now=now, appeal_by=appeal_by)
+    cases.record_appeal(store, case_id, actor=MEI, now=now + H, new_evidence="New photos")  # before any sweep
+    second = cases.record_denial(store, case_id, actor=MEI, is_lead=False, now=now + 2 * H)
+
+    run(store, client, settings, now + 3 * H)
+
+    told = {m["metadata"]["event_payload"]["keys"][0]: text_of(m) for m in messages(slack)}
+    denial = told[f"event:{first.event.id}:channel"]
+    assert "appeal once by" in denial and f"<!date^{int(appeal_by.timestamp())}^" in denial
+    assert "the decision is final" not in denial
+    assert "the decision is final" in told[f"event:{second.event.id}:channel"]

@@ -205,13 +205,19 @@ def deadline_notice(case: CaseRecord, deadline: DeadlineRecord, stage: str, r: R
 # ---------------------------------------------------------------- outcomes
 
 
-def _open(case: CaseRecord, kind: DeadlineKind) -> DeadlineRecord | None:
-    return next((d for d in case.open_deadlines if d.kind is kind), None)
-
-
-def _settled(case: CaseRecord, kind: DeadlineKind) -> DeadlineRecord | None:
-    found = [d for d in case.deadlines if d.kind is kind and d.status is not DeadlineStatus.CANCELLED]
+def _settled(case: CaseRecord, kind: DeadlineKind, event: EventRecord) -> DeadlineRecord | None:
+    """The deadline of ``kind`` that the event settled: the latest one due by then."""
+    found = [d for d in case.deadlines
+             if d.kind is kind and d.status is not DeadlineStatus.CANCELLED and d.due_at <= event.at]
     return max(found, key=lambda d: d.id) if found else None
+
+
+def _instant(value: Any) -> datetime | None:
+    """An instant the event recorded (ISO text), or None."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _amount(cents: Any, currency: str, tr: Translator) -> str:
@@ -219,7 +225,8 @@ def _amount(cents: Any, currency: str, tr: Translator) -> str:
 
 
 def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str, str | None, str | None]:
-    """(what happened, what was lost or won, what to do next) for an outcome event."""
+    """(what happened, what was lost or won, what to do next) for an outcome event, as the event said it
+    (its amount, its "Appeal by" date, the appeals made before it), never the case's later state."""
     tr, owner, buttons = r.tr, mention(case.owner_id), _buttons(r.tr)
     action = event.action
     details = event.details
@@ -233,19 +240,19 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         return said, None, tr._("Nothing more to do on this claim.")
     if action == Action.DENY:
         said = tr._("{owner} Amazon denied the claim (No-Grant).", owner=owner)
-        appeal = _open(case, DeadlineKind.APPEAL_BY)
-        if appeal is not None:
+        appeal_by = _instant(details.get("appeal_by"))
+        if details.get("appeals_before", case.appeals_used):
+            step = tr._("This claim was already appealed once: the decision is final.")
+        elif appeal_by is not None:
             step = tr._("Next: if you have new information, appeal once by {due} ({relative}) through Seller "
                         "Central's message centre, then press *{appeal}* on the card.",
-                        appeal=buttons["appeal"], **_when(appeal.due_at, r))
-        elif case.appeals_used:
-            step = tr._("This claim was already appealed once: the decision is final.")
+                        appeal=buttons["appeal"], **_when(appeal_by, r))
         else:
             step = tr._("Next: if you have new information, appeal once before the “Appeal by” date Seller "
                         "Central shows, then press *{appeal}* on the card.", appeal=buttons["appeal"])
         return said, None, step
     if action == Action.AUTO_CLOSE:
-        request = _settled(case, DeadlineKind.SAFET_INFO_REPLY)
+        request = _settled(case, DeadlineKind.SAFET_INFO_REPLY, event)
         if request is not None:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
                         "(due {due}), so Amazon closed the claim automatically.", owner=owner,
@@ -273,7 +280,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         return (tr._("{owner} The chargeback was decided in the seller's favour.", owner=owner), None,
                 tr._("Nothing more to do on this chargeback."))
     if action == Action.PRESUME_NO_DEBIT:
-        window = _settled(case, DeadlineKind.OUTCOME_WINDOW)
+        window = _settled(case, DeadlineKind.OUTCOME_WINDOW, event)
         said = tr._("{owner} No debit came: the 90-day outcome window after the representation ended {due} with "
                     "no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
                     "emails the outcome only when the seller is financially responsible).", owner=owner,
