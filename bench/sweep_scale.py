@@ -86,7 +86,7 @@ def _case(i: int, kind: str, state: str, created: datetime, updated: datetime, *
         "claim_number": f"44{i:08d}" if kind == "safet" and state != "preparing" else None, "appeals_used": 0,
         "needs_approval": False, "approved_by": None, "channel_id": CHANNEL if channel else None,
         "card_ts": f"1600000000.{i % 1_000_000:06d}" if channel else None, "filing_locale": "en", "details": {},
-        "card_claimed_at": None, "card_shown": None,
+        "card_claimed_at": None, "card_shown": None, "card_stale_at": None,
     }
 
 
@@ -428,7 +428,8 @@ def restore(url: str, snap: dict[str, Any]) -> None:
                   .bindparams(bindparam("ids", expanding=True)), {"ids": snap["pending"]})
         c.execute(text("UPDATE deadlines SET status = 'open', settled_at = NULL WHERE id IN :ids")
                   .bindparams(bindparam("ids", expanding=True)), {"ids": snap["open"]})
-        c.execute(text("UPDATE cases SET card_shown = NULL WHERE card_shown IS NOT NULL"))
+        c.execute(text("UPDATE cases SET card_shown = NULL, card_stale_at = NULL WHERE card_shown IS NOT NULL "
+                       "OR card_stale_at IS NOT NULL"))
         c.execute(text("UPDATE cases SET state = :state, version = :version, updated_at = :updated WHERE id = :id"),
                   [{"id": i, "state": s, "version": v, "updated": u} for i, s, v, u in snap["cases"]])
         c.execute(text("DELETE FROM user_preferences WHERE user_id NOT LIKE 'U0%'"))
@@ -516,7 +517,8 @@ def child(url: str, api_url: str, profile: bool) -> None:
         import pstats
 
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(60)
+        order = os.environ.get("SAFET_PROFILE_SORT", "cumulative")
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(60)
         sys.stderr.write(out.getvalue())
     store.dispose()
 
@@ -598,7 +600,8 @@ def explain(url: str) -> None:
 
 
 def bench_backend(backend: str, sizes: list[int], repeat: int, do_explain: bool, profile: bool,
-                  fake: Any, variants: dict[str, str], cache: Path | None = None) -> dict[str, dict[int, dict[str, Any]]]:
+                  fake: Any, variants: dict[str, str],
+                  cache: Path | None = None) -> dict[str, dict[int, dict[str, Any]]]:
     """Per code version ("main" and each variant), per size: the medians of ``repeat`` sweeps. Versions
     alternate on the same filled store (restored between sweeps), so they see the same machine."""
     versions = {"main": None, **variants}

@@ -15,7 +15,7 @@ from store import cards
 from store.cases import Change
 from store.queries import case_version, get_case
 from views.case_card import Team, card_text, case_card, history_line
-from webapi.posting import SLACK_ERRORS, Fate, SlackPoster, card_metadata, classify, fate_of, shown_digest
+from webapi.posting import SLACK_ERRORS, Fate, SlackPoster, card_metadata, classify, fate_of, plain, shown_digest
 
 log = logging.getLogger("safet")
 
@@ -35,7 +35,7 @@ def refresh_card(deps: Deps, client: WebClient, case_id: int) -> CaseRecord | No
         if case is None or case.channel_id is None:
             return case
         tr = deps.channel_tr
-        blocks = case_card(case, tr, team=team_of(deps), now=deps.clock())
+        blocks = plain(case_card(case, tr, team=team_of(deps), now=deps.clock()))
         text = card_text(case, tr)
         digest = shown_digest(blocks, text)
         try:

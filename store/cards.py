@@ -5,7 +5,7 @@ that would show the same sends nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +14,8 @@ from sqlalchemy import bindparam, or_, select, update
 from .db import Store
 from .models import Case
 
+CARD_BUDGET = 40
+"""Card redraws one sweep sends at most (a sweep a minute stays within Tier 3, with room for the handlers)."""
 HOLD = timedelta(minutes=2)
 """How long a claim on the slot holds before the post behind it is presumed lost (its fate unknown)."""
 
@@ -63,12 +65,28 @@ def shown(store: Store, case_ids: Iterable[int]) -> dict[int, str | None]:
 
 
 def set_shown(store: Store, drawn: Sequence[tuple[int, str]]) -> None:
-    """Record what these cards show after a redraw, in one statement."""
+    """Record what these cards show after a redraw (no longer stale), in one statement."""
     if not drawn:
         return
     with store.transaction() as session:
         session.connection().execute(
             update(Case.__table__).where(Case.__table__.c.id == bindparam("case_id"))
-            .values(card_shown=bindparam("digest")),
+            .values(card_shown=bindparam("digest"), card_stale_at=None),
             [{"case_id": case_id, "digest": digest} for case_id, digest in drawn],
         )
+
+
+def stale(store: Store, *, limit: int) -> list[int]:
+    """Cards left to redraw by earlier sweeps, the longest waiting first (a partial index: few rows)."""
+    with store.reading() as session:
+        return list(session.scalars(select(Case.id).where(Case.card_stale_at.is_not(None))
+                                    .order_by(Case.card_stale_at, Case.id).limit(limit)))
+
+
+def mark_stale(store: Store, case_ids: Collection[int], *, now: datetime) -> None:
+    """These cards may show less than the store: a later sweep redraws them (within its budget)."""
+    if not case_ids:
+        return
+    with store.transaction() as session:
+        session.execute(update(Case).where(Case.id.in_(list(case_ids)), Case.card_stale_at.is_(None))
+                        .values(card_stale_at=now).execution_options(synchronize_session=False))

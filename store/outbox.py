@@ -11,12 +11,12 @@ next sweep first looks for it in the conversation's history, by its key, before 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select, text, tuple_, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -183,6 +183,23 @@ def mark_sent(store: Store, ids: Collection[int], *, token: str, ts: str, now: d
     if attempted:
         values["attempts"] = OutboxNotice.attempts + 1
     return _settle(store, ids, token, **values)
+
+
+def mark_sent_many(store: Store, posted: Sequence[tuple[Sequence[int], str]], *, token: str, now: datetime) -> int:
+    """Several messages posted (each its rows and its ``ts``), marked in one write; how many rows were
+    still this sweep's."""
+    rows = [{"row_id": i, "ts": ts} for ids, ts in posted for i in ids]
+    if not rows:
+        return 0
+    table = OutboxNotice.__table__
+    with store.transaction() as session:
+        result = session.connection().execute(
+            update(table).where(table.c.id == bindparam("row_id"), table.c.claim_token == token,
+                                table.c.status == CLAIMED)
+            .values(status=SENT, sent_ts=bindparam("ts"), settled_at=now, error=None, attempts=table.c.attempts + 1),
+            rows,
+        )
+        return result.rowcount or 0
 
 
 def mark_unknown(store: Store, ids: Collection[int], *, token: str, reason: str, since: datetime) -> int:

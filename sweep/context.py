@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from rules.records import CaseRecord
 from rules.settings import Settings
 from store import outbox
+from store.cards import CARD_BUDGET
 from store.db import Store
 from sweep.report import Item, SweepReport
 from views.i18n import translator
@@ -66,7 +67,7 @@ class Round:
 
     def __init__(self, store: Store, poster: Poster | None, settings: Settings, *, now: datetime, dry_run: bool,
                  refresh_card: RefreshCard | None, pacer: Pacer, batch: int, lease: timedelta,
-                 directory: Directory | None, case_id: int | None = None) -> None:
+                 directory: Directory | None, case_id: int | None = None, card_budget: int = CARD_BUDGET) -> None:
         self.store, self.poster, self.settings, self.now = store, poster, settings, now
         self.case_id = case_id
         """Only this case's due notices (its outcome posted at once): nothing settled, no daily summary."""
@@ -78,12 +79,14 @@ class Round:
         self.token = uuid.uuid4().hex
         self.lease = Lease(store, self.token, now, lease)
         self.lease_length = lease
-        self.touched: set[int] = set()
-        """Cases whose card may show something else after this sweep (a deadline notice, a settlement)."""
+        self.touched: dict[int, tuple[object, ...]] = {}
+        """Cases whose card may show something else after this sweep (a deadline notice, a settlement),
+        with how urgent the notice that touched it was."""
         self.would_post: list[Item] = []
         self.history: dict[str, tuple[datetime, dict[str, str]]] = {}
         """Per conversation, read once per sweep: since when, and the notice keys found with their ts."""
         self.failures_in_a_row = 0
+        self.card_budget = card_budget
         self.lost_reason = ""
         """Why Slack's last lost answer was lost (an HTTP 500, a reset, a timeout)."""
         self._readers: dict[str, Reader] = {}

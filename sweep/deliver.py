@@ -97,17 +97,27 @@ def queues(run: Round, items: Sequence[Item]) -> dict[str, Queue]:
 
 
 def deliver(run: Round, items: Sequence[Item]) -> None:
-    """Post round-robin across conversations, so pacing one channel never holds up another."""
+    """Post round-robin across conversations, so pacing one channel never holds up another. What each
+    round posted is marked sent in one write (a crash before it leaves the rows claimed: the next sweep
+    finds them in the history by their keys, so deferring the mark never doubles a notice)."""
     pending = queues(run, items)
     while pending:
-        for target in list(pending):
-            message, carried = pending[target].popleft()
-            if not pending[target]:
-                del pending[target]
-            post(run, target, message, carried)
+        posted: list[tuple[list[int], str]] = []
+        try:
+            for target in list(pending):
+                message, carried = pending[target].popleft()
+                if not pending[target]:
+                    del pending[target]
+                ts = post(run, target, message, carried)
+                if ts is not None:
+                    posted.append(([i for item in carried for i in item.ids], ts))
+        finally:
+            ids = [i for group, _ in posted for i in group]
+            run.lease.settled(ids, outbox.mark_sent_many(run.store, posted, token=run.token, now=run.now))
 
 
-def post(run: Round, target: str, message: Message, carried: list[Item]) -> None:
+def post(run: Round, target: str, message: Message, carried: list[Item]) -> str | None:
+    """Post one message; its ``ts`` when Slack took it, else None (its rows already settled)."""
     assert run.poster is not None
     ids = [i for item in carried for i in item.ids]
     keys = [item.key for item in carried]
@@ -118,14 +128,16 @@ def post(run: Round, target: str, message: Message, carried: list[Item]) -> None
         ts = run.poster.post(target, message, keys)
     except SLACK_ERRORS as error:
         _failed(run, target, carried, ids, keys, error, before)
-        return
+        return None
     run.failures_in_a_row = 0
-    run.lease.settled(ids, outbox.mark_sent(run.store, ids, token=run.token, ts=ts, now=run.now))
     run.report.posted += len(carried)
     run.report.messages += 1
     # A deadline notice changes what the card shows (the hint, the overdue mark); an outcome or an
     # approval comes from an action whose handler already redrew the card.
-    run.touched.update(i.case_id for i in carried if i.case_id is not None and i.kind == "deadline")
+    for item in carried:
+        if item.case_id is not None and item.kind == "deadline":
+            run.touched[item.case_id] = min(item.rank, run.touched.get(item.case_id, item.rank))
+    return ts
 
 
 def _failed(run: Round, target: str, carried: list[Item], ids: list[int], keys: list[str], error: BaseException,

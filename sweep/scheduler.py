@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 
 from rules.settings import Settings
 from store import outbox
+from store.cards import CARD_BUDGET
 from store.db import Store
 from store.outbox import BATCH, LEASE
 from sweep import cards
@@ -87,7 +88,8 @@ def jobs(run: Round) -> None:
 
 def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *, now: datetime,
           dry_run: bool = False, refresh_card: RefreshCard | None = None, pacer: Pacer | None = None,
-          batch: int = BATCH, lease: timedelta = LEASE, directory: Directory | None = None) -> SweepReport:
+          batch: int = BATCH, lease: timedelta = LEASE, directory: Directory | None = None,
+          card_budget: int = CARD_BUDGET) -> SweepReport:
     """One sweep at ``now``: settle due deadlines, then post every due notice once.
 
     ``client`` is a ``WebClient`` (or any ``Poster``); a dry run needs none and changes nothing:
@@ -103,7 +105,7 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
             return SweepReport(busy=True)
         run = Round(store, as_poster(client), settings, now=now, dry_run=False,
                     refresh_card=refresh_card, pacer=pacer or Pacer(), batch=batch, lease=lease,
-                    directory=directory)
+                    directory=directory, card_budget=card_budget)
         jobs(run)
         redraw_cards(run)
         return run.report

@@ -58,7 +58,7 @@ def _settle_one(run: Round, due: outbox.DueSettlement) -> str | None:
                 run.report.presumed += 1
             line = (f"  • case #{change.case.id}, order {change.case.order_id}: "
                     f"{tr.label(change.event.from_state)} → {tr.label(change.case.state)}")
-        run.touched.add(due.case_id)
+        run.touched.setdefault(due.case_id, (0, due.due_at))
         return line
     except (StaleDataError, StaleCase, DBAPIError) as conflict:
         # Someone changed the case at the same moment (PostgreSQL: a version conflict, a lock timeout):

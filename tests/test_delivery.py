@@ -80,17 +80,11 @@ def test_forty_notices_with_lost_replies_two_sweeps_apart_are_each_in_their_chan
     assert (third.posted, third.recovered, third.left) == (0, 0, 0)
 
 
-def test_a_sweep_whose_lease_is_taken_over_mid_way_posts_nothing_more(db_url, store, client, settings, slack, now):  # noqa: F811
-    channels = [f"CLEASE{n}" for n in range(5)]
-    stores = [Store.from_url(db_url, Policy(case_channel=c)) for c in channels]
-    try:
-        made = [chargeback_due(s, now + 2 * H, owner=f"U{n}E") for n, s in enumerate(stores)]
-    finally:
-        for s in stores:
-            s.dispose()
+def test_a_sweep_whose_lease_is_taken_over_mid_way_posts_nothing_more(store, client, settings, slack, now):  # noqa: F811
+    made = [chargeback_due(store, now + 2 * H, owner=f"U{n}E") for n in range(3)]  # one channel: one post a round
 
     def take_over(call: Any) -> None:
-        if len(slack.calls("chat.postMessage")) == 2:  # another sweep presumed this one dead
+        if len(slack.calls("chat.postMessage")) == 1:  # another sweep presumed this one dead
             with store.transaction() as session:
                 session.execute(update(OutboxNotice).where(OutboxNotice.status == "claimed")
                                 .values(claim_token="the-other-sweep"))
@@ -99,14 +93,14 @@ def test_a_sweep_whose_lease_is_taken_over_mid_way_posts_nothing_more(db_url, st
     report = run(store, client, settings, now)
     slack.after_call("chat.postMessage", None)
 
-    assert len(slack.calls("chat.postMessage")) == 2
+    assert len(slack.calls("chat.postMessage")) == 1
     assert report.errors and "lost its lease" in report.errors[0]
     rows = outbox_rows(store)
-    assert Counter(r.claim_token for r in rows.values() if r.status == "claimed") == {"the-other-sweep": 4}
+    assert Counter(r.claim_token for r in rows.values() if r.status == "claimed") == {"the-other-sweep": 3}
 
     later = run(store, client, settings, now + timedelta(minutes=6))  # the other sweep died too: taken over
-    assert (later.recovered, later.posted, later.errors) == (1, 3, [])
-    assert Counter(keys(slack, *channels)) == {stage_key(c, "warn-4h"): 1 for c in made}
+    assert (later.recovered, later.posted, later.errors) == (1, 2, [])
+    assert Counter(keys(slack)) == {stage_key(c, "warn-4h"): 1 for c in made}
 
 
 def test_a_conflict_on_one_case_skips_it_this_round_and_the_others_still_settle_and_post(
@@ -232,3 +226,56 @@ def test_a_denial_told_after_a_later_appeal_still_says_what_the_denial_said(stor
     assert "appeal once by" in denial and f"<!date^{int(appeal_by.timestamp())}^" in denial
     assert "the decision is final" not in denial
     assert "the decision is final" in told[f"event:{second.event.id}:channel"]
+
+
+# ---------------------------------------------------------------- each notice serialised once, as slack_sdk would
+
+
+def test_notices_and_cards_serialise_exactly_as_slack_sdk_does(store, settings, now):  # noqa: F811
+    from dataclasses import replace
+
+    from store import cases
+    from store.queries import get_case
+    from sweep.context import Round
+    from sweep.scheduler import jobs
+    from tests.test_sweep import MEI, filed_claim
+    from views.case_card import Team, case_card
+    from views.i18n import translator
+    from webapi.posting import RecordingPoster, plain
+
+    made = [chargeback_due(store, now + 2 * H, notes="<!channel> & more") for _ in range(5)]
+    claim = filed_claim(store, now - timedelta(days=5))
+    cases.log_info_request(store, claim, actor=MEI, now=now - timedelta(days=5), arrived_at=now - timedelta(days=5))
+    denial = denied(store, now, appeal_by=now + timedelta(days=3))
+    poster = RecordingPoster()
+    with store.rehearsal() as trial:  # the sweep's own jobs, rolled back
+        jobs(Round(trial, poster, replace(settings, digest_hour=9), now=now, dry_run=True, refresh_card=None,
+                   pacer=Pacer(0), batch=100, lease=timedelta(minutes=5), directory=None))
+    posted = [p.message for p in poster.take()]
+    assert len(posted) >= 4
+    for message in posted:
+        assert plain(message.blocks) == [b.to_dict() for b in message.blocks]
+    tr, team = translator("en"), Team(zone=settings.zone, holidays="US")
+    for case_id in [c.case.id for c in made] + [claim, denial.case.id]:
+        card = case_card(get_case(store, case_id), tr, team=team, now=now)
+        assert plain(card) == [b.to_dict() for b in card]
+
+
+def test_cards_past_a_sweeps_budget_are_redrawn_by_the_next_sweeps_most_urgent_first(
+        store, client, settings, slack, now):  # noqa: F811
+    from store import cases
+
+    made = [chargeback_due(store, now + 3 * H - n * timedelta(minutes=10), owner=f"U{n}C") for n in range(5)]
+    card_ts = []
+    for change in made:
+        card_ts.append(client.chat_postMessage(channel=CHANNEL, text="card")["ts"])
+        cases.set_card(store, change.case.id, channel_id=CHANNEL, ts=card_ts[-1])
+
+    first = sweep(store, client, settings, now=now, pacer=Pacer(0), card_budget=2)
+    assert (first.posted, first.cards) == (5, 2)
+    assert [c.args["ts"] for c in slack.calls("chat.update")] == [card_ts[4], card_ts[3]]  # the most urgent first
+    second = sweep(store, client, settings, now=now + timedelta(minutes=1), pacer=Pacer(0), card_budget=2)
+    third = sweep(store, client, settings, now=now + timedelta(minutes=2), pacer=Pacer(0), card_budget=2)
+    fourth = sweep(store, client, settings, now=now + timedelta(minutes=3), pacer=Pacer(0), card_budget=2)
+    assert (second.cards, third.cards, fourth.cards) == (2, 1, 0)
+    assert len(slack.calls("chat.update")) == 5  # each card once: none dropped, none twice

@@ -22,6 +22,7 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.models.basic_objects import EMPTY_ALLOWED_TYPE_AND_PROPERTY_LIST, JsonObject
 
 from views.notices import Message
 from views.plain_text import message_text
@@ -66,6 +67,30 @@ def keys_of(message: dict[str, Any]) -> list[str]:
     return [k for k in keys if isinstance(k, str)]
 
 
+_BASE_TO_DICT = JsonObject.to_dict
+_EMPTY_ALLOWED = {(e["type"], e["property"]) for e in EMPTY_ALLOWED_TYPE_AND_PROPERTY_LIST}
+
+
+def plain(value: Any) -> Any:
+    """Block Kit objects as the JSON Slack takes, built once, without re-running slack_sdk's validators
+    on every element (the views' tests validate what they draw, and ``tests/test_delivery.py`` checks
+    this gives what ``to_dict()`` gives). Objects with a ``to_dict`` of their own use it."""
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if not isinstance(value, JsonObject):
+        return value
+    if type(value).to_dict is not _BASE_TO_DICT:
+        return value.to_dict()
+    kind = getattr(value, "type", None)
+    out = {}
+    for key in sorted(value.attributes):
+        item = getattr(value, key, None)
+        if item is None or (hasattr(item, "__len__") and not len(item) and (kind, key) not in _EMPTY_ALLOWED):
+            continue
+        out[key] = plain(item)
+    return out
+
+
 def shown_digest(blocks: Sequence[Any], text: str) -> str:
     """A digest of what a message shows: two drawings with the same digest look the same."""
     payload = [b.to_dict() if hasattr(b, "to_dict") else b for b in blocks]
@@ -90,7 +115,7 @@ class SlackPoster:
 
     def post(self, target: str, message: Message, keys: Sequence[str]) -> str:
         response = self.client.chat_postMessage(
-            channel=target, text=message.text, blocks=[b.to_dict() for b in message.blocks],
+            channel=target, text=message.text, blocks=plain(message.blocks),
             metadata=notice_metadata(keys), unfurl_links=False, unfurl_media=False,
         )
         return str(response["ts"])
