@@ -396,3 +396,17 @@ def sweep_lock(store: Store) -> Iterator[bool]:
             if held:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 connection.commit()
+
+
+def keep_statistics(store: Store) -> None:
+    """SQLite plans queries from ``sqlite_stat1`` only once ``ANALYZE`` ran: without it a count written
+    the other way round can read a whole table (seen: 1.4 s at 1 M cases). After each sweep, a bounded
+    ``ANALYZE`` the first time, then ``PRAGMA optimize`` (re-analyses only what changed a lot)."""
+    if store.dialect != "sqlite":
+        return  # PostgreSQL's autovacuum keeps its statistics
+    with store.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA analysis_limit=400")
+        analysed = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").first()
+        connection.exec_driver_sql("PRAGMA optimize" if analysed else "ANALYZE")
+        connection.commit()

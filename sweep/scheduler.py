@@ -108,6 +108,7 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
                     directory=directory, card_budget=card_budget)
         jobs(run)
         redraw_cards(run)
+        outbox.keep_statistics(store)
         return run.report
 
 
