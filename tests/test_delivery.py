@@ -279,3 +279,35 @@ def test_cards_past_a_sweeps_budget_are_redrawn_by_the_next_sweeps_most_urgent_f
     fourth = sweep(store, client, settings, now=now + timedelta(minutes=3), pacer=Pacer(0), card_budget=2)
     assert (second.cards, third.cards, fourth.cards) == (2, 1, 0)
     assert len(slack.calls("chat.update")) == 5  # each card once: none dropped, none twice
+
+
+# ---------------------------------------------------------------- kill -9 mid-sweep, on SQLite too
+
+
+def test_a_sweep_killed_mid_way_on_sqlite_still_posts_each_notice_once_after_a_restart(
+        sqlite_template, tmp_path, now):  # type: ignore[no-untyped-def]
+    import shutil
+    import time
+
+    from tests.fake_slack import FakeSlack
+    from tests.test_sweep_postgres import all_keys, cli, due_notices, statuses
+
+    path = tmp_path / "killed.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    with FakeSlack() as fake:
+        expected = due_notices(url, now, 8)
+        fake.latency = 1.0  # the first post lands a second after its request arrives
+        killed = cli(url, fake.base_url, now)
+        fake.wait_for("chat.postMessage", timeout=30)
+        killed.kill()  # kill -9 while it waits for Slack's answer; the message still lands
+        killed.wait(10)
+        time.sleep(1.2)
+        fake.latency = 0
+        assert len(all_keys(fake)) >= 1 and statuses(url, expected)["claimed"] >= 1
+
+        restarted = cli(url, fake.base_url, now + timedelta(minutes=6))
+        assert restarted.wait(60) == 0, restarted.stderr.read()
+        assert "found already posted: " in restarted.stdout.read()
+        assert all_keys(fake) == dict.fromkeys(expected, 1)
+        assert statuses(url, expected) == {"sent": 8}
