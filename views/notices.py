@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -85,6 +86,27 @@ def _context(*parts: str | None) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=p[:SECTION_CHARS]) for p in parts if p])
 
 
+_TITLES: dict[tuple[Any, ...], str] = {}
+
+
+def _title(case: CaseRecord, tr: Translator) -> str:
+    """The case's title, formatted once per kind, reason, amount and language (Babel's money
+    formatting is the costliest part of a notice; a sweep draws hundreds)."""
+    key = (case.kind, case.reason, case.amount_cents, case.currency, tr.locale)
+    title = _TITLES.get(key)
+    if title is None:
+        if len(_TITLES) > 4096:
+            _TITLES.clear()
+        title = _TITLES[key] = case_title(case, tr)
+    return title
+
+
+@lru_cache(maxsize=4096)
+def _token(moment: datetime, tr: Translator, zone: ZoneInfo) -> str:
+    """A date token, formatted once per instant, language and zone (a channel and a DM share it)."""
+    return date_token(moment, tr, zone)
+
+
 def _card_link(permalink: str | None, tr: Translator) -> str | None:
     if not permalink:
         return None
@@ -95,7 +117,7 @@ def _card_link(permalink: str | None, tr: Translator) -> str | None:
 def _when(moment: datetime, r: Reader) -> dict[str, str]:
     passed = r.now - moment
     relative = r.tr._("just now") if timedelta(0) <= passed < timedelta(minutes=1) else r.tr.relative(moment, r.now)
-    return {"due": date_token(moment, r.tr, r.zone), "relative": relative}
+    return {"due": _token(moment, r.tr, r.zone), "relative": relative}
 
 
 _TASKS = {
@@ -115,9 +137,9 @@ def task(kind: DeadlineKind, tr: Translator) -> str:
 def _subject(case: CaseRecord, tr: Translator) -> str:
     """ "*Chargeback · $129.99* · order `111-…`" with Amazon's claim number when known."""
     if case.claim_number:
-        return tr._("*{title}* · order `{order_id}` · SAFE-T claim {number}", title=escape(case_title(case, tr)),
+        return tr._("*{title}* · order `{order_id}` · SAFE-T claim {number}", title=escape(_title(case, tr)),
                     order_id=case.order_id, number=escape(case.claim_number))
-    return tr._("*{title}* · order `{order_id}`", title=escape(case_title(case, tr)), order_id=case.order_id)
+    return tr._("*{title}* · order `{order_id}`", title=escape(_title(case, tr)), order_id=case.order_id)
 
 
 def _lines(*lines: str | None) -> str:
@@ -256,7 +278,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         if request is not None:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
                         "(due {due}), so Amazon closed the claim automatically.", owner=owner,
-                        due=date_token(request.due_at, tr, r.zone))
+                        due=_token(request.due_at, tr, r.zone))
         else:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days, "
                         "so Amazon closed the claim automatically.", owner=owner)
@@ -284,7 +306,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         said = tr._("{owner} No debit came: the 90-day outcome window after the representation ended {due} with "
                     "no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
                     "emails the outcome only when the seller is financially responsible).", owner=owner,
-                    due=date_token(window.due_at, tr, r.zone) if window else "—")
+                    due=_token(window.due_at, tr, r.zone) if window else "—")
         return said, None, tr._("If a debit email arrives later after all, press *{debited}* on the card.",
                                 debited=buttons["debited"])
     if action == Action.DISPUTE_REVERSED:
@@ -297,7 +319,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
 
 
 def _recorded_by(event: EventRecord, r: Reader) -> str:
-    at = date_token(event.at, r.tr, r.zone)
+    at = _token(event.at, r.tr, r.zone)
     if event.actor == "system":
         return r.tr._("Recorded automatically by the app {at}", at=at)
     return r.tr._("Recorded by {person} {at}", person=mention(event.actor), at=at)
