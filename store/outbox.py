@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -263,13 +264,20 @@ def stages_of(store: Store, deadline_ids: Iterable[int]) -> dict[int, list[Stage
 
 
 def load_cases(store: Store, case_ids: Iterable[int]) -> dict[int, CaseRecord]:
-    """The cases these notices speak of, with their deadlines, in one query each."""
+    """The cases these notices speak of, with their deadlines: two Core queries, no ORM identity map
+    (a sweep reads hundreds of cases and changes none of them here)."""
     ids = sorted(set(case_ids))
     if not ids:
         return {}
+    cases, deadlines = Case.__table__, CaseDeadline.__table__
     with store.reading() as session:
-        rows = session.scalars(select(Case).where(Case.id.in_(ids)).options(selectinload(Case.deadlines)))
-        return {row.id: case_record(row) for row in rows}
+        rows = session.execute(select(cases).where(cases.c.id.in_(ids))).mappings().all()
+        by_case: dict[int, list[SimpleNamespace]] = {i: [] for i in ids}
+        for row in session.execute(select(deadlines).where(deadlines.c.case_id.in_(ids))
+                                   .order_by(deadlines.c.id)).mappings():
+            by_case[row["case_id"]].append(SimpleNamespace(**row))
+    return {row["id"]: case_record(SimpleNamespace(**row, deadlines=by_case[row["id"]]))  # type: ignore[arg-type]
+            for row in rows}
 
 
 def load_events(store: Store, event_ids: Iterable[int]) -> dict[int, EventRecord]:
