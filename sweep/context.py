@@ -30,6 +30,10 @@ class LeaseLost(Exception):
     """Another sweep took over rows this one held (it was presumed dead): stop touching them."""
 
 
+class OutOfTime(Exception):
+    """The sweep spent its time budget: what is left stays queued (never dropped) for the next one."""
+
+
 class Lease:
     """The outbox rows this sweep holds, renewed through planning and posting. Every renew and every
     mark checks its row count: fewer rows than held means another sweep took them over."""
@@ -67,7 +71,8 @@ class Round:
 
     def __init__(self, store: Store, poster: Poster | None, settings: Settings, *, now: datetime, dry_run: bool,
                  refresh_card: RefreshCard | None, pacer: Pacer, batch: int, lease: timedelta,
-                 directory: Directory | None, case_id: int | None = None, card_budget: int = CARD_BUDGET) -> None:
+                 directory: Directory | None, case_id: int | None = None, card_budget: int = CARD_BUDGET,
+                 seconds: float | None = None) -> None:
         self.store, self.poster, self.settings, self.now = store, poster, settings, now
         self.case_id = case_id
         """Only this case's due notices (its outcome posted at once): nothing settled, no daily summary."""
@@ -87,10 +92,15 @@ class Round:
         """Per conversation, read once per sweep: since when, and the notice keys found with their ts."""
         self.failures_in_a_row = 0
         self.card_budget = card_budget
+        self._ends = time.monotonic() + seconds if seconds else None
+        """Past this instant no new round of posts starts (a backlog bigger than one sweep's budget)."""
         self.lost_reason = ""
         """Why Slack's last lost answer was lost (an HTTP 500, a reset, a timeout)."""
         self._readers: dict[str, Reader] = {}
         self._permalinks: dict[tuple[str, str], str | None] = {}
+
+    def out_of_time(self) -> bool:
+        return self._ends is not None and time.monotonic() >= self._ends
 
     def reader(self, target: str) -> Reader:
         """Channels read in the channel language and the team's zone; a direct message in its reader's."""

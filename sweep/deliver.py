@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from store import outbox
-from sweep.context import Round
+from sweep.context import OutOfTime, Round
 from sweep.report import Item
 from views.notices import DIGEST_OVER, Message
 from views.summary import digest
@@ -51,6 +51,7 @@ def recover(run: Round, items: list[Item]) -> list[Item]:
         cached = run.history.get(target)
         if cached is None or cached[0] > oldest:
             try:
+                run.pacer.call("conversations.history")
                 run.history[target] = (oldest, run.poster.posted_keys(target, oldest))
             except SLACK_ERRORS as error:
                 kind, reason = classify(error)
@@ -102,6 +103,8 @@ def deliver(run: Round, items: Sequence[Item]) -> None:
     finds them in the history by their keys, so deferring the mark never doubles a notice)."""
     pending = queues(run, items)
     while pending:
+        if run.report.messages and run.out_of_time():  # at least one round always goes out
+            raise OutOfTime  # the rest stays queued for the next sweep, most urgent of each channel sent
         posted: list[tuple[list[int], str]] = []
         try:
             for target in list(pending):

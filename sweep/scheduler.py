@@ -26,7 +26,7 @@ from store.cards import CARD_BUDGET
 from store.db import Store
 from store.outbox import BATCH, LEASE
 from sweep import cards
-from sweep.context import LeaseLost, RefreshCard, Round
+from sweep.context import LeaseLost, OutOfTime, RefreshCard, Round
 from sweep.daily import plan_daily
 from sweep.deliver import deliver, recover
 from sweep.plan import plan
@@ -78,6 +78,8 @@ def jobs(run: Round) -> None:
         post_due(run)
     except SlackOutage as stop:
         run.report.errors.append(str(stop))
+    except OutOfTime:
+        log.info("the sweep's time budget is spent: the rest stays queued for the next sweep")
     except LeaseLost as lost:
         run.report.errors.append(f"this sweep lost its lease and stopped: {lost}")
     if run.report.unknown and not run.report.errors:
@@ -89,11 +91,13 @@ def jobs(run: Round) -> None:
 def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *, now: datetime,
           dry_run: bool = False, refresh_card: RefreshCard | None = None, pacer: Pacer | None = None,
           batch: int = BATCH, lease: timedelta = LEASE, directory: Directory | None = None,
-          card_budget: int = CARD_BUDGET) -> SweepReport:
+          card_budget: int = CARD_BUDGET, seconds: float | None = None) -> SweepReport:
     """One sweep at ``now``: settle due deadlines, then post every due notice once.
 
     ``client`` is a ``WebClient`` (or any ``Poster``); a dry run needs none and changes nothing:
-    ``SweepReport.preview`` then says what would be posted and closed. ``refresh_card(case_id)``
+    ``SweepReport.preview`` then says what would be posted and closed. ``seconds`` bounds the time
+    spent posting (a backlog past it: each channel's most urgent first, the rest left queued; the
+    in-process sweeper passes most of its interval). ``refresh_card(case_id)``
     redraws a case card after its notices went out (default: the sweep redraws, in bulk, the cards
     whose shown content changed).
     """
@@ -105,7 +109,7 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
             return SweepReport(busy=True)
         run = Round(store, as_poster(client), settings, now=now, dry_run=False,
                     refresh_card=refresh_card, pacer=pacer or Pacer(), batch=batch, lease=lease,
-                    directory=directory, card_budget=card_budget)
+                    directory=directory, card_budget=card_budget, seconds=seconds)
         jobs(run)
         redraw_cards(run)
         outbox.keep_statistics(store)
@@ -161,7 +165,8 @@ class Sweeper:
         while not self._stopping.is_set():
             try:
                 self.last_report = sweep(self.store, self.client, self.settings, now=self.clock(),
-                                         refresh_card=self.refresh_card, pacer=pacer)
+                                         refresh_card=self.refresh_card, pacer=pacer,
+                                         seconds=max(5.0, self.interval * 0.8))
                 if self.last_report.errors:
                     log.warning("sweep stopped early: %s", "; ".join(self.last_report.errors))
             except Exception:  # the sweeper outlives any one bad sweep

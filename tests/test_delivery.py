@@ -311,3 +311,27 @@ def test_a_sweep_killed_mid_way_on_sqlite_still_posts_each_notice_once_after_a_r
         assert "found already posted: " in restarted.stdout.read()
         assert all_keys(fake) == dict.fromkeys(expected, 1)
         assert statuses(url, expected) == {"sent": 8}
+
+
+def test_a_backlog_bigger_than_a_sweeps_budget_goes_out_over_the_next_sweeps_never_dropped_never_doubled(
+        db_url, client, settings, slack, now):  # noqa: F811
+    channels = [f"CBACK{n}" for n in range(3)]
+    stores = [Store.from_url(db_url, Policy(case_channel=c)) for c in channels]
+    try:
+        made = [chargeback_due(stores[n % 3], now + 2 * H + n * timedelta(minutes=1), owner=f"U{n}K")
+                for n in range(9)]  # three a channel: each its own message, one a second per channel
+    finally:
+        for s in stores[1:]:
+            s.dispose()
+    store = stores[0]
+    reports = []
+    for minute in range(5):
+        reports.append(sweep(store, client, settings, now=now + timedelta(minutes=minute),
+                             pacer=Pacer(0.3), seconds=0.4))
+    store.dispose()
+    first = reports[0]
+    assert 0 < first.posted < 9 and first.left == 9 - first.posted and first.errors == []
+    assert sum(r.posted for r in reports) == 9
+    assert Counter(keys(slack, *channels)) == {stage_key(c, "warn-4h"): 1 for c in made}
+    [earliest] = [m for m in slack.messages(channels[0]) if m.get("metadata")][:1]
+    assert earliest["metadata"]["event_payload"]["keys"] == [stage_key(made[0], "warn-4h")]  # most urgent first
