@@ -11,14 +11,13 @@ next sweep first looks for it in the conversation's history, by its key, before 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, text, tuple_, update
+from sqlalchemy import Select, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -365,44 +364,3 @@ def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25
               for key, kind, target, error, order_id, settled_at in failed_rows]
     return DailyFacts(overdue=overdue, overdue_total=overdue_total, due=due, due_total=due_total, failed=failed,
                       failed_total=failed_total, open_chargebacks=open_chargebacks)
-
-
-# ---------------------------------------------------------------- one sweeper per database
-
-
-@contextmanager
-def sweep_lock(store: Store) -> Iterator[bool]:
-    """Hold the database's sweep lock while the block runs; yields False when another process holds it.
-
-    PostgreSQL: a session advisory lock keyed by database and schema (so test runs in other schemas
-    never wait on each other), freed by the server if the process dies. SQLite is one host's file and
-    its single writer already serialises the claims: yields True.
-    """
-    if store.dialect != "postgresql":
-        yield True
-        return
-    with store.engine.connect() as connection:
-        key = connection.scalar(text(
-            "SELECT hashtext('safet.sweep:' || current_database() || ':' || current_schema())"))
-        held = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
-        connection.commit()
-        try:
-            yield held
-        finally:
-            if held:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                connection.commit()
-
-
-def keep_statistics(store: Store) -> None:
-    """SQLite plans queries from ``sqlite_stat1`` only once ``ANALYZE`` ran: without it a count written
-    the other way round can read a whole table (seen: 1.4 s at 1 M cases). After each sweep, a bounded
-    ``ANALYZE`` the first time, then ``PRAGMA optimize`` (re-analyses only what changed a lot)."""
-    if store.dialect != "sqlite":
-        return  # PostgreSQL's autovacuum keeps its statistics
-    with store.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA analysis_limit=400")
-        analysed = connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").first()
-        connection.exec_driver_sql("PRAGMA optimize" if analysed else "ANALYZE")
-        connection.commit()

@@ -13,7 +13,7 @@ from sqlalchemy import event, update
 
 from store.db import Policy, Store
 from store.models import OutboxNotice
-from store.outbox import sweep_lock
+from store.upkeep import sweep_lock
 from sweep.scheduler import sweep
 from tests.test_sweep import (
     CHANNEL,
