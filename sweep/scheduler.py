@@ -50,7 +50,8 @@ from rules.kinds import Action
 from rules.ladder import EXPIRING, OVERDUE
 from rules.records import CaseRecord, DeadlineRecord, EventRecord
 from rules.settings import Settings
-from rules.transitions import FULFILS, transition_for
+from rules.actions import FULFILS
+from rules.transitions import transition_for
 from store import cases as store_cases
 from store import outbox
 from store.db import Store

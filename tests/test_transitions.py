@@ -8,13 +8,12 @@ import pytest
 
 from rules.errors import IllegalTransition, NotPermitted
 from rules.kinds import Action, CaseKind, Mood, SellerCentralTab, State
+from rules.actions import PERMISSIONS, Permission
 from rules.transitions import (
     INITIAL_STATE,
-    PERMISSIONS,
     TERMINAL_STATES,
     TRANSITIONS,
     Gate,
-    Permission,
     check_permission,
     legal_actions,
     mood,
