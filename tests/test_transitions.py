@@ -6,9 +6,9 @@ from collections import deque
 
 import pytest
 
+from rules.actions import PERMISSIONS, Permission
 from rules.errors import IllegalTransition, NotPermitted
 from rules.kinds import Action, CaseKind, Mood, SellerCentralTab, State
-from rules.actions import PERMISSIONS, Permission
 from rules.transitions import (
     INITIAL_STATE,
     TERMINAL_STATES,
