@@ -21,6 +21,7 @@ from rules.errors import AlreadyClaimed, DomainError, NotFound, NotPermitted
 from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
 from rules.ladder import OVERDUE
 from rules.parsing import normalize, parse_optional_order_id, parse_order_id
+from rules.records import SYSTEM_ACTOR
 from rules.text import N_
 from rules.transitions import (
     INITIAL_STATE,
@@ -32,7 +33,7 @@ from .db import Store
 from .models import Case, CaseDeadline, Evidence, OutboxNotice, RosterOrder
 from .queries import get_case
 from .records import deadline_record
-from .unit import SYSTEM, Change, audit, changing, finish, open_deadline, plan_ladder, result
+from .unit import Change, audit, changing, finish, open_deadline, plan_ladder, result
 
 
 @dataclass(frozen=True)
@@ -360,14 +361,14 @@ USE_CASES[Action.DISPUTE_UPHELD] = partial(decide_dispute, reversed_=False)
 
 def auto_close(store: Store, case_id: int, *, now: datetime) -> Change:
     """The 2 business days passed unanswered: Amazon closes the claim automatically."""
-    with changing(store, case_id, Action.AUTO_CLOSE, actor=SYSTEM, now=now) as change:
+    with changing(store, case_id, Action.AUTO_CLOSE, actor=SYSTEM_ACTOR, now=now) as change:
         change.details.update(reason="info_request_unanswered")
     return result(change)
 
 
 def presume_no_debit(store: Store, case_id: int, *, now: datetime) -> Change:
     """The 90-day window ended with no debit email: presumed in the seller's favour."""
-    with changing(store, case_id, Action.PRESUME_NO_DEBIT, actor=SYSTEM, now=now) as change:
+    with changing(store, case_id, Action.PRESUME_NO_DEBIT, actor=SYSTEM_ACTOR, now=now) as change:
         change.details.update(reason="outcome_window_elapsed")
     return result(change)
 
@@ -392,7 +393,7 @@ def expire_deadline(store: Store, deadline_id: int, *, now: datetime) -> Change:
             .execution_options(synchronize_session=False)
         )
         case.updated_at = now  # bumps the version: the card no longer shows the deadline open
-        event = audit(session, case, SYSTEM, "deadline_expired", case.state, now,
+        event = audit(session, case, SYSTEM_ACTOR, "deadline_expired", case.state, now,
                        {"deadline": row.kind, "due_at": row.due_at.isoformat()})
         return finish(session, case, event)
 
