@@ -50,9 +50,9 @@ def test_the_duplicate_offset_ladder_stops_the_command_with_its_one_line(tmp_pat
         "give each warning its own offset"]
 
 
-def socket_mode(tmp_path, api_url: str) -> subprocess.Popen:  # type: ignore[no-untyped-def]
+def socket_mode(tmp_path, api_url: str, stderr=subprocess.PIPE) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     return subprocess.Popen([sys.executable, "-m", "slack_app", "socket"], cwd=tmp_path, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=stderr,
                             env=env(SLACK_BOT_TOKEN="xoxb-test", SLACK_APP_TOKEN="xapp-test", SLACK_API_URL=api_url,
                                     DATABASE_URL=f"sqlite:///{tmp_path}/s.sqlite3", SAFET_SWEEP_SECONDS="0"))
 
@@ -69,13 +69,18 @@ def test_a_revoked_bot_token_stops_start_up_with_one_line(tmp_path) -> None:  # 
 
 
 def test_slack_out_of_reach_at_start_up_is_said_in_one_line_and_retried_with_back_off(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    process = socket_mode(tmp_path, f"http://127.0.0.1:{free_port()}/api/")
-    try:
-        time.sleep(5)
-        assert process.poll() is None  # still trying
-    finally:
-        process.kill()
-        _, err = process.communicate(timeout=10)
+    log = tmp_path / "stderr.log"
+    with open(log, "w") as out:
+        process = socket_mode(tmp_path, f"http://127.0.0.1:{free_port()}/api/", stderr=out)
+        try:
+            deadline = time.monotonic() + 60
+            while len(log.read_text().splitlines()) < 2 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert process.poll() is None  # still trying
+        finally:
+            process.kill()
+            process.communicate(timeout=10)
+    err = log.read_text()
     lines = err.strip().splitlines()
     assert "Traceback" not in err
     assert len(lines) >= 2 and all(line.startswith("safet: Slack could not be reached at http://127.0.0.1:")
