@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .deadlines import Deadline, DeadlineKind, DeadlineRule, DeadlineStatus
 from .kinds import CaseKind, ComplaintType, Mood, SafetReason, SellerCentralTab, State
@@ -33,6 +34,9 @@ class DeadlineRecord:
     @property
     def set_by_amazon(self) -> bool:
         return self.deadline.set_by_amazon
+
+    def ends_on(self, zone: ZoneInfo) -> date | None:
+        return self.deadline.ends_on(zone)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from rules.records import CaseRecord, EventRecord
 from views import ids
 from views.i18n import Translator
 from views.metadata import CaseRef
-from views.text import case_title, date_token, escape, mood_emoji, rule_text
+from views.text import case_title, date_token, due_token, escape, mood_emoji, rule_text
 
 PRIMARY = frozenset({Action.FILE, Action.ANSWER, Action.REPRESENT, Action.APPROVE, Action.SUBMIT_FOR_APPROVAL})
 DANGER = frozenset({Action.WITHDRAW, Action.SEND_BACK})
@@ -54,7 +54,7 @@ def case_card(case: CaseRecord, tr: Translator, *, team: Team, now: datetime) ->
     for deadline in case.open_deadlines:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._(
             ":alarm_clock: {what} by {due} ({relative})", what=tr._(DEADLINE_LABELS[deadline.kind]),
-            due=date_token(deadline.due_at, tr, team.zone), relative=tr.relative(deadline.due_at, now)))))
+            due=due_token(deadline, tr, team.zone), relative=tr.relative(deadline.due_at, now)))))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(rule_text(deadline, tr, team.zone,
                                                                                     team.holidays)))]))
     buttons = case_buttons(case, tr)

@@ -28,7 +28,7 @@ from rules.records import CaseRecord, ListFilter
 from rules.text import N_
 from views.case_card import Team, card_text, history_line
 from views.i18n import Translator
-from views.text import OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text, slack_unescape
+from views.text import OVERDUE_EMOJI, case_title, due_token, escape, mood_emoji, rule_text, slack_unescape
 
 MAX_BLOCKS = 50
 """Slack's limit for one message."""
@@ -118,8 +118,11 @@ def is_overdue(case: CaseRecord, now: datetime) -> bool:
     return deadline is not None and not deadline.kind.is_window and deadline.due_at <= now
 
 
-def case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime) -> str:
-    """One line per case: state emoji, kind, order, state, next deadline (date token and hint), owner."""
+def case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime,
+              team_zone: ZoneInfo | None = None) -> str:
+    """One line per case: state emoji, kind, order, state, next deadline (date token and hint), owner.
+
+    ``zone`` is the reader's (token fallbacks), ``team_zone`` the one the rules count in (default: the same)."""
     deadline = case.next_deadline
     common = {"emoji": mood_emoji(case, now), "kind": case.kind, "order_id": escape(case.order_id),
               "state": case.state, "owner": case.owner_id}
@@ -129,7 +132,7 @@ def case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime
     if is_overdue(case, now):
         relative = f"*{relative}*"
     return tr._("{emoji} {kind} `{order_id}` · *{state}* · {what} {due} ({relative}) · <@{owner}>", **common,
-                what=tr._(DEADLINE_LABELS[deadline.kind]), due=date_token(deadline.due_at, tr, zone),
+                what=tr._(DEADLINE_LABELS[deadline.kind]), due=due_token(deadline, tr, team_zone or zone, zone),
                 relative=relative)
 
 
@@ -203,7 +206,7 @@ def _detail_lines(case: CaseRecord, tr: Translator) -> list[str]:
 
 
 def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str,
-                       now: datetime) -> list[Block]:
+                       now: datetime, team_zone: ZoneInfo | None = None) -> list[Block]:
     """The case with its details, open deadlines (and the rule behind each), and its history.
 
     Also the body of the modal App Home's *Open* button shows."""
@@ -228,7 +231,7 @@ def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holi
         emoji = OVERDUE_EMOJI if not deadline.kind.is_window and deadline.due_at <= now else ":alarm_clock:"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._(
             "{emoji} {what} by {due} ({relative})", emoji=emoji, what=tr._(DEADLINE_LABELS[deadline.kind]),
-            due=date_token(deadline.due_at, tr, zone), relative=relative))))
+            due=due_token(deadline, tr, team_zone or zone, zone), relative=relative))))
         blocks.append(small(escape(rule_text(deadline, tr, zone, holidays))))
     if not deadlines:
         blocks.append(small(tr._("No open deadline.")))

@@ -32,7 +32,7 @@ from rules.records import CaseRecord, DailyFacts, DeadlineRecord, EventRecord
 from rules.text import N_
 from rules.transitions import mood
 from views.i18n import Translator
-from views.text import MOOD_EMOJI, OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text
+from views.text import MOOD_EMOJI, OVERDUE_EMOJI, case_title, date_token, due_token, escape, mood_emoji, rule_text
 
 MAX_BLOCKS = 50
 """Slack refuses a message of more blocks: a digest is split only past this."""
@@ -95,10 +95,11 @@ def _card_link(permalink: str | None, tr: Translator) -> str | None:
     return f"<{permalink}|{label}>"
 
 
-def _when(moment: datetime, r: Reader) -> dict[str, str]:
+def _when(deadline: DeadlineRecord, r: Reader) -> dict[str, str]:
+    moment = deadline.due_at
     passed = r.now - moment
     relative = r.tr._("just now") if timedelta(0) <= passed < timedelta(minutes=1) else r.tr.relative(moment, r.now)
-    return {"due": date_token(moment, r.tr, r.zone), "relative": relative}
+    return {"due": due_token(deadline, r.tr, r.zone), "relative": relative}
 
 
 _TASKS = {
@@ -190,7 +191,7 @@ def deadline_notice(case: CaseRecord, deadline: DeadlineRecord, stage: str, r: R
     notice that it passed: who, what, by when, what to do next, and the rule in small print."""
     tr = r.tr
     owner = mention(case.owner_id)
-    when = _when(deadline.due_at, r)
+    when = _when(deadline, r)
     if stage == OVERDUE:
         headline = tr._("{emoji} {owner} Overdue: *{task}* was due {due} ({relative})", emoji=OVERDUE_EMOJI,
                         owner=owner, task=task(deadline.kind, tr), **when)
@@ -240,7 +241,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         if appeal is not None:
             step = tr._("Next: if you have new information, appeal once by {due} ({relative}) through Seller "
                         "Central's message centre, then press *{appeal}* on the card.",
-                        appeal=buttons["appeal"], **_when(appeal.due_at, r))
+                        appeal=buttons["appeal"], **_when(appeal, r))
         elif case.appeals_used:
             step = tr._("This claim was already appealed once: the decision is final.")
         else:
@@ -252,7 +253,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         if request is not None:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
                         "(due {due}), so Amazon closed the claim automatically.", owner=owner,
-                        due=date_token(request.due_at, tr, r.zone))
+                        due=due_token(request, tr, r.zone))
         else:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days, "
                         "so Amazon closed the claim automatically.", owner=owner)
@@ -280,7 +281,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         said = tr._("{owner} No debit came: the 90-day outcome window after the representation ended {due} with "
                     "no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
                     "emails the outcome only when the seller is financially responsible).", owner=owner,
-                    due=date_token(window.due_at, tr, r.zone) if window else "—")
+                    due=due_token(window, tr, r.zone) if window else "—")
         return said, None, tr._("If a debit email arrives later after all, press *{debited}* on the card.",
                                 debited=buttons["debited"])
     if action == Action.DISPUTE_REVERSED:
@@ -333,7 +334,7 @@ def approval_notice(case: CaseRecord, event: EventRecord, r: Reader, *, permalin
             step = tr._("Next: respond in Seller Central → Performance → Chargeback Claims, then press *{refund}* "
                         "or *{represent}* on the card.", refund=buttons["refund"], represent=buttons["represent"])
     due = (tr._("Deadline: *{task}* by {due} ({relative})", task=task(deadline.kind, tr),
-                **_when(deadline.due_at, r))
+                **_when(deadline, r))
            if deadline is not None and not deadline.kind.is_window else None)
     note_line = tr._("Their note: {note}", note="\n" + quote(note)) if isinstance(note, str) and note.strip() else None
     body = _lines(headline, note_line, step, due)
@@ -383,7 +384,7 @@ def digest(messages: Sequence[Message], tr: Translator) -> list[tuple[Message, i
 def _item(case: CaseRecord, deadline: DeadlineRecord, r: Reader) -> str:
     return r.tr._("• {emoji} `{order_id}` {title} — *{task}* by {due} ({relative}) · {owner}",
                   emoji=mood_emoji(case, r.now), order_id=case.order_id, title=escape(case_title(case, r.tr)),
-                  task=task(deadline.kind, r.tr), owner=mention(case.owner_id), **_when(deadline.due_at, r))
+                  task=task(deadline.kind, r.tr), owner=mention(case.owner_id), **_when(deadline, r))
 
 
 def _sections(heading: str, lines: Sequence[str], more: int, tr: Translator) -> list[Block]:
