@@ -37,3 +37,17 @@ CHARGEBACK_CHECKLISTS: dict[ComplaintType, tuple[str, ...]] = {
     ComplaintType.NOT_RECOGNISED: (SHIPPING, BUYER_MESSAGES),
     ComplaintType.OTHER: (SHIPPING, BUYER_MESSAGES),
 }
+
+# What a claim cannot do without, per reason (the app's reading of seed 000's "depending on the situation"):
+# the service order ID, and the proof the reason rests on. The rest is attached when the situation has it.
+REQUIRED_DOCUMENTS: dict[SafetReason, tuple[str, ...]] = {
+    SafetReason.TRIP_CREDIT: (SERVICE_ORDER_ID, PROOF_OF_WORK),
+    SafetReason.PENALTY_FEE: (SERVICE_ORDER_ID, OVERTURN_PENALTY),
+    SafetReason.CANCELLED_INCORRECTLY: (SERVICE_ORDER_ID, PROOF_OF_WORK),
+    SafetReason.SECOND_APPOINTMENT: (SERVICE_ORDER_ID, SECOND_VISIT_DONE),
+}
+
+
+def required_documents(reason: SafetReason) -> tuple[str, ...]:
+    """The checklist items (message IDs) a claim for ``reason`` should not be filed without."""
+    return REQUIRED_DOCUMENTS[reason]

@@ -51,6 +51,18 @@ class EventRecord:
 
 
 @dataclass(frozen=True)
+class EvidenceRecord:
+    """A document attached to the case: a Slack file (``slack_file_id``) or a link."""
+
+    id: int
+    label: str
+    slack_file_id: str | None
+    url: str | None
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
 class CaseRecord:
     id: int
     kind: CaseKind
@@ -83,6 +95,8 @@ class CaseRecord:
     details: dict[str, Any] = field(default_factory=dict)
     deadlines: tuple[DeadlineRecord, ...] = ()
     events: tuple[EventRecord, ...] = ()
+    evidence: tuple[EvidenceRecord, ...] = ()
+    """Loaded with the history (``/safet show``, the evidence packet), not for a card redraw."""
 
     @property
     def gate(self) -> Gate:

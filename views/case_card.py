@@ -104,6 +104,8 @@ def case_buttons(case: CaseRecord, tr: Translator) -> list[ButtonElement]:
     if case.is_open:
         buttons.append(ButtonElement(text=PlainTextObject(text=tr._("Reassign")[:75]),
                                      action_id=ids.ACTION_CASE_REASSIGN, value=ref))
+    buttons.append(ButtonElement(text=PlainTextObject(text=tr._("Evidence packet")[:75]),
+                                 action_id=ids.ACTION_CASE_EVIDENCE, value=ref))
     return buttons[:25]
 
 
