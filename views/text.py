@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from slack_sdk.models.blocks import PlainTextObject
+
 from rules.deadlines import RULE_LABELS, Deadline, DeadlineRule
 from rules.eligibility import TRIP_CREDIT_CENTS
 from rules.kinds import CaseKind, Mood, SafetReason
@@ -20,6 +22,13 @@ MOOD_EMOJI = {
     Mood.CLOSED: ":white_circle:",
 }
 OVERDUE_EMOJI = ":rotating_light:"
+MAX_BLOCKS = 50
+"""Slack refuses a message of more blocks."""
+
+
+def plain(text: str) -> PlainTextObject:
+    """Plain text as Slack shows it in labels and buttons, emoji codes drawn."""
+    return PlainTextObject(text=text, emoji=True)
 
 
 def escape(text: str | None) -> str:
