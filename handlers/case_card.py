@@ -12,7 +12,8 @@ from handlers.deps import Deps
 from rules.records import CaseRecord, EventRecord
 from store.cases import Change, set_card
 from store.queries import case_version, get_case
-from views.case_card import Team, card_text, case_card, history_line
+from views.case_card import Team, card_text, case_card
+from views.history import history_line
 
 log = logging.getLogger("safet")
 
@@ -53,7 +54,8 @@ def post_history(deps: Deps, client: WebClient, case: CaseRecord, event: EventRe
         return
     try:
         client.chat_postMessage(channel=case.channel_id, thread_ts=case.card_ts,
-                                text=history_line(event, deps.channel_tr, team=team_of(deps)))
+                                text=history_line(event, deps.channel_tr, team=team_of(deps),
+                                                  currency=case.currency))
     except SlackApiError as error:
         log.warning("could not add to the thread of case %s: %s", case.id, error.response.get("error"))
 

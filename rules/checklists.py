@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .errors import DomainError
 from .kinds import ComplaintType, SafetReason
 from .text import N_
 
@@ -51,3 +52,15 @@ REQUIRED_DOCUMENTS: dict[SafetReason, tuple[str, ...]] = {
 def required_documents(reason: SafetReason) -> tuple[str, ...]:
     """The checklist items (message IDs) a claim for ``reason`` should not be filed without."""
     return REQUIRED_DOCUMENTS[reason]
+
+
+def chosen_items(items: tuple[str, ...], values: list[str], *, field: str = "checklist") -> list[str]:
+    """The checklist items a form's checkboxes chose (their values are positions in ``items``); a value the
+    form never offered is refused on its field."""
+    chosen = []
+    for value in values:
+        if not (value.isascii() and value.isdigit()) or int(value) >= len(items):
+            raise DomainError(N_("This value is not one the form offers: pick it again."), field=field)
+        if items[int(value)] not in chosen:
+            chosen.append(items[int(value)])
+    return chosen

@@ -99,7 +99,7 @@ class CaseRecord:
     deadlines: tuple[DeadlineRecord, ...] = ()
     events: tuple[EventRecord, ...] = ()
     evidence: tuple[EvidenceRecord, ...] = ()
-    """Loaded with the history (``/safet show``, the evidence packet), not for a card redraw."""
+    """Loaded by ``store.queries.get_case`` (the card, `/safet show`, the packet), not for lists."""
 
     @property
     def gate(self) -> Gate:

@@ -71,13 +71,16 @@ def card(slack: SlackDriver, case_id: int) -> dict:
 
 
 EVIDENCE_BUTTON = "case_evidence_packet"
-"""On every card whatever the state (tests/test_evidence_packet.py checks it), so left out of ``buttons``."""
+DOCUMENTS_BUTTON = "case_add_documents"
+RECORD_BUTTONS = frozenset({EVIDENCE_BUTTON, DOCUMENTS_BUTTON})
+"""On every card (documents: every open one) whatever the state, so left out of ``buttons``;
+tests/test_case_record.py checks where they are."""
 
 
 def buttons(message: dict) -> list[str]:
     """The card's buttons that depend on the case's state, in order."""
     return [e["action_id"] for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]
-            if e["action_id"] != EVIDENCE_BUTTON]
+            if e["action_id"] not in RECORD_BUTTONS]
 
 
 def button_value(message: dict, action_id: str) -> str:

@@ -25,7 +25,7 @@ class Fact:
     """Typed by a person at length (correspondence, item details): quoted, and folded where room is short."""
 
 
-def _day(value: Any, tr: Translator) -> str | None:
+def day_text(value: Any, tr: Translator) -> str | None:
     try:
         return tr.day(date.fromisoformat(value)) if isinstance(value, str) and value else None
     except ValueError:
@@ -56,7 +56,7 @@ def representation_facts(sent: dict[str, Any], tr: Translator, zone: ZoneInfo) -
         facts.append(Fact(tr._("Carrier"), _text(sent["shipping_method"])))
     if _text(sent.get("tracking")):
         facts.append(Fact(tr._("Tracking"), _text(sent["tracking"])))
-    shipped = _day(sent.get("shipped_on"), tr)
+    shipped = day_text(sent.get("shipped_on"), tr)
     facts.append(Fact(tr._("Shipped"), shipped or tr._("nothing shipped (no date given)")))
     represented = _moment(sent.get("represented_at"), tr, zone)
     if represented:

@@ -23,8 +23,9 @@ from rules.deadlines import DEADLINE_LABELS, DeadlineStatus
 from rules.kinds import CaseKind
 from rules.records import CaseRecord
 from rules.text import N_
-from views.case_card import Team, history_line
+from views.case_card import Team
 from views.case_facts import Fact, case_facts, checklist, representation, representation_facts
+from views.history import history_line
 from views.i18n import Translator
 from views.paste_text import claim_text
 from views.plain_text import blocks_text
@@ -195,7 +196,7 @@ def summary_pdf(case: CaseRecord, tr: Translator, *, team: Team, now: datetime, 
 
     heading(tr._("History"))
     for event in case.events:
-        para(_plain(history_line(event, tr, team=team), names))
+        para(_plain(history_line(event, tr, team=team, currency=case.currency, note_limit=None), names))
         story.append(Spacer(1, 2))
 
     buffer = io.BytesIO()
