@@ -17,6 +17,7 @@ from rules.parsing import parse_order_id
 from rules.text import N_
 from store import cases
 from views import ids
+from views.case_facts import missing_documents
 from views.claim_modal import claim_modal, claim_saved
 from views.i18n import translator
 from views.metadata import ModalContext
@@ -77,7 +78,7 @@ def register(app: App, deps: Deps) -> None:
         filing_tr = translator(change.case.filing_locale or tr.locale)
         ack(response_action="update", view=claim_saved(
             tr, paste_text=claim_text(change.case, filing_tr), documents=claim_documents(change.case, filing_tr),
-            order_id=change.case.order_id))
+            order_id=change.case.order_id, missing=[tr._(item) for item in missing_documents(change.case)]))
         context["change"] = change
 
     def announce(client: WebClient, context: BoltContext) -> None:

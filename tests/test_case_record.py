@@ -98,6 +98,15 @@ def test_a_long_note_is_folded_in_the_thread_with_where_to_read_it_all(slack):  
     assert "THE END" in show(slack, ORDER)
 
 
+def test_the_saved_claim_says_which_required_documents_are_not_ready(slack):  # type: ignore[no-untyped-def]
+    from tests.case_steps import claim_values
+
+    slack.command("file")
+    reply = slack.submit(slack.opened_view(), claim_values(checklist=checkboxes("2")))
+    shown = json.dumps(reply.json()["view"]["blocks"], ensure_ascii=False)
+    assert ":warning: Not ready yet, and required: Service order ID. The case card says so" in shown
+
+
 def test_the_claims_checklist_is_kept_and_the_card_says_what_is_missing_until_it_is_added(slack):  # type: ignore[no-untyped-def]
     case_id = file_claim(slack, checklist=checkboxes("0", "4"))  # service order ID, anything else
     case = get_case(slack.store, case_id)
@@ -168,3 +177,14 @@ def test_files_added_after_representing_are_in_the_evidence_packet(slack):  # ty
     summary = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(names[0]))).pages)
     assert f"Tracking: {TRACKING}" in summary and "Carrier: UPS" in summary and "chat-export.txt" in summary
     assert "[x] Shipping date, shipping method and tracking information" in summary
+
+
+def test_a_chinese_channel_reads_the_card_and_the_thread_line_in_chinese(store, fake_slack, now):  # type: ignore[no-untyped-def]
+    from tests.slack_harness import Clock, running_app
+
+    with running_app(store, fake_slack, Clock(now), channel_locale="zh_CN") as slack:
+        case_id = represented(slack, correspondence=text_input("买家确认收货"))
+        assert (f":package: 已提交给亚马逊:UPS {TRACKING}, 发货日期 2026年11月11日, 已附买家消息"
+                in card_text(slack, case_id))
+        line = thread(slack, get_case(slack.store, case_id))[-1]["text"]
+        assert line.startswith(f"<@U1> 已反映情况:UPS {TRACKING}, 发货日期 2026年11月11日, 已附买家消息 · <!date^")

@@ -111,7 +111,8 @@ def claim_modal(
     )
 
 
-def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_id: str) -> View:
+def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_id: str,
+                missing: list[str] | None = None) -> View:
     """What the modal turns into once saved: the text to paste and the documents to attach."""
     docs = "\n".join(f"• {escape(d)}" for d in documents) or tr._("(none listed)")
     parts = paste_parts(paste_text)
@@ -130,6 +131,9 @@ def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_
                 order_id=escape(order_id)))),
             *pasted,
             SectionBlock(text=MarkdownTextObject(text=tr._("*Attach:*\n{documents}", documents=docs))),
+            *([SectionBlock(text=MarkdownTextObject(text=tr._(
+                ":warning: Not ready yet, and required: {items}. The case card says so until you add them with "
+                "*Add documents*.", items="; ".join(escape(item) for item in missing))))] if missing else []),
             ContextBlock(elements=[MarkdownTextObject(text=tr._(
                 "Then press *Mark as submitted* on the case card and add Amazon's SAFE-T claim number."))]),
         ],
