@@ -22,7 +22,7 @@ from store.cases import Change
 from views import ids
 from views.i18n import translator
 from views.metadata import ModalContext
-from views.text import date_token
+from views.text import due_token
 
 FIELDS = ("order_id", "amount", "currency", "email_on", "email_time", "complaint_type", "notes")
 
@@ -111,7 +111,7 @@ def register(app: App, deps: Deps) -> None:
             "Seller Central (Performance → Chargeback Claims) by {due} ({relative}), then press the matching "
             "button on the case card.",
             order_id=case.order_id, amount=tr.money(case.amount_cents, case.currency),
-            due=date_token(reply.due_at, tr, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
+            due=due_token(reply, tr, deps.settings.zone, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
         tell(client, user=user, channel=modal.channel_id, text=text)
 
     app.view(ids.MODAL_CHARGEBACK)(ack=submit, lazy=[announce])

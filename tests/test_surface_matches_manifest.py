@@ -39,6 +39,8 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "users.info": frozenset({"users:read"}),
     "usergroups.users.list": frozenset({"usergroups:read"}),
     "files.info": frozenset({"files:read"}),
+    "files.getUploadURLExternal": frozenset({"files:write"}),
+    "files.completeUploadExternal": frozenset({"files:write"}),
     "views.open": frozenset(),
     "views.push": frozenset(),
     "views.update": frozenset(),

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     ContextBlock,
     DatePickerElement,
     DateTimePickerElement,
@@ -20,6 +21,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
     UserSelectElement,
 )
+from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
 from rules.actions import ACTIONS, NOTE_LIMIT, Field, FieldKind
@@ -30,14 +32,17 @@ from rules.parsing import currency_decimals
 from rules.records import CaseRecord, DeadlineRecord
 from views import ids
 from views.case_card import Team
+from views.case_facts import checklist_items, ticked_documents
 from views.i18n import Translator
 from views.metadata import ModalContext
-from views.text import date_token, escape, plain
+from views.text import due_text, due_token, escape, plain
 
 SET_STATED_DUE = "set_stated_due"
 """``ModalContext.action`` of the "Amazon's date" modal (not a state change)."""
 REASSIGN = "reassign"
 """``ModalContext.action`` of the "Reassign" modal."""
+ADD_DOCUMENTS = "add_documents"
+"""``ModalContext.action`` of the "Add documents" modal."""
 
 @dataclass(frozen=True)
 class Drawing:
@@ -173,7 +178,7 @@ def _appeal(d: Drawing) -> list[Block]:
     appeal_by = _open_deadline(d.case, DeadlineKind.APPEAL_BY)
     if appeal_by is not None:
         blocks.append(_small(tr._(":alarm_clock: Appeal by {due} ({relative})",
-                                  due=date_token(appeal_by.due_at, tr, d.team.zone),
+                                  due=due_token(appeal_by, tr, d.team.zone),
                                   relative=tr.relative(appeal_by.due_at, d.now))))
     return blocks + _fields(d, Action.APPEAL)
 
@@ -271,7 +276,7 @@ def stated_date_modal(tr: Translator, case: CaseRecord, *, context: ModalContext
     blocks: list[Block] = [_about(tr, case)]
     if len(deadlines) > 1:
         options = [Option(value=str(d.id), label=tr._("{what} — due {due}", what=tr._(DEADLINE_LABELS[d.kind]),
-                                                        due=tr.moment(d.due_at, team.zone))[:75])
+                                                        due=due_text(d, tr, team.zone))[:75])
                    for d in deadlines]
         blocks.append(InputBlock(block_id="deadline", label=plain(tr._("Which deadline")),
                                  element=StaticSelectElement(action_id="deadline", options=options,
@@ -279,7 +284,7 @@ def stated_date_modal(tr: Translator, case: CaseRecord, *, context: ModalContext
     elif deadlines:
         only = deadlines[0]
         blocks.append(_say(tr._("{what}: now due {due}", what=tr._(DEADLINE_LABELS[only.kind]),
-                                due=date_token(only.due_at, tr, team.zone))))
+                                due=due_token(only, tr, team.zone))))
     blocks.append(_moment("stated_at", tr._("Amazon's date"), initial=None,
                           hint=tr._("As Seller Central or Amazon's email states it. The earlier of Amazon's date "
                                     "and the app's own is kept.")))
@@ -294,3 +299,21 @@ def reassign_modal(tr: Translator, case: CaseRecord, *, context: ModalContext) -
                    hint=plain(tr._("They are mentioned on this case's deadline warnings from now on.")),
                    element=UserSelectElement(action_id="new_owner", initial_user=case.owner_id)),
     ])
+
+
+def documents_modal(tr: Translator, case: CaseRecord, *, context: ModalContext) -> View:
+    """Attach files to the case and say which of its checklist's documents are ready."""
+    blocks: list[Block] = [_about(tr, case)]
+    items = checklist_items(case)
+    if items:
+        ticked = ticked_documents(case)
+        options = [Option(value=str(i), label=tr._(item)[:75]) for i, item in enumerate(items)]
+        chosen = [o for o, item in zip(options, items, strict=True) if item in ticked]
+        blocks.append(InputBlock(block_id="checklist", label=plain(tr._("Documents you have ready")), optional=True,
+                                 element=CheckboxesElement(action_id="checklist", options=options,
+                                                           initial_options=chosen or None)))
+    blocks.append(InputBlock(
+        block_id="attachments", label=plain(tr._("Attachments")), optional=True,
+        hint=plain(tr._("Photos, videos, messages: the same files you will attach in Seller Central.")),
+        element=FileInputElement(action_id="attachments", max_files=10)))
+    return _modal(tr, tr._("Add documents"), context, blocks)

@@ -22,6 +22,7 @@ from rules.kinds import SafetReason
 from views import ids
 from views.i18n import LANGUAGE_NAMES, Translator
 from views.metadata import ModalContext
+from views.paste_text import paste_parts
 from views.text import escape, plain
 
 
@@ -110,9 +111,17 @@ def claim_modal(
     )
 
 
-def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_id: str) -> View:
+def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_id: str,
+                missing: list[str] | None = None) -> View:
     """What the modal turns into once saved: the text to paste and the documents to attach."""
     docs = "\n".join(f"• {escape(d)}" for d in documents) or tr._("(none listed)")
+    parts = paste_parts(paste_text)
+    pasted: list = []
+    for number, part in enumerate(parts, start=1):
+        if len(parts) > 1:  # a long text in several boxes, each within Slack's 3000 characters, none cut
+            pasted.append(ContextBlock(elements=[MarkdownTextObject(text=tr._(
+                "Part {part} of {parts}: paste the parts one after the other.", part=number, parts=len(parts)))]))
+        pasted.append(SectionBlock(text=MarkdownTextObject(text=f"```{escape(part.rstrip(chr(10)))}```")))
     return View(
         type="modal", title=plain(tr._("Claim saved")[:24]), close=plain(tr._("Done")[:24]),
         blocks=[
@@ -120,8 +129,11 @@ def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_
                 ":white_check_mark: Saved. In Seller Central: *Orders → Manage SAFE-T Claims → File a new SAFE-T "
                 "Claim*, enter order `{order_id}`, press *Check Eligibility*, choose the reason, then paste:",
                 order_id=escape(order_id)))),
-            SectionBlock(text=MarkdownTextObject(text=f"```{escape(paste_text)[:2900]}```")),
+            *pasted,
             SectionBlock(text=MarkdownTextObject(text=tr._("*Attach:*\n{documents}", documents=docs))),
+            *([SectionBlock(text=MarkdownTextObject(text=tr._(
+                ":warning: Not ready yet, and required: {items}. The case card says so until you add them with "
+                "*Add documents*.", items="; ".join(escape(item) for item in missing))))] if missing else []),
             ContextBlock(elements=[MarkdownTextObject(text=tr._(
                 "Then press *Mark as submitted* on the case card and add Amazon's SAFE-T claim number."))]),
         ],
