@@ -572,10 +572,10 @@ def explain(url: str) -> None:
         "daily_facts failed (24 h)": select(func.count()).select_from(OutboxNotice).where(
             OutboxNotice.status == "failed", OutboxNotice.settled_at >= NOW - timedelta(days=1)),
         "daily_facts open cases by kind": select(Case.kind, func.count()).where(
-            Case.state.in_(getattr(outbox, "_OPEN_STATES", None) or outbox._OPEN_CHARGEBACK_STATES))
+            Case.state.in_(outbox._OPEN_STATES))
         .group_by(Case.kind),
         "(before 04:30) open chargebacks, state IN … AND kind =": select(func.count()).select_from(Case).where(
-            Case.state.in_(getattr(outbox, "_OPEN_STATES", None) or outbox._OPEN_CHARGEBACK_STATES),
+            Case.state.in_(outbox._OPEN_STATES),
             Case.kind == "chargeback"),
         "stages_of (deadline_id IN …)": select(OutboxNotice.id).where(
             OutboxNotice.deadline_id.in_([1, 2, 3])).order_by(OutboxNotice.post_at),

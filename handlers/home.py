@@ -26,7 +26,8 @@ def publish_home(deps: Deps, client: WebClient, user: str) -> None:
     now = deps.clock()
     preference = load_preference(deps.store, user)
     view = home_view(home_data(deps.store, user_id=user, now=now), translator(person.locale), zone=person.zone,
-                     now=now, chosen_locale=preference.chosen_locale if preference else None)
+                     now=now, chosen_locale=preference.chosen_locale if preference else None,
+                     team_zone=deps.settings.zone)
     client.views_publish(user_id=user, view=view)
 
 
@@ -46,7 +47,8 @@ def register(app: App, deps: Deps) -> None:
         value = str(action.get("value") or "")
         case = get_case(deps.store, int(value)) if value.isascii() and value.isdigit() else None
         client.views_open(trigger_id=body["trigger_id"], view=case_modal(
-            case, translator(person.locale), zone=person.zone, holidays=deps.settings.holidays, now=deps.clock()))
+            case, translator(person.locale), zone=person.zone, holidays=deps.settings.holidays, now=deps.clock(),
+            team_zone=deps.settings.zone))
 
     def file_claim(client: WebClient, body: dict[str, Any]) -> None:
         open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"], context=ModalContext())

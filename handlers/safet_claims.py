@@ -10,26 +10,28 @@ from slack_sdk import WebClient
 from handlers.case_card import after_change
 from handlers.deps import Deps
 from handlers.forms import Form
+from rules.checklists import SAFET_CHECKLISTS, chosen_items
 from rules.errors import DomainError
 from rules.kinds import SafetReason
-from rules.parsing import parse_optional_order_id, parse_order_id
+from rules.parsing import parse_order_id
 from rules.text import N_
 from store import cases
 from views import ids
+from views.case_facts import missing_documents
 from views.claim_modal import claim_modal, claim_saved
 from views.i18n import translator
 from views.metadata import ModalContext
 from views.paste_text import claim_documents, claim_text
 
 FIELDS = {"order_id", "product_order_id", "reason", "second_appointment_completed_on", "explanation",
-          "attachments", "claim_number", "filing_locale"}
+          "attachments", "claim_number", "filing_locale", "checklist"}
 
 
 def read_reason(form: Form) -> SafetReason:
-    value = form.selected("reason")
-    if value is None:
+    reason = form.choice("reason", SafetReason)
+    if reason is None:
         raise DomainError(N_("Choose the reason for the claim."), field="reason")
-    return SafetReason(value)
+    return reason
 
 
 def register(app: App, deps: Deps) -> None:
@@ -41,7 +43,10 @@ def register(app: App, deps: Deps) -> None:
         view = body["view"]
         form = Form.of(view)
         tr = deps.tr(body["user"]["id"])
-        reason = SafetReason(form.selected("reason")) if form.selected("reason") else None
+        try:
+            reason = form.choice("reason", SafetReason)
+        except DomainError:
+            return  # a forged option: keep the form as it is, the submit refuses it on its field
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=claim_modal(
             tr, context=ModalContext.loads(view.get("private_metadata")), order_id=form.text("order_id") or None,
             reason=reason, explanation=form.text("explanation") or None))
@@ -56,14 +61,13 @@ def register(app: App, deps: Deps) -> None:
         try:
             reason = read_reason(form)
             order_id = parse_order_id(form.text("order_id"))
-            product_order_id = parse_optional_order_id(form.text("product_order_id"), field="product_order_id")
-            if product_order_id == order_id:
-                product_order_id = None
+            product_order_id = form.text("product_order_id")
             change = cases.open_safet_claim(
                 deps.store, actor=user, order_id=order_id, reason=reason, now=deps.clock(),
                 product_order_id=product_order_id, explanation=form.text("explanation").strip(),
                 second_appointment_completed_on=form.date("second_appointment_completed_on"),
                 claim_number=form.text("claim_number"), filing_locale=form.selected("filing_locale"),
+                checklist=chosen_items(SAFET_CHECKLISTS[reason], form.checked("checklist")),
                 attachments=[cases.Attachment(label=f.get("name") or f.get("title") or f["id"], slack_file_id=f["id"],
                                               url=f.get("permalink")) for f in form.files("attachments")],
             )
@@ -74,7 +78,7 @@ def register(app: App, deps: Deps) -> None:
         filing_tr = translator(change.case.filing_locale or tr.locale)
         ack(response_action="update", view=claim_saved(
             tr, paste_text=claim_text(change.case, filing_tr), documents=claim_documents(change.case, filing_tr),
-            order_id=change.case.order_id))
+            order_id=change.case.order_id, missing=[tr._(item) for item in missing_documents(change.case)]))
         context["change"] = change
 
     def announce(client: WebClient, context: BoltContext) -> None:

@@ -51,6 +51,15 @@ class DeadlineRule(StrEnum):
     OUTCOME_90X24H = "outcome-90x24h"
     AMAZON_STATED = "amazon-stated"
 
+    @property
+    def ends_at_day_end(self) -> bool:
+        """Whether the rule's instant is the end of a day (24:00, stored as 00:00 of the next day)
+        in the team's zone, rather than an exact time."""
+        return self in END_OF_DAY_RULES
+
+
+END_OF_DAY_RULES = frozenset({DeadlineRule.CHARGEBACK_7CD, DeadlineRule.OUTCOME_90D})
+
 
 class DeadlineStatus(StrEnum):
     OPEN = "open"
@@ -67,6 +76,7 @@ DEADLINE_LABELS = {
     DeadlineKind.OUTCOME_WINDOW: N_("Outcome window ends"),
     DeadlineKind.APPEAL_BY: N_("Appeal"),
 }
+"""What each deadline asks for; read before "by {date}" too (the appeal as "Appeal the denial")."""
 
 RULE_LABELS = {
     DeadlineRule.SAFET_INFO_2BD: N_("2 business days from the request ({basis}); {holidays} holidays skipped"),
@@ -110,6 +120,16 @@ class Deadline:
         return self.stated_due_at is not None and self.stated_due_at == self.due_at and (
             self.computed_due_at is None or self.stated_due_at < self.computed_due_at
         )
+
+    def ends_on(self, zone: ZoneInfo) -> date | None:
+        """The day this deadline is the end of, in ``zone`` (its instant is 24:00 of that day, stored
+        as 00:00 of the next), so it can be shown as "end of Sat, Dec 19" rather than "Dec 20, 12:00 AM";
+        ``None`` when the instant in force is an exact time (Amazon's date, a 7 × 24 h rule) or does not
+        fall at a day's end in ``zone``."""
+        if self.set_by_amazon or not self.rule.ends_at_day_end:
+            return None
+        day = self.due_at.astimezone(zone).date() - timedelta(days=1)
+        return day if end_of_day(day, zone) == self.due_at else None
 
 
 def to_utc(moment: datetime) -> datetime:
@@ -242,6 +262,19 @@ def with_stated_date(deadline: Deadline, stated_at: datetime | None) -> Deadline
     if deadline.computed_due_at is None and stated_at is None:
         return deadline
     return replace(deadline, stated_due_at=to_utc(stated_at) if stated_at else None)
+
+
+def opened(kind: DeadlineKind, *, at: datetime, stated_at: datetime | None,
+           calendar: BusinessCalendar) -> Deadline | None:
+    """The deadline an action opens (the transition table says which kind), from the moment it counts
+    from and Amazon's stated date; ``None`` when only Amazon's date could set it and none was given."""
+    if kind is DeadlineKind.SAFET_INFO_REPLY:
+        return with_stated_date(safet_info_reply(at, calendar), stated_at)
+    if kind is DeadlineKind.OUTCOME_WINDOW:
+        return outcome_window(represented_on=at.astimezone(calendar.zone).date(), zone=calendar.zone)
+    if kind in (DeadlineKind.CHARGEBACK_INFO_REPLY, DeadlineKind.APPEAL_BY):
+        return amazon_stated(kind, stated_at, at) if stated_at is not None else None
+    raise ValueError(f"{kind} is not opened by an action")
 
 
 def status_when_settled(deadline_due_at: datetime, kind: DeadlineKind, now: datetime,

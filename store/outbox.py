@@ -327,7 +327,6 @@ def has_notice(store: Store, key: str) -> bool:
 
 
 _OPEN_STATES = [str(s) for s in State if s not in TERMINAL_STATES]
-_OPEN_CHARGEBACK_STATES = _OPEN_STATES  # the name bench/sweep_scale.py reads
 
 
 def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25) -> DailyFacts:

@@ -35,6 +35,22 @@ _TS_STEP_US = 100  # two messages stamped in the same instant are this far apart
 _POSTING_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update"}
 
 
+@dataclass
+class Upload:
+    """One file uploaded with ``files_upload_v2``; ``channel``/``thread_ts`` are set once it was shared."""
+
+    file_id: str
+    filename: str
+    length: int
+    content: bytes | None = None
+    title: str | None = None
+    alt_txt: str | None = None
+    snippet_type: str | None = None
+    channel: str | None = None
+    thread_ts: str | None = None
+    initial_comment: str | None = None
+
+
 @dataclass(frozen=True)
 class Call:
     """One recorded request (failed attempts included). ``at`` is ``time.monotonic()`` on arrival."""
@@ -79,6 +95,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         url = urlsplit(self.path)
+        if url.path.startswith(("/files/", "/upload/")):
+            self._file_request(url.path)
+            return
         if not url.path.startswith("/api/"):
             self._reply(404, {}, {"ok": False, "error": "not_found"})
             return
@@ -94,6 +113,28 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._reply(*self.server.fake._dispatch(url.path.removeprefix("/api/"), args, token))
 
     do_GET = do_POST
+
+    def _file_request(self, path: str):
+        """GET /files/<id>/<name>: a file's bytes (bot token required); POST /upload/<id>: an upload's bytes."""
+        fake = self.server.fake
+        if path.startswith("/upload/"):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status = fake._receive_upload(path.split("/")[2], body)
+            self._reply_bytes(status, b"OK - %d" % len(body) if status == 200 else b"", "text/plain")
+            return
+        auth = self.headers.get("Authorization", "")
+        content = fake._file_bytes(path.split("/")[2], auth.removeprefix("Bearer "))
+        if content is None:
+            self._reply_bytes(404, b"", "text/plain")
+        else:
+            self._reply_bytes(200, content[0], content[1])
+
+    def _reply_bytes(self, status: int, data: bytes, content_type: str):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _reply(self, status: int, headers: dict, payload: dict | None):
         if payload is None:  # a dropped connection: no status line, no body
@@ -178,6 +219,9 @@ class FakeSlack:
             self._usergroups: dict[str, list[str]] = {}
             self._failures: dict[str, deque[tuple[int, dict, dict]]] = {}
             self._channel_errors: dict[str, str] = {}
+            self._files: dict[str, dict] = {}
+            self._file_counter = 0
+            self._uploads: list[Upload] = []
             self._after_write: dict[str, deque[tuple[str, float]]] = {}
             self._after_call: dict[str, Callable[[Call], None]] = {}
             self.limits: RateLimits | None = None
@@ -229,6 +273,36 @@ class FakeSlack:
         """Make every post/update to ``channel`` fail with ``error`` (e.g. "is_archived") for good."""
         with self._lock:
             self._channel_errors[_dm_channel(channel)] = error
+
+    def add_file(self, content: bytes, *, name: str = "file.txt", mimetype: str = "text/plain",
+                 filetype: str = "text", file_id: str | None = None, **fields) -> dict:
+        """Store a file as Slack holds one (an email sent to a channel address, an attachment in a thread)
+        and return its object, as a ``message`` event or ``files.info`` carries it. ``fields`` are merged
+        in (e.g. an email's ``subject``, ``from``, ``headers``, ``plain_text``). Its bytes are served at
+        ``url_private_download`` to a request with a bot token."""
+        with self._lock:
+            if file_id is None:
+                self._file_counter += 1
+                file_id = f"F{self._file_counter:09d}"
+            base = self.base_url.removesuffix("/api/")
+            self._files[file_id] = {"content": content, "object": {
+                "id": file_id, "name": name, "title": name, "mimetype": mimetype, "filetype": filetype,
+                "size": len(content), "user": BOT_USER_ID, "mode": "hosted",
+                "url_private": f"{base}/files/{file_id}/{name}",
+                "url_private_download": f"{base}/files/{file_id}/download/{name}",
+                "permalink": f"https://fake.slack.test/files/{BOT_USER_ID}/{file_id}", **fields}}
+            return copy.deepcopy(self._files[file_id]["object"])
+
+    def remove_file(self, file_id: str) -> None:
+        """The file was deleted: ``files.info`` answers ``file_not_found`` and its URL 404."""
+        with self._lock:
+            self._files.pop(file_id, None)
+
+    def uploads(self, channel: str | None = None) -> list[Upload]:
+        """Files uploaded with ``files_upload_v2`` (completed ones only when ``channel`` is given)."""
+        with self._lock:
+            found = [u for u in self._uploads if channel is None or u.channel == _dm_channel(channel)]
+            return [copy.deepcopy(u) for u in found]
 
     # -- queries for tests -----------------------------------------------------------------------
 
@@ -404,9 +478,53 @@ class FakeSlack:
         return {"users": list(self._usergroups[args["usergroup"]])}
 
     def _files_info(self, args):
-        file_id = args["file"]
-        return {"file": {"id": file_id, "name": f"{file_id}.txt", "mimetype": "text/plain", "size": 0,
-                         "permalink": f"https://fake.slack.test/files/{BOT_USER_ID}/{file_id}"}}
+        stored = self._files.get(args["file"])
+        if stored is None:
+            raise SlackError("file_not_found")
+        return {"file": copy.deepcopy(stored["object"]), "comments": []}
+
+    def _file_bytes(self, file_id: str, token: str) -> tuple[bytes, str] | None:
+        with self._lock:
+            stored = self._files.get(file_id)
+            if stored is None or not token.startswith("xoxb-"):
+                return None
+            return stored["content"], stored["object"]["mimetype"]
+
+    def _files_get_upload_url_external(self, args):
+        length = int(args["length"])
+        if length <= 0:
+            raise SlackError("invalid_arguments")
+        self._file_counter += 1
+        file_id = f"F{self._file_counter:09d}"
+        self._uploads.append(Upload(file_id=file_id, filename=args["filename"], length=length,
+                                    alt_txt=args.get("alt_txt"), snippet_type=args.get("snippet_type")))
+        return {"upload_url": f"{self.base_url.removesuffix('/api/')}/upload/{file_id}", "file_id": file_id}
+
+    def _receive_upload(self, file_id: str, body: bytes) -> int:
+        with self._lock:
+            for upload in self._uploads:
+                if upload.file_id == file_id and upload.content is None:
+                    upload.content = body
+                    return 200
+        return 404
+
+    def _files_complete_upload_external(self, args):
+        files = args["files"] if isinstance(args["files"], list) else json.loads(args["files"])
+        done = []
+        for item in files:
+            upload = next((u for u in self._uploads if u.file_id == item["id"]), None)
+            if upload is None or upload.content is None:
+                raise SlackError("file_not_found" if upload is None else "file_upload_not_completed")
+            upload.title = item.get("title") or upload.filename
+            channel = args.get("channel_id") or args.get("channels")
+            if channel:
+                upload.channel, upload.thread_ts = _dm_channel(channel), args.get("thread_ts")
+                upload.initial_comment = args.get("initial_comment")
+            self._files[upload.file_id] = {"content": upload.content, "object": {
+                "id": upload.file_id, "name": upload.filename, "title": upload.title, "size": len(upload.content),
+                "mimetype": "application/octet-stream"}}
+            done.append({"id": upload.file_id, "title": upload.title})
+        return {"files": done}
 
     # method -> (handler, required args; missing ones answer "invalid_arguments")
     _HANDLERS: ClassVar[dict[str, tuple[Any, tuple[str, ...]]]] = {
@@ -424,4 +542,6 @@ class FakeSlack:
         "users.info": (_users_info, ("user",)),
         "usergroups.users.list": (_usergroups_users_list, ("usergroup",)),
         "files.info": (_files_info, ("file",)),
+        "files.getUploadURLExternal": (_files_get_upload_url_external, ("filename", "length")),
+        "files.completeUploadExternal": (_files_complete_upload_external, ("files",)),
     }

@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -102,7 +103,7 @@ def test_misc_methods(fake, client):
     assert client.chat_postEphemeral(channel="C1", user="U1", text="psst")["message_ts"]
     link = client.chat_getPermalink(channel="C1", message_ts="1700000000.000100")["permalink"]
     assert link == "https://fake.slack.test/archives/C1/p1700000000000100"
-    assert client.files_info(file="F1")["file"]["id"] == "F1"
+    assert client.files_info(file=fake.add_file(b"x", file_id="F1")["id"])["file"]["id"] == "F1"
     with pytest.raises(SlackApiError) as err:
         client.api_call("no.such.method")
     assert err.value.response["error"] == "unknown_method"
@@ -196,3 +197,33 @@ def test_ts_values_are_unique_and_increasing_even_within_one_instant_and_across_
         stamps.append(client.chat_postMessage(channel="C1", text="after a reset")["ts"])
     assert stamps == ["1800000000.000000", "1800000000.000100", "1800000000.000200", "1800000000.000300",
                       "1800000000.000400"]
+
+
+def test_files_added_to_the_fake_are_described_and_downloadable_with_a_bot_token() -> None:
+    with FakeSlack() as fake:
+        added = fake.add_file(b"From: seller-notification@amazon.com\n\nhello", name="mail.eml",
+                              mimetype="message/rfc822", filetype="email", subject="Chargeback")
+        client = WebClient(base_url=fake.base_url, token="xoxb-test")
+        info = client.files_info(file=added["id"])["file"]
+        assert (info["filetype"], info["subject"], info["size"]) == ("email", "Chargeback", 43)
+        request = urllib.request.Request(info["url_private_download"], headers={"Authorization": "Bearer xoxb-test"})
+        assert urllib.request.urlopen(request).read().endswith(b"hello")
+        try:
+            urllib.request.urlopen(info["url_private_download"])
+            raise AssertionError("a download without a token must be refused")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+        fake.remove_file(added["id"])
+        with pytest.raises(SlackApiError, match="file_not_found"):
+            client.files_info(file=added["id"])
+
+
+def test_files_upload_v2_is_recorded_with_its_bytes_and_where_it_was_shared() -> None:
+    with FakeSlack() as fake:
+        client = WebClient(base_url=fake.base_url, token="xoxb-test")
+        client.files_upload_v2(content=b"a,b\n1,2\n", filename="cases.csv", title="Cases", channel="C1",
+                               thread_ts="1.000100", initial_comment="here", alt_txt="a table")
+        [upload] = fake.uploads("C1")
+        assert (upload.filename, upload.content, upload.thread_ts, upload.initial_comment, upload.alt_txt) == (
+            "cases.csv", b"a,b\n1,2\n", "1.000100", "here", "a table")
+        assert fake.uploads("C2") == []

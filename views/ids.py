@@ -24,3 +24,5 @@ ACTION_HOME_OPEN_CASE = "home_open_case"
 ACTION_HOME_LOCALE = "home_locale_select"
 ACTION_CASE_SET_DATE = "case_set_date"  # enter Amazon's stated date for an open deadline
 ACTION_CASE_REASSIGN = "case_reassign"
+ACTION_CASE_DOCUMENTS = "case_add_documents"  # attach files, tick the checklist
+ACTION_CASE_EVIDENCE = "case_evidence_packet"  # build the ZIP of the case and upload it to its thread

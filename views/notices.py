@@ -9,7 +9,6 @@ is one. ``views.plain_text`` turns them back into text for the terminal.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -23,23 +22,29 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import DeadlineKind, DeadlineStatus
+from rules.deadlines import DEADLINE_LABELS, DeadlineKind, DeadlineStatus
 from rules.kinds import Action, CaseKind
 from rules.ladder import OVERDUE
-from rules.records import CaseRecord, DeadlineRecord, EventRecord
+from rules.parsing import USER_ID
+from rules.records import SYSTEM_ACTOR, CaseRecord, DeadlineRecord, EventRecord
 from rules.text import N_
 from rules.transitions import mood
 from views.i18n import Translator
-from views.text import MOOD_EMOJI, OVERDUE_EMOJI, case_title, date_token, escape, rule_text
+from views.text import (
+    MOOD_EMOJI,
+    OVERDUE_EMOJI,
+    case_title,
+    date_token,
+    due_token,
+    escape,
+    rule_text,
+)
 
-MAX_BLOCKS = 50
-"""Slack refuses a message of more blocks: a digest is split only past this."""
 DIGEST_OVER = 3
 """More notices than this for one channel in one sweep go out as one digest."""
 SECTION_CHARS = 2900
 NOTE_CHARS = 300
 WARNING_EMOJI = ":alarm_clock:"
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class Reader:
 
 def mention(user_id: str | None) -> str:
     """``<@U…>`` for a Slack user ID; anything else is shown as inert text."""
-    if user_id and _USER_ID.fullmatch(user_id):
+    if user_id and USER_ID.fullmatch(user_id):
         return f"<@{user_id}>"
     return escape(user_id or "")
 
@@ -114,24 +119,20 @@ def _card_link(permalink: str | None, tr: Translator) -> str | None:
     return f"<{permalink}|{label}>"
 
 
-def _when(moment: datetime, r: Reader) -> dict[str, str]:
+def _when(due: DeadlineRecord | datetime, r: Reader) -> dict[str, str]:
+    """A deadline's token ("end of <day>" for an end-of-day one) or an instant's, with a relative hint."""
+    moment = due if isinstance(due, datetime) else due.due_at
     passed = r.now - moment
     relative = r.tr._("just now") if timedelta(0) <= passed < timedelta(minutes=1) else r.tr.relative(moment, r.now)
-    return {"due": _token(moment, r.tr, r.zone), "relative": relative}
-
-
-_TASKS = {
-    DeadlineKind.SAFET_INFO_REPLY: N_("Reply to the investigator"),
-    DeadlineKind.CHARGEBACK_REPLY: N_("Respond to the chargeback"),
-    DeadlineKind.CHARGEBACK_INFO_REPLY: N_("Send the requested information"),
-    DeadlineKind.APPEAL_BY: N_("Appeal the denial"),
-    DeadlineKind.OUTCOME_WINDOW: N_("Outcome window ends"),
-}
+    token = _token(moment, r.tr, r.zone) if isinstance(due, datetime) else due_token(due, r.tr, r.zone)
+    return {"due": token, "relative": relative}
 
 
 def task(kind: DeadlineKind, tr: Translator) -> str:
     """What the deadline asks for, as a verb phrase that reads before "by {date}"."""
-    return tr._(_TASKS[kind])
+    if kind is DeadlineKind.APPEAL_BY:
+        return tr._("Appeal the denial")  # "Appeal by {date}" would read as Amazon's own label
+    return tr._(DEADLINE_LABELS[kind])
 
 
 def _subject(case: CaseRecord, tr: Translator) -> str:
@@ -209,7 +210,7 @@ def deadline_notice(case: CaseRecord, deadline: DeadlineRecord, stage: str, r: R
     notice that it passed: who, what, by when, what to do next, and the rule in small print."""
     tr = r.tr
     owner = mention(case.owner_id)
-    when = _when(deadline.due_at, r)
+    when = _when(deadline, r)
     if stage == OVERDUE:
         headline = tr._("{emoji} {owner} Overdue: *{task}* was due {due} ({relative})", emoji=OVERDUE_EMOJI,
                         owner=owner, task=task(deadline.kind, tr), **when)
@@ -278,7 +279,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         if request is not None:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
                         "(due {due}), so Amazon closed the claim automatically.", owner=owner,
-                        due=_token(request.due_at, tr, r.zone))
+                        due=due_token(request, tr, r.zone))
         else:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days, "
                         "so Amazon closed the claim automatically.", owner=owner)
@@ -306,7 +307,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         said = tr._("{owner} No debit came: the 90-day outcome window after the representation ended {due} with "
                     "no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
                     "emails the outcome only when the seller is financially responsible).", owner=owner,
-                    due=_token(window.due_at, tr, r.zone) if window else "—")
+                    due=due_token(window, tr, r.zone) if window else "—")
         return said, None, tr._("If a debit email arrives later after all, press *{debited}* on the card.",
                                 debited=buttons["debited"])
     if action == Action.DISPUTE_REVERSED:
@@ -320,7 +321,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
 
 def _recorded_by(event: EventRecord, r: Reader) -> str:
     at = _token(event.at, r.tr, r.zone)
-    if event.actor == "system":
+    if event.actor == SYSTEM_ACTOR:
         return r.tr._("Recorded automatically by the app {at}", at=at)
     return r.tr._("Recorded by {person} {at}", person=mention(event.actor), at=at)
 
@@ -359,7 +360,7 @@ def approval_notice(case: CaseRecord, event: EventRecord, r: Reader, *, permalin
             step = tr._("Next: respond in Seller Central → Performance → Chargeback Claims, then press *{refund}* "
                         "or *{represent}* on the card.", refund=buttons["refund"], represent=buttons["represent"])
     due = (tr._("Deadline: *{task}* by {due} ({relative})", task=task(deadline.kind, tr),
-                **_when(deadline.due_at, r))
+                **_when(deadline, r))
            if deadline is not None and not deadline.kind.is_window else None)
     note_line = tr._("Their note: {note}", note="\n" + quote(note)) if isinstance(note, str) and note.strip() else None
     body = _lines(headline, note_line, step, due)

@@ -9,8 +9,8 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, PlainTextO
 
 from rules.records import CaseRecord, DailyFacts, DeadlineRecord
 from views.i18n import Translator
-from views.notices import MAX_BLOCKS, SECTION_CHARS, Message, Reader, _lines, _section, _when, mention, task
-from views.text import case_title, escape, mood_emoji
+from views.notices import SECTION_CHARS, Message, Reader, _lines, _section, _when, mention, task
+from views.text import MAX_BLOCKS, case_title, escape, mood_emoji
 
 # ---------------------------------------------------------------- the digest
 
@@ -53,7 +53,7 @@ def digest(messages: Sequence[Message], tr: Translator) -> list[tuple[Message, i
 def _item(case: CaseRecord, deadline: DeadlineRecord, r: Reader) -> str:
     return r.tr._("• {emoji} `{order_id}` {title} — *{task}* by {due} ({relative}) · {owner}",
                   emoji=mood_emoji(case, r.now), order_id=case.order_id, title=escape(case_title(case, r.tr)),
-                  task=task(deadline.kind, r.tr), owner=mention(case.owner_id), **_when(deadline.due_at, r))
+                  task=task(deadline.kind, r.tr), owner=mention(case.owner_id), **_when(deadline, r))
 
 
 def _sections(heading: str, lines: Sequence[str], more: int, tr: Translator) -> list[Block]:

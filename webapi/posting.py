@@ -9,7 +9,6 @@ import errno
 import hashlib
 import json
 import logging
-import re
 import socket
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.basic_objects import EMPTY_ALLOWED_TYPE_AND_PROPERTY_LIST, JsonObject
 
+from rules.parsing import USER_ID
 from views.notices import Message
 from views.plain_text import message_text
 from webapi.client import permalink, team_url
@@ -40,7 +40,6 @@ HISTORY_PAGES = 10
 _TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 _AUTH = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
                    "missing_scope", "not_allowed_token_type", "team_access_not_granted"})
-_USER = re.compile(r"[UW][A-Z0-9]{2,}", re.ASCII)
 
 
 class Poster(Protocol):
@@ -103,7 +102,7 @@ def card_metadata(case_id: int) -> dict[str, Any]:
 
 
 def is_user(target: str) -> bool:
-    return bool(_USER.fullmatch(target))
+    return bool(USER_ID.fullmatch(target))
 
 
 class SlackPoster:
