@@ -44,7 +44,8 @@ def register(app: App, deps: Deps) -> None:
         reason = SafetReason(form.selected("reason")) if form.selected("reason") else None
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=claim_modal(
             tr, context=ModalContext.loads(view.get("private_metadata")), order_id=form.text("order_id") or None,
-            reason=reason, explanation=form.text("explanation") or None))
+            reason=reason, explanation=form.text("explanation") or None,
+            claim_number=form.text("claim_number") or None))
 
     app.block_action(ids.ACTION_SAFET_REASON)(ack=ack_reason, lazy=[redraw_for_reason])
 

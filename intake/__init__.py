@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from rules.emails import EmailKind, Missing, OrderFact, Reading
+
 from .letter import MAX_BYTES, Letter, Refused, read_bytes, read_text
-from .reader import EmailKind, Missing, OrderFact, Reading, implied_deadline, is_allowed_sender, read_letter
+from .reader import implied_deadline, is_allowed_sender, read_letter
 
 __all__ = ["MAX_BYTES", "EmailKind", "Letter", "Missing", "OrderFact", "Reading", "Refused", "implied_deadline",
            "is_allowed_sender", "read_email", "read_pasted"]

@@ -9,89 +9,18 @@ the SAFE-T confirmation, the investigator's request ("Reply by"), the decision (
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from rules import deadlines
 from rules.deadlines import BusinessCalendar, Deadline, DeadlineKind
+from rules.emails import EmailKind, Missing, OrderFact, Reading
 from rules.errors import DomainError
 from rules.kinds import ComplaintType
 from rules.parsing import SUPPORTED_CURRENCIES, normalize, parse_amount, parse_order_id
 
 from .dates import Stated, first_stated, parse_stated
 from .letter import Letter, address_of
-
-
-class EmailKind(StrEnum):
-    CHARGEBACK_NOTICE = "chargeback_notice"
-    CHARGEBACK_INFO_REQUEST = "chargeback_info_request"
-    CHARGEBACK_DEBIT = "chargeback_debit"
-    SAFET_CONFIRMATION = "safet_confirmation"
-    SAFET_INFO_REQUEST = "safet_info_request"
-    SAFET_DECISION = "safet_decision"
-    NONE = "none"
-
-    @property
-    def is_chargeback(self) -> bool:
-        return self.value.startswith("chargeback")
-
-    @property
-    def is_safet(self) -> bool:
-        return self.value.startswith("safet")
-
-
-class Missing(StrEnum):
-    """A fact the email's kind needs that was not found."""
-
-    ORDER_ID = "order_id"
-    AMOUNT = "amount"
-    SENT_AT = "sent_at"
-    STATED_DUE = "stated_due"
-    DECISION = "decision"
-    KIND = "kind"
-
-
-@dataclass(frozen=True)
-class OrderFact:
-    order_id: str
-    amount_cents: int | None = None
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What one email says. Every instant is aware UTC; money in minor units with its currency."""
-
-    kind: EmailKind
-    orders: tuple[OrderFact, ...] = ()
-    currency: str | None = None
-    sent_at: datetime | None = None
-    """The email's own instant: the forwarded original's, not the forward's."""
-    sent_at_zone_assumed: bool = False
-    forwarded: bool = False
-    sender: str = ""
-    """The original sender (of the forwarded email when there is one)."""
-    subject: str = ""
-    complaint: ComplaintType | None = None
-    claim_number: str | None = None
-    reply_by: datetime | None = None
-    appeal_by: datetime | None = None
-    granted: bool | None = None
-    missing: tuple[Missing, ...] = field(default=())
-
-    @property
-    def order_ids(self) -> tuple[str, ...]:
-        return tuple(o.order_id for o in self.orders)
-
-    @property
-    def amount_cents(self) -> int | None:
-        return self.orders[0].amount_cents if len(self.orders) == 1 else None
-
-    @property
-    def readable(self) -> bool:
-        return self.kind is not EmailKind.NONE and not self.missing
-
 
 # ---------------------------------------------------------------- wording (NFKC-normalised, case-folded text)
 

@@ -17,6 +17,8 @@ class ModalContext:
     channel_id: str | None = None
     """Where the command was typed, for ephemeral replies."""
     order_id: str | None = None
+    email_at: int | None = None
+    """The exact instant (Unix seconds) of the email a form was prefilled from; the time picker has minutes."""
 
     def dumps(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
