@@ -244,6 +244,19 @@ def with_stated_date(deadline: Deadline, stated_at: datetime | None) -> Deadline
     return replace(deadline, stated_due_at=to_utc(stated_at) if stated_at else None)
 
 
+def opened(kind: DeadlineKind, *, at: datetime, stated_at: datetime | None,
+           calendar: BusinessCalendar) -> Deadline | None:
+    """The deadline an action opens (the transition table says which kind), from the moment it counts
+    from and Amazon's stated date; ``None`` when only Amazon's date could set it and none was given."""
+    if kind is DeadlineKind.SAFET_INFO_REPLY:
+        return with_stated_date(safet_info_reply(at, calendar), stated_at)
+    if kind is DeadlineKind.OUTCOME_WINDOW:
+        return outcome_window(represented_on=at.astimezone(calendar.zone).date(), zone=calendar.zone)
+    if kind in (DeadlineKind.CHARGEBACK_INFO_REPLY, DeadlineKind.APPEAL_BY):
+        return amazon_stated(kind, stated_at, at) if stated_at is not None else None
+    raise ValueError(f"{kind} is not opened by an action")
+
+
 def status_when_settled(deadline_due_at: datetime, kind: DeadlineKind, now: datetime,
                         *, fulfilled: bool = True) -> DeadlineStatus:
     """How a deadline ends when the case moves on at ``now``: met or missed when the action is what

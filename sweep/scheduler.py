@@ -38,6 +38,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from rules.actions import FULFILS
 from rules.deadlines import (
     DeadlineKind,
     DeadlineStatus,
@@ -50,7 +51,7 @@ from rules.kinds import Action
 from rules.ladder import EXPIRING, OVERDUE
 from rules.records import CaseRecord, DeadlineRecord, EventRecord
 from rules.settings import Settings
-from rules.transitions import FULFILS, transition_for
+from rules.transitions import transition_for
 from store import cases as store_cases
 from store import outbox
 from store.db import Store
