@@ -9,7 +9,7 @@ import pytest
 
 from slack_app.cli import build_parser
 
-COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster"]
+COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster", "intake"]
 
 
 @pytest.mark.parametrize("argv", [["safet", "--help"], [sys.executable, "-m", "slack_app", "--help"]])

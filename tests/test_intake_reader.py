@@ -165,3 +165,19 @@ def test_the_intake_channel_and_senders_come_from_the_environment():
     assert settings.intake_channel == "CINTAKE"
     assert settings.intake_senders == ("amazon.com", "ops@acme.com")
     assert load_settings({}, dotenv=False, check_calendar=False).intake_senders == DEFAULT_INTAKE_SENDERS
+
+
+def test_the_intake_migration_upgrades_and_downgrades(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, inspect
+
+    from store.db import alembic_config, current_revision, upgrade
+
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    upgrade(url)
+    assert current_revision(url) == "0003"
+    assert "intake_reads" in inspect(create_engine(url)).get_table_names()
+    command.downgrade(alembic_config(url), "0001")
+    assert "intake_reads" not in inspect(create_engine(url)).get_table_names()
+    upgrade(url)
+    assert current_revision(url) == "0003"

@@ -111,7 +111,19 @@ def test_every_registered_event_is_a_declared_bot_event(registered):  # type: ig
 def test_the_handlers_register_everything_the_manifest_declares(registered):  # type: ignore[no-untyped-def]
     assert registered["commands"] == SURFACE["commands"]
     assert registered["shortcuts"] == SURFACE["shortcuts"]
-    assert registered["events"] == SURFACE["events"]
+    # A "message" listener answers the message.* subscriptions (one per kind of conversation).
+    assert registered["events"] == {"message" if e.startswith("message.") else e for e in SURFACE["events"]}
+
+
+# The scope each message.* subscription needs (Slack refuses the subscription without it).
+EVENT_SCOPES = {"message.channels": "channels:history", "message.groups": "groups:history",
+                "message.im": "im:history", "message.mpim": "mpim:history"}
+
+
+def test_each_message_subscription_has_its_history_scope():
+    for event in SURFACE["events"]:
+        if event.startswith("message."):
+            assert EVENT_SCOPES[event] in BOT_SCOPES, f"{event} needs {EVENT_SCOPES[event]}"
 
 
 # ---------------------------------------------------------------- what the app answers
@@ -132,6 +144,9 @@ def send_event(slack, event_type: str) -> Any:  # type: ignore[no-untyped-def]
     event = {"type": event_type, "user": "U1", "channel": "DU1", "event_ts": f"{time.time():.6f}"}
     if event_type == "app_home_opened":
         event["tab"] = "home"
+    if event_type.startswith("message."):  # Slack sends these as type "message", in a channel
+        event.update(type="message", channel="CWORK", ts=event["event_ts"], text="hello",
+                     channel_type="channel" if event_type == "message.channels" else "group")
     return slack.event(event)
 
 

@@ -252,6 +252,24 @@ def case_line(tr: Translator, found: Found, *, email_link: str | None, team: Tea
                 due=_deadline_text(tr, found.deadline, team, now))
 
 
+def case_line_blocks(tr: Translator, found: Found, order_id: str, *, email_link: str | None, team: Team,
+                     now: datetime) -> list[Block]:
+    """The case thread's line, with the button for what the email asks to record next (when the case can)."""
+    button = prefill_of(found, order_id)
+    accessory = None
+    if button is not None:
+        action_id, value, key = button
+        accessory = ButtonElement(action_id=action_id, text=_plain(_button_label(tr, key, order_id)),
+                                  value=value.dumps())
+    return [SectionBlock(text=MarkdownTextObject(text=case_line(tr, found, email_link=email_link, team=team, now=now)),
+                         accessory=accessory)]
+
+
+def note_modal(tr: Translator, text: str) -> View:
+    """The shortcut's answer when there is nothing to record (or the message was refused)."""
+    return summary_modal(tr, [SectionBlock(text=MarkdownTextObject(text=text))])
+
+
 def summary_modal(tr: Translator, blocks: list[Block], *, private_metadata: str = "") -> View:
     """What the shortcut found in a message, with the same buttons as the thread reply."""
     return View(type="modal", callback_id=ids.MODAL_INTAKE_SUMMARY, private_metadata=private_metadata,
