@@ -69,15 +69,17 @@ def read_slack_email(deps: Deps, client: WebClient, file: dict[str, Any]) -> Rea
     if not info.get("plain_text") or info.get("has_more") or not info.get("headers"):
         info = file_info(client, str(file.get("id") or "")) or file
     zone = deps.settings.zone
+    headers = info.get("headers") if isinstance(info.get("headers"), dict) else {}
+    fields = {"subject": str(info.get("subject") or info.get("title") or ""), "sender": _sender(info),
+              "date": str(headers.get("date") or "") or None}
     text = info.get("plain_text")
     if isinstance(text, str) and text.strip() and not info.get("has_more"):
-        headers = info.get("headers") if isinstance(info.get("headers"), dict) else {}
-        return read_pasted(text, zone=zone, subject=str(info.get("subject") or info.get("title") or ""),
-                           sender=_sender(info), date=str(headers.get("date") or "") or None)
+        return read_pasted(text, zone=zone, **fields)
+    # Slack serves the email's HTML rendering (an uploaded .eml is served as itself): both are read.
     raw = download(client, info.get("url_private_download") or info.get("url_private"), limit=MAX_BYTES)
     if raw is None:
         raise Refused("unavailable", "unavailable")
-    return read_email(raw, zone=zone)
+    return read_email(raw, zone=zone, **fields)
 
 
 def read_message(deps: Deps, client: WebClient, message: dict[str, Any]) -> Reading:
@@ -207,7 +209,6 @@ def register(app: App, deps: Deps) -> None:
         except Refused as refused:
             client.views_open(trigger_id=body["trigger_id"], view=note_modal(tr, refusal_text(tr, refused.code)))
             return
-        found = with_links(client, found)
         team, now = team_of(deps), deps.clock()
         if found.actionable:
             view = summary_modal(tr, reply_blocks(tr, found, team=team, now=now),
@@ -217,7 +218,8 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=view)
         if found.actionable and channel and ts and first_read(deps.store, channel_id=channel, message_ts=ts,
                                                              source=SHORTCUT, now=now, read_by=user):
-            answer(deps, client, channel=channel, ts=ts, thread_ts=message.get("thread_ts") or ts, found=found)
+            answer(deps, client, channel=channel, ts=ts, thread_ts=message.get("thread_ts") or ts,
+                   found=with_links(client, found))  # the links after the modal: the trigger_id lives 3 s
 
     app.message_shortcut(ids.SHORTCUT_RECORD_FROM_MESSAGE)(ack=just_ack, lazy=[record_from_message])
 

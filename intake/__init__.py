@@ -17,9 +17,12 @@ __all__ = ["MAX_BYTES", "EmailKind", "Letter", "Missing", "OrderFact", "Reading"
            "is_allowed_sender", "read_email", "read_pasted"]
 
 
-def read_email(raw: bytes, *, zone: ZoneInfo, default_currency: str = "USD") -> Reading:
-    """A file's bytes: an RFC 5322 message when they look like one, else pasted text."""
-    return read_letter(read_bytes(raw), zone=zone, default_currency=default_currency)
+def read_email(raw: bytes, *, zone: ZoneInfo, default_currency: str = "USD", subject: str = "", sender: str = "",
+               date: str | None = None) -> Reading:
+    """A file's bytes: an RFC 5322 message when they look like one, else an HTML or text body, read with the
+    ``subject``, ``sender`` and ``date`` (its ``Date`` header) given beside it."""
+    return read_letter(read_bytes(raw, subject=subject, sender=sender, date=date), zone=zone,
+                       default_currency=default_currency)
 
 
 def read_pasted(text: str, *, zone: ZoneInfo, subject: str = "", sender: str = "", date: str | None = None,

@@ -236,10 +236,17 @@ def read_text(text: str, *, subject: str = "", sender: str = "", date: str | Non
                   text=text[:MAX_TEXT], sent_offset=header_offset(date))
 
 
-def read_bytes(raw: bytes) -> Letter:
-    """A file's bytes: an email when they look like one, else text (UTF-8, unreadable bytes replaced)."""
+def looks_like_html(raw: bytes) -> bool:
+    head = raw[:2000].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<div", b"<p", b"<table", b"<body", b"<meta"))
+
+
+def read_bytes(raw: bytes, *, subject: str = "", sender: str = "", date: str | None = None) -> Letter:
+    """A file's bytes: an email when they look like one, else HTML or plain text (UTF-8, unreadable bytes
+    replaced) with the headers Slack gave beside them (Slack serves an email file as its HTML rendering)."""
     if looks_like_message(raw):
         return read_message(raw)
     if len(raw) > MAX_BYTES:
         _precheck(raw)
-    return read_text(raw.decode("utf-8-sig", errors="replace"))
+    text = raw.decode("utf-8-sig", errors="replace")
+    return read_text(html_to_text(text) if looks_like_html(raw) else text, subject=subject, sender=sender, date=date)

@@ -259,3 +259,99 @@ def test_a_safet_email_naming_only_its_claim_number_goes_to_the_claim_with_that_
     value = json.loads(button["value"])
     assert (button["action_id"], value["case_id"], value["action"]) == ("intake_case_action", opened.case.id,
                                                                         "log_info_request")
+
+
+def test_an_email_as_slack_really_holds_it_html_rendering_and_cut_text_is_read(slack):  # type: ignore[no-untyped-def]
+    """Slack's email file: mimetype text/html, served as its HTML rendering, plain text cut short (has_more)."""
+    html = (CORPUS / "cb_notice_en_html.eml").read_bytes()
+    from email import message_from_bytes, policy
+
+    rendering = message_from_bytes(html, policy=policy.default).get_body(("html",)).get_content().encode()
+    file = slack.fake.add_file(rendering, name="Action Required", filetype="email", mimetype="text/html",
+                               subject="Action Required: Chargeback Claim", has_more=True, plain_text="We have…",
+                               headers={"date": "Sat, 31 Oct 2026 18:30:05 -0700"},
+                               **{"from": [{"address": "cb-seller-notification@amazon.com", "name": "Amazon.com",
+                                            "original": "Amazon.com <cb-seller-notification@amazon.com>"}]})
+    event = {**email_event(file), "user": "USLACKBOT", "subtype": None}
+    deliver(slack, event)
+    (reply,) = thread_of(slack, event["ts"])
+    (button,) = buttons(reply["blocks"])
+    value = json.loads(button["value"])
+    assert (value["order_id"], value["amount_cents"], value["complaint"]) == ("112-9876543-2101234", 123456,
+                                                                              "materially_different")
+    assert value["sent_at"] == int(datetime(2026, 11, 1, 1, 30, 5, tzinfo=UTC).timestamp())
+
+
+def _filed_claim(slack, order: str, claim_number: str) -> int:  # type: ignore[no-untyped-def]
+    from rules.kinds import SafetReason
+
+    now = slack.clock()
+    opened = cases.open_safet_claim(slack.store, actor="U1", order_id=order, reason=SafetReason.TRIP_CREDIT,
+                                    now=now, explanation="The customer was not home.")
+    cases.record_filing(slack.store, opened.case.id, actor="U1", now=now, claim_number=claim_number)
+    return opened.case.id
+
+
+def test_a_safet_decision_opens_the_decision_form_prefilled_and_records_the_grant(slack):  # type: ignore[no-untyped-def]
+    case_id = _filed_claim(slack, "121-1212121-3434343", "8123456789")
+    event = email_event(email_file(slack, (CORPUS / "safet_grant_en.eml").read_bytes()))
+    deliver(slack, event)
+    (reply,) = thread_of(slack, event["ts"])
+    (button,) = buttons(reply["blocks"])
+    assert button["text"]["text"] == "Record the decision on case 121-1212121-3434343"
+    slack.click(button["action_id"], button["value"], channel=INTAKE, message=reply)
+    form = slack.opened_view()
+    amount = next(b for b in form["blocks"] if b.get("block_id") == "amount")
+    assert amount["element"]["initial_value"] == "50.00"
+    slack.submit(form, as_submitted(form))
+    case = wait_until(lambda: (c := get_case(slack.store, case_id)) and c.state is State.REIMBURSED and c)
+    assert case.outcome_amount_cents == 5000
+
+
+def test_a_no_grant_prefills_amazons_appeal_by(slack):  # type: ignore[no-untyped-def]
+    _filed_claim(slack, "123-1234567-1234567", "8123456700")
+    event = email_event(email_file(slack, (CORPUS / "safet_nogrant_en.eml").read_bytes()))
+    deliver(slack, event)
+    (reply,) = thread_of(slack, event["ts"])
+    (button,) = buttons(reply["blocks"])
+    slack.click(button["action_id"], button["value"], channel=INTAKE, message=reply)
+    form = slack.opened_view()
+    appeal_by = next(b for b in form["blocks"] if b.get("block_id") == "appeal_by")
+    assert appeal_by["element"]["initial_date_time"] == int(datetime(2026, 12, 11, 7, 59, tzinfo=UTC).timestamp())
+
+
+def test_a_safet_confirmation_without_a_case_opens_the_claim_form_with_its_order_and_claim_number(slack):  # type: ignore[no-untyped-def]
+    event = email_event(email_file(slack, (CORPUS / "safet_confirm_en.eml").read_bytes()))
+    deliver(slack, event)
+    (reply,) = thread_of(slack, event["ts"])
+    (button,) = buttons(reply["blocks"])
+    assert button["text"]["text"] == "Record this SAFE-T claim"
+    slack.click(button["action_id"], button["value"], channel=INTAKE, message=reply)
+    form = slack.opened_view()
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in form["blocks"] if b["type"] == "input"}
+    assert (initial["order_id"], initial["claim_number"]) == ("121-1212121-3434343", "8123456789")
+
+
+def test_the_shortcut_reads_a_pasted_email_and_its_buttons_push_the_prefilled_form(slack):  # type: ignore[no-untyped-def]
+    pasted = (CORPUS / "cb_notice_several_zh.txt").read_text(encoding="utf-8").replace("&", "&amp;")
+    message = {"type": "message", "user": "U2", "ts": "1763600002.000001", "text": pasted}
+    shortcut(slack, message)
+    summary = slack.opened_view()
+    assert summary["callback_id"] == "intake_summary_modal"
+    first, second = buttons(summary["blocks"])
+    assert [json.loads(b["value"])["order_id"] for b in (first, second)] == ["119-1000000-2000000",
+                                                                             "119-3000000-4000000"]
+    slack.click(second["action_id"], second["value"], view=summary)
+    form = slack.fake.wait_for("views.push")[0].args["view"]
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in form["blocks"] if b["type"] == "input"}
+    assert (initial["order_id"], initial["amount"]) == ("119-3000000-4000000", "25.00")
+    assert len(wait_until(lambda: replies(slack, "CWORK", message["ts"]))) == 1
+
+
+def test_the_reply_speaks_the_channels_language(store, fake_slack, now):  # type: ignore[no-untyped-def]
+    with running_app(store, fake_slack, Clock(now), intake_channel=INTAKE, channel_locale="zh_CN") as slack:
+        event = email_event(email_file(slack, (CORPUS / "cb_notice_zh.eml").read_bytes()))
+        deliver(slack, event)
+        (reply,) = thread_of(slack, event["ts"])
+        assert "信用卡拒付通知" in all_text(reply["blocks"])
+        assert buttons(reply["blocks"])[0]["text"]["text"] == "记录此信用卡拒付"

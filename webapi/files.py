@@ -10,7 +10,7 @@ import logging
 import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -38,10 +38,12 @@ def download(client: WebClient, url: str | None, *, limit: int) -> bytes | None:
     """A file's bytes from Slack (at most ``limit`` + 1, so the caller can tell it was too large)."""
     if not url or not _is_slack_url(url, client):
         return None
+    parts = urlsplit(url)
+    url = urlunsplit(parts._replace(path=quote(parts.path, safe="/%"), query=quote(parts.query, safe="=&%")))
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.read(limit + 1)  # Slack's own URL (checked above), never a link from an email
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:  # ValueError: http.client.InvalidURL
         log.info("could not download a Slack file: %s", error)
         return None
