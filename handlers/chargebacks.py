@@ -50,8 +50,6 @@ def read_email_at(form: Form, deps: Deps, now: datetime, exact: int | None = Non
     email_at = local_instant(email_on, at, deps.settings.zone)
     if isinstance(exact, int) and 0 <= exact - email_at.timestamp() < 60:
         email_at = datetime.fromtimestamp(exact, UTC)
-    if email_at > now:
-        raise DomainError(N_("The email's time cannot be in the future."), field="email_time")
     return email_at
 
 

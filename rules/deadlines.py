@@ -67,6 +67,7 @@ DEADLINE_LABELS = {
     DeadlineKind.OUTCOME_WINDOW: N_("Outcome window ends"),
     DeadlineKind.APPEAL_BY: N_("Appeal"),
 }
+"""What each deadline asks for; read before "by {date}" too (the appeal as "Appeal the denial")."""
 
 RULE_LABELS = {
     DeadlineRule.SAFET_INFO_2BD: N_("2 business days from the request ({basis}); {holidays} holidays skipped"),

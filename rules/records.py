@@ -11,6 +11,9 @@ from .deadlines import Deadline, DeadlineKind, DeadlineRule, DeadlineStatus
 from .kinds import CaseKind, ComplaintType, Mood, SafetReason, SellerCentralTab, State
 from .transitions import Gate, is_open, legal_actions, mood, seller_central_tab
 
+SYSTEM_ACTOR = "system"
+"""The actor of the changes the app makes by itself (automatic close, presumed outcome, a lapsed date)."""
+
 
 @dataclass(frozen=True)
 class DeadlineRecord:

@@ -21,6 +21,7 @@ from rules.errors import AlreadyClaimed, DomainError, NotFound, NotPermitted
 from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
 from rules.ladder import OVERDUE
 from rules.parsing import normalize, parse_optional_order_id, parse_order_id
+from rules.records import SYSTEM_ACTOR
 from rules.text import N_
 from rules.transitions import (
     INITIAL_STATE,
@@ -32,7 +33,7 @@ from .db import Store
 from .models import Case, CaseDeadline, Evidence, OutboxNotice, RosterOrder
 from .queries import get_case
 from .records import deadline_record
-from .unit import SYSTEM, Change, audit, changing, finish, open_deadline, plan_ladder, result
+from .unit import Change, audit, changing, finish, open_deadline, plan_ladder, result
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def open_safet_claim(
     policy = store.policy
     order_id = parse_order_id(order_id)
     product_order_id = parse_optional_order_id(product_order_id, field="product_order_id")
+    if product_order_id == order_id:
+        product_order_id = None  # the same order: nothing to tell Amazon apart
     try:
         with store.transaction() as session:
             facts = _order_facts(session, order_id)
@@ -97,6 +100,8 @@ def open_chargeback(
     order_id = parse_order_id(order_id)
     zone = policy.calendar.zone
     if email_at is not None:
+        if email_at > now:
+            raise DomainError(N_("The email's time cannot be in the future."), field="email_time")
         email_on = email_at.astimezone(zone).date()
     if email_on is None:
         raise DomainError(N_("Enter the date of Amazon's email."), field="email_on")
@@ -360,14 +365,14 @@ USE_CASES[Action.DISPUTE_UPHELD] = partial(decide_dispute, reversed_=False)
 
 def auto_close(store: Store, case_id: int, *, now: datetime) -> Change:
     """The 2 business days passed unanswered: Amazon closes the claim automatically."""
-    with changing(store, case_id, Action.AUTO_CLOSE, actor=SYSTEM, now=now) as change:
+    with changing(store, case_id, Action.AUTO_CLOSE, actor=SYSTEM_ACTOR, now=now) as change:
         change.details.update(reason="info_request_unanswered")
     return result(change)
 
 
 def presume_no_debit(store: Store, case_id: int, *, now: datetime) -> Change:
     """The 90-day window ended with no debit email: presumed in the seller's favour."""
-    with changing(store, case_id, Action.PRESUME_NO_DEBIT, actor=SYSTEM, now=now) as change:
+    with changing(store, case_id, Action.PRESUME_NO_DEBIT, actor=SYSTEM_ACTOR, now=now) as change:
         change.details.update(reason="outcome_window_elapsed")
     return result(change)
 
@@ -392,7 +397,7 @@ def expire_deadline(store: Store, deadline_id: int, *, now: datetime) -> Change:
             .execution_options(synchronize_session=False)
         )
         case.updated_at = now  # bumps the version: the card no longer shows the deadline open
-        event = audit(session, case, SYSTEM, "deadline_expired", case.state, now,
+        event = audit(session, case, SYSTEM_ACTOR, "deadline_expired", case.state, now,
                        {"deadline": row.kind, "due_at": row.due_at.isoformat()})
         return finish(session, case, event)
 
@@ -402,6 +407,10 @@ def reassign(store: Store, case_id: int, *, actor: str, is_lead: bool, new_owner
     with store.transaction() as session:
         case = _get(session, case_id)
         check_permission(None, actor=actor, owner=case.owner_id, is_lead=is_lead)
+        if not new_owner:
+            raise DomainError(N_("Choose the new owner."), field="new_owner")
+        if new_owner == case.owner_id:
+            raise DomainError(N_("They already own this case."), field="new_owner")
         previous, case.owner_id, case.updated_at = case.owner_id, new_owner, now
         if case.channel_id is None:
             # Without a case channel, warnings go to the owner: they follow the case.
@@ -424,7 +433,11 @@ def set_stated_due(store: Store, deadline_id: int, *, actor: str, now: datetime,
         if row is None or row.status != DeadlineStatus.OPEN:
             raise NotFound(N_("That deadline is no longer open."))
         case = row.case
-        updated = rules_deadlines.with_stated_date(deadline_record(row).deadline, stated_at)
+        current = deadline_record(row)
+        if stated_at is not None and stated_at <= current.basis_at:
+            raise DomainError(N_("Amazon's date must be after the moment the deadline counts from."),
+                              field="stated_at")
+        updated = rules_deadlines.with_stated_date(current.deadline, stated_at)
         row.stated_due_at, row.due_at = updated.stated_due_at, updated.due_at
         plan_ladder(session, store, case, row, now)
         case.updated_at = now  # bumps the version: cards drawn before this change are stale

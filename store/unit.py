@@ -19,16 +19,13 @@ from rules.deadlines import Deadline, DeadlineKind, DeadlineStatus
 from rules.errors import DomainError, NotFound, StaleCase
 from rules.kinds import Action
 from rules.ladder import stages
-from rules.records import CaseRecord, EventRecord
+from rules.records import SYSTEM_ACTOR, CaseRecord, EventRecord
 from rules.text import N_
 from rules.transitions import Transition, check_permission, transition_for
 
 from .db import Store
 from .models import AuditEvent, Case, CaseDeadline, OutboxNotice
 from .records import case_record, event_record
-
-SYSTEM = "system"
-"""The actor of changes the app makes by itself (automatic close, presumed outcome)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +70,7 @@ def changing(
             if expected_version is not None and case.version != expected_version:
                 raise StaleCase(N_("This case changed since you opened it: it is now “{state}”."),
                                 state=record.state)
-            if actor != SYSTEM:
+            if actor != SYSTEM_ACTOR:
                 check_permission(action, actor=actor, owner=case.owner_id, is_lead=is_lead)
             transition = transition_for(record.kind, record.state, action, record.gate_at(now))
             if action in SETTLED_BY_SYSTEM and not any(
@@ -172,7 +169,7 @@ def _queue_outcome(session: Session, case: Case, event: AuditEvent, now: datetim
     if not direct_only and case.channel_id:
         targets.insert(0, ("channel", case.channel_id))
     for where, target in targets:
-        if target == SYSTEM:
+        if target == SYSTEM_ACTOR:
             continue
         session.add(OutboxNotice(
             key=f"event:{event.id}:{where}", kind="outcome" if not direct_only else "approval",

@@ -18,7 +18,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
     UserSelectElement,
@@ -35,7 +34,7 @@ from views import ids
 from views.case_card import Team
 from views.i18n import Translator
 from views.metadata import ModalContext
-from views.text import date_token, escape
+from views.text import date_token, escape, plain
 
 SET_STATED_DUE = "set_stated_due"
 """``ModalContext.action`` of the "Amazon's date" modal (not a state change)."""
@@ -54,10 +53,6 @@ class Drawing:
     """Values the form starts with, by field name (read from Amazon's email by intake)."""
 
 
-def _plain(text: str) -> PlainTextObject:
-    return PlainTextObject(text=text, emoji=True)
-
-
 def _say(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text))
 
@@ -69,7 +64,7 @@ def _small(text: str) -> ContextBlock:
 def _text(block_id: str, label: str, *, hint: str | None = None, optional: bool = True, multiline: bool = False,
           initial: str | None = None, max_length: int = NOTE_LIMIT) -> InputBlock:
     return InputBlock(
-        block_id=block_id, label=_plain(label), optional=optional, hint=_plain(hint) if hint else None,
+        block_id=block_id, label=plain(label), optional=optional, hint=plain(hint) if hint else None,
         element=PlainTextInputElement(action_id=block_id, multiline=multiline, initial_value=initial or None,
                                       max_length=max_length),
     )
@@ -78,7 +73,7 @@ def _text(block_id: str, label: str, *, hint: str | None = None, optional: bool 
 def _moment(block_id: str, label: str, *, initial: datetime | None, hint: str | None = None,
             optional: bool = False) -> InputBlock:
     return InputBlock(
-        block_id=block_id, label=_plain(label), optional=optional, hint=_plain(hint) if hint else None,
+        block_id=block_id, label=plain(label), optional=optional, hint=plain(hint) if hint else None,
         element=DateTimePickerElement(action_id=block_id,
                                       initial_date_time=int(initial.timestamp()) if initial else None),
     )
@@ -106,7 +101,7 @@ def field_block(d: Drawing, field: Field) -> InputBlock:
     """One declared field (``rules.actions``) as the input Slack shows."""
     tr = d.tr
     label = tr._(field.label, currency=d.case.currency)
-    hint = _plain(tr._(field.hint)) if field.hint else None
+    hint = plain(tr._(field.hint)) if field.hint else None
     optional = field.required is None
     given = d.prefill.get(field.name)
     if field.kind is FieldKind.INSTANT:
@@ -114,7 +109,7 @@ def field_block(d: Drawing, field: Field) -> InputBlock:
         return _moment(field.name, label, initial=initial,
                        hint=tr._(field.hint) if field.hint else None, optional=optional)
     if field.kind is FieldKind.DATE:
-        return InputBlock(block_id=field.name, label=_plain(label), optional=optional, hint=hint,
+        return InputBlock(block_id=field.name, label=plain(label), optional=optional, hint=hint,
                           element=DatePickerElement(action_id=field.name))
     return _text(field.name, label, hint=tr._(field.hint) if field.hint else None, optional=optional,
                  multiline=field.multiline, max_length=field.max_length,
@@ -264,7 +259,7 @@ def _about(tr: Translator, case: CaseRecord) -> ContextBlock:
 def _modal(tr: Translator, title: str, context: ModalContext, blocks: list[Block]) -> View:
     return View(
         type="modal", callback_id=ids.MODAL_CASE_ACTION, private_metadata=context.dumps(),
-        title=_plain(title[:24]), submit=_plain(tr._("Save")[:24]), close=_plain(tr._("Cancel")[:24]),
+        title=plain(title[:24]), submit=plain(tr._("Save")[:24]), close=plain(tr._("Cancel")[:24]),
         blocks=blocks,
     )
 
@@ -285,7 +280,7 @@ def stated_date_modal(tr: Translator, case: CaseRecord, *, context: ModalContext
         options = [Option(value=str(d.id), label=tr._("{what} — due {due}", what=tr._(DEADLINE_LABELS[d.kind]),
                                                         due=tr.moment(d.due_at, team.zone))[:75])
                    for d in deadlines]
-        blocks.append(InputBlock(block_id="deadline", label=_plain(tr._("Which deadline")),
+        blocks.append(InputBlock(block_id="deadline", label=plain(tr._("Which deadline")),
                                  element=StaticSelectElement(action_id="deadline", options=options,
                                                              initial_option=options[0])))
     elif deadlines:
@@ -302,7 +297,7 @@ def reassign_modal(tr: Translator, case: CaseRecord, *, context: ModalContext) -
     """Give the case to someone else."""
     return _modal(tr, tr._("Reassign"), context, [
         _about(tr, case),
-        InputBlock(block_id="new_owner", label=_plain(tr._("New owner")),
-                   hint=_plain(tr._("They are mentioned on this case's deadline warnings from now on.")),
+        InputBlock(block_id="new_owner", label=plain(tr._("New owner")),
+                   hint=plain(tr._("They are mentioned on this case's deadline warnings from now on.")),
                    element=UserSelectElement(action_id="new_owner", initial_user=case.owner_id)),
     ])
