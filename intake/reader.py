@@ -17,7 +17,7 @@ from rules.deadlines import BusinessCalendar, Deadline, DeadlineKind
 from rules.emails import EmailKind, Missing, OrderFact, Reading
 from rules.errors import DomainError
 from rules.kinds import ComplaintType
-from rules.parsing import SUPPORTED_CURRENCIES, normalize, parse_amount, parse_order_id
+from rules.parsing import ORDER_IN_TEXT, SUPPORTED_CURRENCIES, normalize, parse_amount, parse_order_id
 
 from .dates import Stated, first_stated, parse_stated
 from .letter import Letter, address_of
@@ -53,8 +53,7 @@ _COMPLAINTS = (
     (ComplaintType.NOT_RECOGNISED, r"not recogni[sz]e|unrecogni[sz]ed|does not recogni[sz]e|无法识别|不认识|未识别"),
 )
 
-_DASH = "[-\u2010-\u2015\u2212\u30fc]"
-_ORDER = re.compile(rf"(?<![0-9])[0-9]{{3}}{_DASH}[0-9]{{7}}{_DASH}[0-9]{{7}}(?![0-9])", re.ASCII)
+_ORDER = ORDER_IN_TEXT  # the rules' own pattern for order IDs in running text (any dash, NFKC'd digits)
 _CODES = "|".join(SUPPORTED_CURRENCIES)
 _MONEY = re.compile(
     rf"(?P<pre>US\$|CA\$|C\$|A\$|MX\$|\$|€|£|¥|₹|(?:{_CODES})\s?)?\s?"
@@ -135,7 +134,8 @@ def classify(text: str) -> EmailKind:
 
 
 def find_order_ids(text: str) -> list[tuple[int, str]]:
-    """Every distinct order ID (ASCII or full-width digits, any dash), with where it first appears."""
+    """Every distinct order ID in NFKC'd text, with where it first appears (``rules.parsing.find_order_ids``
+    gives the IDs alone; the reader needs the positions to pair each order with its amount)."""
     seen: dict[str, int] = {}
     for match in _ORDER.finditer(text):
         try:

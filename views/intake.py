@@ -16,7 +16,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     MarkdownTextObject,
-    PlainTextObject,
     SectionBlock,
 )
 from slack_sdk.models.views import View
@@ -29,7 +28,7 @@ from rules.text import N_
 from views import ids
 from views.case_card import Team
 from views.i18n import Translator
-from views.text import case_title, date_token, escape, rule_text
+from views.text import case_title, date_token, escape, plain, rule_text
 
 MAX_LINES = 10
 """Orders drawn in one reply (Slack allows 50 blocks; a reply stays short)."""
@@ -103,7 +102,7 @@ class Found:
 
 
 def _plain(text: str) -> PlainTextObject:
-    return PlainTextObject(text=text[:75], emoji=True)
+    return plain(text[:75])  # Slack's limit for a button's text
 
 
 def prefill_of(found: Found, order_id: str) -> tuple[str, Prefill, str] | None:
