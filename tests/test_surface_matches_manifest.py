@@ -195,6 +195,13 @@ def tour(slack) -> None:  # type: ignore[no-untyped-def]
     slack.command("chargeback")
     for callback_id, kind in SHORTCUT_TYPES.items():
         send_shortcut(slack, callback_id, kind)
+    # Amazon's email in a message: intake asks files.info for its text (files:read).
+    email = slack.fake.add_file(b"Order ID: 111-2223334-4445556", filetype="email", subject="Chargeback claim")
+    slack.interactive({"type": "message_action", "callback_id": "safet_record_from_message",
+                       "trigger_id": slack.trigger_id(), "user": {"id": "U1", "team_id": TEAM},
+                       "channel": {"id": "CWORK"}, "message": {"type": "message", "ts": "1700000000.000300",
+                                                               "text": "", "files": [email]}})
+    slack.fake.wait_for("files.info")
     send_event(slack, "app_home_opened")
     home = slack.fake.wait_for("views.publish")[0].args["view"]
     case_button = next(b["accessory"]["value"] for b in home["blocks"]
@@ -204,13 +211,13 @@ def tour(slack) -> None:  # type: ignore[no-untyped-def]
     slack.click("home_record_chargeback", "chargeback", view=home)
     slack.select(home, "home_locale_select", "zh_CN", block_id="home_locale")
     slack.fake.wait_for("views.publish", count=2)
-    slack.fake.wait_for("views.open", count=2 + len(SHORTCUT_TYPES) + 3)
+    slack.fake.wait_for("views.open", count=2 + len(SHORTCUT_TYPES) + 4)
 
 
 def test_manifest_bot_scopes_cover_every_web_api_method_the_app_called(slack):  # type: ignore[no-untyped-def]
     tour(slack)
     methods = SEEN_METHODS | {call.method for call in slack.fake.calls()}
-    assert {"chat.postMessage", "users.info", "views.open", "views.publish"} <= methods
+    assert {"chat.postMessage", "users.info", "views.open", "views.publish", "files.info"} <= methods
     unknown = methods - METHOD_SCOPES.keys()
     assert not unknown, f"add the scopes of {sorted(unknown)} to METHOD_SCOPES (and to manifest.yml)"
     missing = {m: sorted(METHOD_SCOPES[m]) for m in methods if METHOD_SCOPES[m] and not METHOD_SCOPES[m] & BOT_SCOPES}
