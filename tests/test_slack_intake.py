@@ -355,3 +355,16 @@ def test_the_reply_speaks_the_channels_language(store, fake_slack, now):  # type
         (reply,) = thread_of(slack, event["ts"])
         assert "信用卡拒付通知" in all_text(reply["blocks"])
         assert buttons(reply["blocks"])[0]["text"]["text"] == "记录此信用卡拒付"
+
+
+def test_the_same_notification_again_points_to_its_case_and_offers_no_second_one(slack):  # type: ignore[no-untyped-def]
+    from rules.kinds import ComplaintType
+
+    cases.open_chargeback(slack.store, actor="U1", order_id="111-2223334-4445556", amount_cents=12999,
+                          currency="USD", now=slack.clock(), complaint_type=ComplaintType.NOT_RECEIVED,
+                          email_at=datetime(2026, 11, 2, 17, 15, 27, tzinfo=UTC))
+    event = email_event(email_file(slack, (CORPUS / "cb_notice_en.eml").read_bytes()))
+    deliver(slack, event)
+    (reply,) = thread_of(slack, event["ts"])
+    assert "already has a case" in all_text(reply["blocks"]) and "nothing new to record" in all_text(reply["blocks"])
+    assert buttons(reply["blocks"]) == []
