@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import case_actions, chargebacks, commands, errors, evidence, home, safet_claims, shortcuts
+from handlers import (
+    case_actions,
+    chargebacks,
+    commands,
+    errors,
+    evidence,
+    home,
+    intake,
+    safet_claims,
+    shortcuts,
+)
 from handlers.deps import Deps
 
 
@@ -17,3 +27,4 @@ def register(app: App, deps: Deps) -> None:
     evidence.register(app, deps)        # the card's Evidence packet button: ZIP to the thread
     home.register(app, deps)            # App Home tab
     shortcuts.register(app, deps)       # global and message shortcuts
+    intake.register(app, deps)          # Amazon's emails: the intake channel, "Record from this message"

@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from handlers.case_card import after_change, refresh_card, team_of
 from handlers.deps import Deps
 from handlers.forms import Form
+from handlers.intake import intake_case_button
 from handlers.tell import tell
 from rules.actions import ACTIONS, OUTCOME_ACTIONS, PERMISSIONS, Permission
 from rules.checklists import chosen_items
@@ -163,10 +164,13 @@ def register(app: App, deps: Deps) -> None:
         pressed = body["actions"][0]
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         name = button_action(pressed.get("action_id", ""))
+        prefill: dict[str, Any] = {}
         try:
             ref = CaseRef.loads(pressed.get("value") or "")
         except ValueError:
             ref = None
+        if pressed.get("action_id") == ids.ACTION_INTAKE_CASE_ACTION:  # an email's reply: the form prefilled
+            name, ref, prefill = intake_case_button(pressed) or (None, None, {})
         if name is None or ref is None:
             log.warning("ignored a case button with action %r and value %r", pressed.get("action_id"),
                         pressed.get("value"))
@@ -208,16 +212,18 @@ def register(app: App, deps: Deps) -> None:
                                lead=is_lead or None)
         now, team = deps.clock(), team_of(deps)
         if action is not None:
-            view = action_modal(tr, case, action, context=context, now=now, team=team)
+            view = action_modal(tr, case, action, context=context, now=now, team=team, prefill=prefill)
         elif name == SET_STATED_DUE:
             view = stated_date_modal(tr, case, context=context, now=now, team=team)
         elif name == ADD_DOCUMENTS:
             view = documents_modal(tr, case, context=context)
         else:
             view = reassign_modal(tr, case, context=context)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        in_modal = (body.get("container") or {}).get("type") == "view"  # the intake shortcut's summary
+        (client.views_push if in_modal else client.views_open)(trigger_id=body["trigger_id"], view=view)
 
     app.block_action(re.compile("^" + re.escape(ids.ACTION_CASE_PREFIX)))(ack=ack_now, lazy=[open_form])
+    app.block_action(ids.ACTION_INTAKE_CASE_ACTION)(ack=ack_now, lazy=[open_form])
     app.block_action(ids.ACTION_CASE_SET_DATE)(ack=ack_now, lazy=[open_form])
     app.block_action(ids.ACTION_CASE_REASSIGN)(ack=ack_now, lazy=[open_form])
     app.block_action(ids.ACTION_CASE_DOCUMENTS)(ack=ack_now, lazy=[open_form])

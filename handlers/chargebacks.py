@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -41,12 +41,16 @@ def read_currency(form: Form) -> str:
     return currency
 
 
-def read_email_at(form: Form, deps: Deps, now: datetime) -> datetime | None:
-    """The email's exact instant when its time was given, read in the team's zone."""
+def read_email_at(form: Form, deps: Deps, now: datetime, exact: int | None = None) -> datetime | None:
+    """The email's exact instant when its time was given, read in the team's zone. ``exact`` is the instant
+    intake read from the email (to the second); it stands when the picked minute is still that email's."""
     email_on, at = form.date("email_on"), form.time("email_time")
     if email_on is None or at is None:
         return None
-    return local_instant(email_on, at, deps.settings.zone)
+    email_at = local_instant(email_on, at, deps.settings.zone)
+    if isinstance(exact, int) and 0 <= exact - email_at.timestamp() < 60:
+        email_at = datetime.fromtimestamp(exact, UTC)
+    return email_at
 
 
 def register(app: App, deps: Deps) -> None:
@@ -56,13 +60,14 @@ def register(app: App, deps: Deps) -> None:
         tr = deps.tr(user)
         form = Form.of(view)
         now = deps.clock()
+        exact = ModalContext.loads(view.get("private_metadata")).email_at
         errors: dict[str, str] = {}
         values: dict[str, Any] = {}
         readers = {
             "order_id": lambda: parse_order_id(form.text("order_id")),
             "currency": lambda: read_currency(form),
             "complaint_type": lambda: read_complaint(form),
-            "email_at": lambda: read_email_at(form, deps, now),
+            "email_at": lambda: read_email_at(form, deps, now, exact),
         }
         for name, read in readers.items():
             try:

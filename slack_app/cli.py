@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     load = roster_commands.add_parser("import", help="load orders from a CSV/TSV order report (column order-id)")
     load.add_argument("file")
     roster_commands.add_parser("clear", help="empty the roster (then any order can be claimed)")
+
+    intake = commands.add_parser("intake", help="read one of Amazon's emails (.eml or pasted .txt) and print what "
+                                                "it says; records nothing")
+    intake.add_argument("file")
     return parser
 
 
@@ -79,6 +83,8 @@ def _run(args: argparse.Namespace) -> int:
         return runtime.socket()
     if args.command == "sweep":
         return runtime.sweep(now=args.now, dry_run=args.dry_run)
+    if args.command == "intake":
+        return runtime.intake(args.file)
     if args.command == "demo":
         return runtime.demo(args.database, days=args.days, locale=args.locale)
     raise AssertionError(args.command)

@@ -25,8 +25,8 @@ from tests.case_steps import ORDER, calls, card, next_call, open_chargeback, set
 from tests.slack_harness import Clock, running_app
 from views.i18n import Translator
 from views.notices import Reader, deadline_notice
-from views.summary import daily_summary, digest
 from views.plain_text import message_text
+from views.summary import daily_summary, digest
 from views.text import due_text, due_token
 
 LA = ZoneInfo("America/Los_Angeles")

@@ -3,9 +3,11 @@ action needs (Amazon's dates, amounts, a note), with a reminder of what to do in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -52,6 +54,8 @@ class Drawing:
     case: CaseRecord
     now: datetime
     team: Team
+    prefill: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """Values the form starts with, by field name (read from Amazon's email by intake)."""
 
 
 def _say(text: str) -> SectionBlock:
@@ -104,14 +108,17 @@ def field_block(d: Drawing, field: Field) -> InputBlock:
     label = tr._(field.label, currency=d.case.currency)
     hint = plain(tr._(field.hint)) if field.hint else None
     optional = field.required is None
+    given = d.prefill.get(field.name)
     if field.kind is FieldKind.INSTANT:
-        return _moment(field.name, label, initial=d.now if field.now_by_default else None,
+        initial = given if isinstance(given, datetime) else d.now if field.now_by_default else None
+        return _moment(field.name, label, initial=initial,
                        hint=tr._(field.hint) if field.hint else None, optional=optional)
     if field.kind is FieldKind.DATE:
         return InputBlock(block_id=field.name, label=plain(label), optional=optional, hint=hint,
                           element=DatePickerElement(action_id=field.name))
     return _text(field.name, label, hint=tr._(field.hint) if field.hint else None, optional=optional,
-                 multiline=field.multiline, max_length=field.max_length, initial=_initial(d.case, field))
+                 multiline=field.multiline, max_length=field.max_length,
+                 initial=given if isinstance(given, str) else _initial(d.case, field))
 
 
 def _initial(case: CaseRecord, field: Field) -> str | None:
@@ -263,9 +270,9 @@ def _modal(tr: Translator, title: str, context: ModalContext, blocks: list[Block
 
 
 def action_modal(tr: Translator, case: CaseRecord, action: Action, *, context: ModalContext, now: datetime,
-                 team: Team) -> View:
-    """The follow-up form of one card button."""
-    blocks = [_about(tr, case), *action_blocks(Drawing(tr, case, now, team), action)]
+                 team: Team, prefill: Mapping[str, Any] | None = None) -> View:
+    """The follow-up form of one card button (``prefill``: field values read from Amazon's email)."""
+    blocks = [_about(tr, case), *action_blocks(Drawing(tr, case, now, team, prefill or {}), action)]
     return _modal(tr, tr.label(action), context, blocks)
 
 

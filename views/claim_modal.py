@@ -41,7 +41,7 @@ def reason_options(tr: Translator) -> list[Option]:
 
 def claim_modal(
     tr: Translator, *, context: ModalContext, order_id: str | None = None, reason: SafetReason | None = None,
-    explanation: str | None = None,
+    explanation: str | None = None, claim_number: str | None = None,
 ) -> View:
     """The form; changing the reason redraws it (``views.update``) with that reason's checklist."""
     options = reason_options(tr)
@@ -100,7 +100,7 @@ def claim_modal(
         InputBlock(
             block_id="claim_number", label=plain(tr._("SAFE-T claim number")), optional=True,
             hint=plain(tr._("Once filed in Seller Central; you can add it later from the case card.")),
-            element=PlainTextInputElement(action_id="claim_number", max_length=64),
+            element=PlainTextInputElement(action_id="claim_number", max_length=64, initial_value=claim_number or None),
         ),
         language_select(tr, "filing_locale", tr.locale, tr._("Language of the text to paste")),
     ]

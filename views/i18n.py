@@ -18,7 +18,7 @@ from babel.dates import format_date, format_skeleton, format_time, format_timede
 from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
-from rules import deadlines, kinds
+from rules import deadlines, emails, kinds
 from rules.errors import DomainError
 
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -35,6 +35,8 @@ _LABELS: dict[type[StrEnum], dict[Any, str]] = {
     kinds.Action: kinds.ACTION_LABELS,
     kinds.SellerCentralTab: kinds.TAB_LABELS,
     deadlines.DeadlineKind: deadlines.DEADLINE_LABELS,
+    emails.EmailKind: emails.KIND_LABELS,
+    emails.Missing: emails.MISSING_LABELS,
 }
 
 

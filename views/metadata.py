@@ -19,6 +19,8 @@ class ModalContext:
     order_id: str | None = None
     lead: bool | None = None
     """Whether the person was a lead when the form opened (Slack was asked then, outside any ack)."""
+    email_at: int | None = None
+    """The exact instant (Unix seconds) of the email a form was prefilled from; the time picker has minutes."""
 
     def dumps(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
@@ -45,7 +47,7 @@ class ModalContext:
         return cls(**kept)
 
 
-_INT_FIELDS = frozenset({"case_id", "version", "deadline_id"})
+_INT_FIELDS = frozenset({"case_id", "version", "deadline_id", "email_at"})
 _STR_FIELDS = frozenset({f.name for f in fields(ModalContext)}) - _INT_FIELDS - {"lead"}
 
 
