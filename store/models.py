@@ -62,6 +62,7 @@ class Case(Base):
         Index(None, "state", "updated_at"),
         Index(None, "owner_id", "state"),
         Index(None, "claim_number"),
+        Index(None, "created_at"),  # the report's cases opened per period
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -126,7 +127,10 @@ class AuditEvent(Base):
     """Append-only: who did what to a case, when, from which state to which."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index(None, "case_id", "id"),)
+    __table_args__ = (
+        Index(None, "case_id", "id"),
+        Index(None, "action", "at"),  # the report's outcomes per period, by the event that decided them
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
