@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import case_actions, chargebacks, commands, errors, home, safet_claims, shortcuts
+from handlers import case_actions, chargebacks, commands, errors, home, report, safet_claims, shortcuts
 from handlers.deps import Deps
 
 
@@ -16,3 +16,4 @@ def register(app: App, deps: Deps) -> None:
     case_actions.register(app, deps)    # case card buttons and their follow-up modals
     home.register(app, deps)            # App Home tab
     shortcuts.register(app, deps)       # global and message shortcuts
+    report.register(app, deps)          # the report's Export CSV button

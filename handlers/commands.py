@@ -1,4 +1,4 @@
-"""`/safet`: file | chargeback | list | show | help."""
+"""`/safet`: file | chargeback | list | show | report | help."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
+from handlers.report import report_reply
 from rules.errors import DomainError
 from rules.parsing import normalize, parse_order_id
 from rules.records import ListFilter
@@ -78,6 +79,9 @@ def register(app: App, deps: Deps) -> None:
                 return
             ack(response_type="ephemeral", **case_detail(case, tr, zone=deps.settings.zone,
                                                          holidays=deps.settings.holidays, now=now))
+            return
+        if sub == "report":
+            ack(**report_reply(deps, tr, slack_unescape(argument)))
             return
         ack(response_type="ephemeral", **help_message(tr, unknown=sub if sub != "help" else None))
 

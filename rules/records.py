@@ -21,6 +21,7 @@ class DeadlineRecord:
     computed_due_at: datetime | None
     stated_due_at: datetime | None
     status: DeadlineStatus
+    settled_at: datetime | None = None
 
     @property
     def deadline(self) -> Deadline:

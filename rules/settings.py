@@ -45,6 +45,10 @@ class Settings:
     channel_locale: str = "en"
     require_approval: bool = False
     approval_above_cents: int | None = None
+    report_day: int = 0
+    """The weekly report's local weekday (0 = Monday)."""
+    report_hour: int | None = None
+    """The weekly report's local hour; ``None``: no weekly report."""
 
     @property
     def zone(self) -> ZoneInfo:

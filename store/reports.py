@@ -9,14 +9,16 @@ How outcomes count is said in ``rules.report_records``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from rules.deadlines import DeadlineKind, DeadlineStatus
 from rules.eligibility import TRIP_CREDIT_CENTS
 from rules.kinds import Action, CaseKind, ComplaintType, SafetReason, State
+from rules.records import CaseRecord
 from rules.report_records import (
     AT_RISK_HOURS,
     LOST_STATES,
@@ -40,6 +42,7 @@ from rules.transitions import TERMINAL_STATES
 
 from .db import Store
 from .models import AuditEvent, Case, CaseDeadline
+from .records import case_record
 
 DECIDING = [str(a) for a in (
     Action.GRANT, Action.DENY, Action.AUTO_CLOSE, Action.WITHDRAW, Action.REFUND, Action.RECORD_DEBIT,
@@ -258,3 +261,20 @@ def home_tiles(store: Store, *, now: datetime) -> HomeTiles:
             .group_by(Case.currency)
         ).all()
     return HomeTiles(at_risk=at_risk_now(store, now=now), recovered_this_month=_money(list(rows)))
+
+
+# ---------------------------------------------------------------- the CSV export
+
+
+def export_cases(store: Store, start: datetime, end: datetime, *, chunk: int = 1000) -> Iterator[list[CaseRecord]]:
+    """Cases opened in ``[start, end)`` or given an outcome then, with deadlines and events, in chunks by id."""
+    opened = select(Case.id).where(Case.created_at >= start, Case.created_at < end)
+    decided = select(AuditEvent.case_id).where(AuditEvent.action.in_(DECIDING), AuditEvent.at >= start,
+                                               AuditEvent.at < end)
+    with store.reading() as session:
+        ids = sorted(set(session.scalars(opened)) | set(session.scalars(decided)))
+    for i in range(0, len(ids), chunk):
+        with store.reading() as session:
+            rows = session.scalars(select(Case).where(Case.id.in_(ids[i:i + chunk])).order_by(Case.id)
+                                   .options(selectinload(Case.deadlines), selectinload(Case.events))).all()
+            yield [case_record(row, history=True) for row in rows]

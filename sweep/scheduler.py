@@ -55,6 +55,7 @@ from store import cases as store_cases
 from store import outbox
 from store.db import Store
 from store.outbox import BATCH, LEASE, DueNotice
+from sweep.weekly_report import post_weekly_report
 from views.i18n import translator
 from views.notices import (
     DIGEST_OVER,
@@ -181,6 +182,7 @@ class _Sweep:
             if self.case_id is None:
                 self.settle()
                 self.plan_daily()
+                self.weekly_report()
             if self.dry_run:
                 self.preview_due()
             else:
@@ -295,6 +297,17 @@ class _Sweep:
                     DueNotice(0, key, outbox.DAILY, outbox.DAILY, None, None, None, channel, post_at, 0)))
             return
         outbox.queue_daily(self.store, channel=channel, day=day, post_at=post_at, now=self.now)
+
+    def weekly_report(self) -> None:
+        """The weekly report posts itself, once (``sweep.weekly_report``); the dry run leaves it out."""
+        if self.dry_run or self.client is None:
+            return
+        said = post_weekly_report(self.store, self.client, self.settings, now=self.now, token=self.token,
+                                  lease=self.lease)
+        if said and said != "weekly report posted":
+            self.report.errors.append(said)
+        elif said:
+            self.report.messages += 1
 
     def _daily_item(self, row: DueNotice) -> _Item:
         local_day = self.now.astimezone(self.settings.zone).date()

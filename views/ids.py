@@ -24,3 +24,4 @@ ACTION_HOME_OPEN_CASE = "home_open_case"
 ACTION_HOME_LOCALE = "home_locale_select"
 ACTION_CASE_SET_DATE = "case_set_date"  # enter Amazon's stated date for an open deadline
 ACTION_CASE_REASSIGN = "case_reassign"
+ACTION_REPORT_EXPORT = "report_export_csv"  # the report's Export CSV button
