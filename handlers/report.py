@@ -21,6 +21,7 @@ from views import ids
 from views.export_csv import Export
 from views.i18n import Translator
 from views.report import export_notice, report_message
+from views.text import escape
 
 log = logging.getLogger("safet")
 
@@ -31,8 +32,9 @@ def report_reply(deps: Deps, tr: Translator, argument: str) -> dict[str, Any]:
     zone = deps.settings.zone
     try:
         period = parse_period(argument, today=now.astimezone(zone).date(), zone=zone)
-    except DomainError as refusal:
-        return {"response_type": "ephemeral", "text": tr.error(refusal)}
+    except DomainError as refusal:  # the period typed is echoed: made inert in mrkdwn first
+        params = {k: escape(str(v)) for k, v in refusal.params.items()}
+        return {"response_type": "ephemeral", "text": tr._(refusal.message, **params)}
     return {"response_type": "ephemeral", **report_message(store_reports.report(deps.store, period, now=now), tr)}
 
 
