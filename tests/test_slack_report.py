@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+
 import pytest
 
 from rules.kinds import SafetReason
