@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def _instant(text: str) -> datetime:
@@ -50,7 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     load = roster_commands.add_parser("import", help="load orders from a CSV/TSV order report (column order-id)")
     load.add_argument("file")
     roster_commands.add_parser("clear", help="empty the roster (then any order can be claimed)")
+
+    export = commands.add_parser("export", help="cases opened or decided in a period, as CSV for the finance sheet")
+    export.add_argument("--from", dest="first", type=_day, required=True, help="first local day, YYYY-MM-DD")
+    export.add_argument("--to", dest="last", type=_day, required=True, help="last local day (included), YYYY-MM-DD")
+    export.add_argument("file", help="the cases file to write (the events go beside it, NAME-events.csv)")
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day; write e.g. 2026-11-01") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,6 +91,8 @@ def _run(args: argparse.Namespace) -> int:
         return runtime.socket()
     if args.command == "sweep":
         return runtime.sweep(now=args.now, dry_run=args.dry_run)
+    if args.command == "export":
+        return runtime.export(args.first, args.last, args.file)
     if args.command == "demo":
         return runtime.demo(args.database, days=args.days, locale=args.locale)
     raise AssertionError(args.command)

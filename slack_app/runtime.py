@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from slack_app.clock import now_utc
@@ -173,3 +173,36 @@ def demo(database_url: str, *, days: int = 7, locale: str = "en") -> int:
     from sweep.demo import run_demo
 
     return run_demo(database_url, days=days, locale=locale, today=now_utc())
+
+
+def export(first: date, last: date, path: str) -> int:
+    """`safet export`: the cases (and their events, beside them) of the local days ``first`` to ``last``."""
+    from rules.errors import DomainError
+    from rules.report_records import days_period
+    from store.reports import export_cases
+    from views.export_csv import Export
+
+    settings = load_settings()
+    try:
+        period = days_period(first, last, settings.zone)
+    except DomainError as error:
+        print(f"safet: {error}", file=sys.stderr)
+        return 2
+    store = open_store(settings)
+    try:
+        files = Export()
+        for chunk in export_cases(store, period.start, period.end):
+            files.add(chunk)
+    finally:
+        store.dispose()
+    cases_path = Path(path)
+    events_path = cases_path.with_name(f"{cases_path.stem}-events{cases_path.suffix or '.csv'}")
+    try:
+        cases_path.write_bytes(files.cases_bytes())
+        events_path.write_bytes(files.events_bytes())
+    except OSError as error:
+        print(f"safet: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {files.count} cases to {cases_path} and their events to {events_path} "
+          f"({first.isoformat()} to {last.isoformat()}, {settings.timezone})")
+    return 0
