@@ -9,6 +9,7 @@ from typing import Any
 
 from .deadlines import Deadline, DeadlineKind, DeadlineRule, DeadlineStatus
 from .kinds import CaseKind, ComplaintType, Mood, SafetReason, SellerCentralTab, State
+from .report_records import HomeTiles
 from .transitions import Gate, is_open, legal_actions, mood, seller_central_tab
 
 
@@ -131,6 +132,8 @@ class HomeData:
     team_due: list[CaseRecord]
     counts: dict[State, int]
     failed_notices: int
+    tiles: HomeTiles | None = None
+    """Money at a glance: at risk in the next 48 h, recovered this month."""
 
 
 @dataclass(frozen=True)

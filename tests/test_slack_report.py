@@ -94,3 +94,11 @@ def test_a_forged_export_period_builds_nothing(told) -> None:  # type: ignore[no
     told.click(ids.ACTION_REPORT_EXPORT, "../../etc", user="U1")
     told.fake.wait_for("chat.postMessage", count=before + 1, predicate=lambda c: c.args.get("channel") == "U1")
     assert told.fake.uploads("U1") == []
+
+
+def test_app_home_shows_money_at_risk_and_recovered_this_month(told) -> None:  # type: ignore[no-untyped-def]
+    told.event({"type": "app_home_opened", "user": "U1", "tab": "home"})
+    view = told.fake.wait_for("views.publish")[-1].args["view"]
+    texts = [b["text"]["text"] for b in view["blocks"] if b.get("block_id") in ("home_at_risk", "home_recovered")]
+    assert texts == [":alarm_clock: *At risk in the next 48 h*: £30.00 · $50.00 (2 cases)",
+                     ":large_green_circle: *Recovered this month*: €80.00 · $123.45"]
