@@ -144,7 +144,7 @@ def _duplicate_shortcut(m):
         (_command_without_slash, "$.features.slash_commands[0].command"),
         (_unknown_top_level_key, "$"),
         (_bad_background_color, "$.display_information.background_color"),
-        (_bad_scope_name, "$.oauth_config.scopes.bot[10]"),
+        (_bad_scope_name, "$.oauth_config.scopes.bot[11]"),
         (_duplicate_scope, "$.oauth_config.scopes.bot"),
         (_missing_commands_scope, "$.oauth_config.scopes.bot"),
         (_duplicate_shortcut, "$.features.shortcuts"),
