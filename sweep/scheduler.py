@@ -55,7 +55,7 @@ from store import cases as store_cases
 from store import outbox
 from store.db import Store
 from store.outbox import BATCH, LEASE, DueNotice
-from sweep.weekly_report import post_weekly_report
+from sweep.weekly_report import post_weekly_report, preview_weekly_report
 from views.i18n import translator
 from views.notices import (
     DIGEST_OVER,
@@ -300,7 +300,11 @@ class _Sweep:
 
     def weekly_report(self) -> None:
         """The weekly report posts itself, once (``sweep.weekly_report``); the dry run leaves it out."""
-        if self.dry_run or self.client is None:
+        if self.dry_run:
+            line = preview_weekly_report(self.store, self.settings, now=self.now)
+            self.report.preview += [line, ""] if line else []
+            return
+        if self.client is None:
             return
         said = post_weekly_report(self.store, self.client, self.settings, now=self.now, token=self.token,
                                   lease=self.lease)

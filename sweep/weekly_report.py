@@ -21,6 +21,7 @@ from rules.settings import Settings
 from store import reports as store_reports
 from store import weekly
 from store.db import Store
+from store.outbox import has_notice
 from views.chart import render_chart
 from views.i18n import translator
 from views.report import chart_alt_text, period_title, weekly_message
@@ -48,6 +49,21 @@ def due_instant(settings: Settings, now: datetime) -> datetime | None:
     return None
 
 
+def _key(settings: Settings, due: datetime) -> str:
+    assert settings.alert_channel is not None
+    return weekly.weekly_key(settings.alert_channel, due.astimezone(settings.zone).date().isoformat())
+
+
+def preview_weekly_report(store: Store, settings: Settings, *, now: datetime) -> str | None:
+    """The dry run's line: the weekly report this sweep would post, if any."""
+    due = due_instant(settings, now)
+    if due is None or now - due > LATE_BY_AT_MOST or has_notice(store, _key(settings, due)):
+        return None
+    day = due.astimezone(settings.zone).date()
+    return (f"Would post the weekly report ({last_days(day, settings.zone).label}) with its chart "
+            f"to {settings.alert_channel}")
+
+
 def post_weekly_report(store: Store, client: WebClient, settings: Settings, *, now: datetime, token: str,
                        lease: timedelta) -> str | None:
     """Post this week's report if it is due and nobody has; returns what happened, for the sweep's report."""
@@ -57,7 +73,7 @@ def post_weekly_report(store: Store, client: WebClient, settings: Settings, *, n
     channel = settings.alert_channel
     assert channel is not None
     day = due.astimezone(settings.zone).date()
-    key = weekly.weekly_key(channel, day.isoformat())
+    key = _key(settings, due)
     posted_ts = weekly.claim_weekly(store, key=key, channel=channel, post_at=due, now=now, token=token, lease=lease)
     if posted_ts is None:
         return None

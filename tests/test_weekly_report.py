@@ -125,3 +125,13 @@ def test_a_chinese_channel_gets_the_report_in_chinese(store, fake_slack, setting
     assert "*已损失*: US$70.00" in str(post["blocks"])
     [upload] = fake_slack.uploads(CHANNEL)
     assert "已逾期: 1" in (upload.alt_txt or "")
+
+
+def test_a_dry_run_says_it_would_post_the_weekly_report_and_posts_nothing(store, fake_slack, settings) -> None:
+    tell_story(store)
+    preview = sweep(store, None, settings, now=MONDAY_0905, dry_run=True)
+    assert f"Would post the weekly report (2026-11-16..2026-11-22) with its chart to {CHANNEL}" in preview.preview
+    assert weekly_posts(fake_slack) == [] and fake_slack.uploads() == []
+    run(store, settings, MONDAY_0905)
+    assert not any("weekly report" in line for line in sweep(store, None, settings, now=MONDAY_0905,
+                                                              dry_run=True).preview)
