@@ -28,10 +28,10 @@ FIELDS = ("order_id", "amount", "currency", "email_on", "email_time", "complaint
 
 
 def read_complaint(form: Form) -> ComplaintType:
-    value = form.selected("complaint_type")
-    if value not in set(ComplaintType):
+    complaint = form.choice("complaint_type", ComplaintType)
+    if complaint is None:
         raise DomainError(N_("Choose what the buyer told the card company."), field="complaint_type")
-    return ComplaintType(value)
+    return complaint
 
 
 def read_currency(form: Form) -> str:
@@ -46,10 +46,7 @@ def read_email_at(form: Form, deps: Deps, now: datetime) -> datetime | None:
     email_on, at = form.date("email_on"), form.time("email_time")
     if email_on is None or at is None:
         return None
-    email_at = local_instant(email_on, at, deps.settings.zone)
-    if email_at > now:
-        raise DomainError(N_("The email's time cannot be in the future."), field="email_time")
-    return email_at
+    return local_instant(email_on, at, deps.settings.zone)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -27,15 +27,15 @@ log = logging.getLogger("safet")
 
 
 def report_reply(deps: Deps, tr: Translator, argument: str) -> dict[str, Any]:
-    """The ephemeral reply to `/safet report …`: the figures, or a clear refusal of the period."""
+    """What `/safet report …` answers (privately): the figures, or a clear refusal of the period."""
     now = deps.clock()
     zone = deps.settings.zone
     try:
         period = parse_period(argument, today=now.astimezone(zone).date(), zone=zone)
     except DomainError as refusal:  # the period typed is echoed: made inert in mrkdwn first
         params = {k: escape(str(v)) for k, v in refusal.params.items()}
-        return {"response_type": "ephemeral", "text": tr._(refusal.message, **params)}
-    return {"response_type": "ephemeral", **report_message(store_reports.report(deps.store, period, now=now), tr)}
+        return {"text": tr._(refusal.message, **params)}
+    return report_message(store_reports.report(deps.store, period, now=now), tr)
 
 
 def export_files(deps: Deps, period: Period) -> Export:

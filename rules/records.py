@@ -12,6 +12,9 @@ from .kinds import CaseKind, ComplaintType, Mood, SafetReason, SellerCentralTab,
 from .report_records import HomeTiles
 from .transitions import Gate, is_open, legal_actions, mood, seller_central_tab
 
+SYSTEM_ACTOR = "system"
+"""The actor of the changes the app makes by itself (automatic close, presumed outcome, a lapsed date)."""
+
 
 @dataclass(frozen=True)
 class DeadlineRecord:
@@ -84,7 +87,14 @@ class CaseRecord:
 
     @property
     def gate(self) -> Gate:
-        closed = any(d.kind is DeadlineKind.APPEAL_BY and d.status is DeadlineStatus.MISSED for d in self.deadlines)
+        return self.gate_at(None)
+
+    def gate_at(self, now: datetime | None) -> Gate:
+        """The facts beyond the state; at ``now``, an "Appeal by" already past counts as closed even before
+        the sweep settled it missed."""
+        closed = any(d.kind is DeadlineKind.APPEAL_BY and (
+            d.status is DeadlineStatus.MISSED or (now is not None and d.status is DeadlineStatus.OPEN
+                                                  and d.due_at < now)) for d in self.deadlines)
         return Gate(needs_approval=self.needs_approval, appeals_used=self.appeals_used, appeal_window_closed=closed)
 
     @property
@@ -124,6 +134,40 @@ class ListFilter(StrEnum):
     RESOLVED = "resolved"
     ACTION_REQUIRED = "action_required"
     ALL = "all"
+
+
+LIST_WORDS: dict[ListFilter, tuple[str, ...]] = {
+    ListFilter.OPEN: ("open",),
+    ListFilter.MINE: ("mine",),
+    ListFilter.DUE: ("due",),
+    ListFilter.CLOSED: ("closed",),
+    ListFilter.AWAITING_SELLER_RESPONSE: ("awaiting", "awaiting-seller-response", "等待卖家回复"),
+    ListFilter.UNDER_INVESTIGATION: ("investigation", "under-investigation", "正在进行调查"),
+    ListFilter.RESOLVED: ("resolved", "已解决"),
+    ListFilter.ACTION_REQUIRED: ("action-required", "action", "需操作"),
+    ListFilter.ALL: ("all", "全部"),
+}
+"""What a person may type after `/safet list`, in both languages (the first word is the one shown in help)."""
+
+TAB_LISTS: dict[ListFilter, tuple[SellerCentralTab, CaseKind]] = {
+    ListFilter.AWAITING_SELLER_RESPONSE: (SellerCentralTab.AWAITING_SELLER_RESPONSE, CaseKind.SAFET),
+    ListFilter.UNDER_INVESTIGATION: (SellerCentralTab.UNDER_INVESTIGATION, CaseKind.SAFET),
+    ListFilter.RESOLVED: (SellerCentralTab.RESOLVED, CaseKind.SAFET),
+    ListFilter.ACTION_REQUIRED: (SellerCentralTab.ACTION_REQUIRED, CaseKind.CHARGEBACK),
+    ListFilter.ALL: (SellerCentralTab.ALL, CaseKind.CHARGEBACK),
+}
+"""The lists that are Seller Central tabs, and whose page the tab is on."""
+
+
+def list_filter(word: str) -> ListFilter | None:
+    """The list a typed word names (``""`` is the open cases); ``None`` when it names none."""
+    word = word.strip().lower()
+    if not word:
+        return ListFilter.OPEN
+    for which, words in LIST_WORDS.items():
+        if word in words or word == which.value:
+            return which
+    return None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def told(slack):  # type: ignore[no-untyped-def]
 
 
 def test_report_month_shows_recovered_lost_and_at_risk_money(told) -> None:  # type: ignore[no-untyped-def]
-    reply = told.command("report month").json()
+    reply = told.answer("report month")
     assert reply["response_type"] == "ephemeral"
     text = blocks_text(reply)
     assert "Report for 2026-11 (Nov 1, 2026 – Nov 30, 2026)" in text
@@ -52,13 +52,13 @@ def test_report_month_shows_recovered_lost_and_at_risk_money(told) -> None:  # t
 
 def test_report_speaks_the_persons_language(told) -> None:  # type: ignore[no-untyped-def]
     told.fake.set_user("U2", locale="zh-CN")
-    text = blocks_text(told.command("report 2026-10", user="U2").json())
+    text = blocks_text(told.answer("report 2026-10", user="U2"))
     assert "2026-10 报告" in text and "*已追回*: US$50.00" in text
 
 
 @pytest.mark.parametrize("argument", ["2026-13", "yesterday", "2027-01", "<!channel>"])
 def test_a_bad_period_is_refused_clearly(told, argument: str) -> None:  # type: ignore[no-untyped-def]
-    reply = told.command(f"report {argument}").json()
+    reply = told.answer(f"report {argument}")
     assert reply["response_type"] == "ephemeral" and "blocks" not in reply
     assert "period" in reply["text"] or "not begun" in reply["text"]
     assert "<!channel>" not in reply["text"]
