@@ -8,6 +8,7 @@ under the SIL Open Font License, holding the glyphs the labels can use; ``tools/
 from __future__ import annotations
 
 import io
+import textwrap
 from pathlib import Path
 
 from rules.parsing import currency_decimals
@@ -41,9 +42,11 @@ def render_chart(chart: ChartData, tr: Translator) -> bytes:
     weekly.bar([x - 0.2 for x in positions], recovered, width=0.4, color=GREEN, label=words["recovered"])
     weekly.bar([x + 0.2 for x in positions], lost, width=0.4, color=RED, label=words["lost"])
     weekly.set_xticks(list(positions), labels, rotation=45, fontsize=8)
-    weekly.set_title(words["weekly"], fontproperties=font, fontsize=11)
+    weekly.set_title(words["weekly"], fontproperties=font, fontsize=11, loc="right")
     weekly.set_xlabel(words["week_of"], fontproperties=font, fontsize=9)
-    weekly.legend(prop=font, fontsize=9, frameon=False)
+    # Above the bars, left; the title right: a fixed place, so no search for the emptiest corner.
+    weekly.legend(prop=font, fontsize=9, frameon=False, loc="lower left", bbox_to_anchor=(0, 1), ncols=2,
+                  borderaxespad=0.2)
     weekly.spines[["top", "right"]].set_visible(False)
 
     buckets = list(TimeLeft)
@@ -54,13 +57,14 @@ def render_chart(chart: ChartData, tr: Translator) -> bytes:
     for tick in left.get_yticklabels():
         tick.set_fontproperties(font)
     left.invert_yaxis()
-    left.set_title(words["time_left"], fontproperties=font, fontsize=11)
+    left.set_title(textwrap.fill(words["time_left"], 30), fontproperties=font, fontsize=11)
     left.set_xlabel(words["cases"], fontproperties=font, fontsize=9)
     left.spines[["top", "right"]].set_visible(False)
     for y, n in enumerate(counts):
         left.annotate(str(n), (n, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
 
-    figure.tight_layout()
+    # Fixed margins rather than tight_layout, which measures every label first (a tenth of the cost).
+    figure.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.2, wspace=0.35)
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)
     return out.getvalue()
