@@ -188,21 +188,20 @@ def export(first: date, last: date, path: str) -> int:
     except DomainError as error:
         print(f"safet: {error}", file=sys.stderr)
         return 2
-    store = open_store(settings)
-    try:
-        files = Export()
-        for chunk in export_cases(store, period.start, period.end):
-            files.add(chunk)
-    finally:
-        store.dispose()
     cases_path = Path(path)
     events_path = cases_path.with_name(f"{cases_path.stem}-events{cases_path.suffix or '.csv'}")
+    store = open_store(settings)
     try:
-        cases_path.write_bytes(files.cases_bytes())
-        events_path.write_bytes(files.events_bytes())
+        with open(cases_path, "w", encoding="utf-8", newline="") as cases_out, \
+                open(events_path, "w", encoding="utf-8", newline="") as events_out:
+            files = Export(cases_out, events_out)
+            for chunk in export_cases(store, period.start, period.end):
+                files.add(chunk)
     except OSError as error:
         print(f"safet: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
         return 1
+    finally:
+        store.dispose()
     print(f"wrote {files.count} cases to {cases_path} and their events to {events_path} "
           f"({first.isoformat()} to {last.isoformat()}, {settings.timezone})")
     return 0

@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TextIO
 
 from rules.deadlines import DeadlineStatus
 from rules.eligibility import TRIP_CREDIT_CENTS
@@ -95,10 +96,12 @@ def _case_row(case: CaseRecord) -> list[str]:
 
 
 class Export:
-    """Both files, written as cases stream in (the store hands them over in chunks)."""
+    """Both files, written as cases stream in (the store hands them over in chunks): into memory, or
+    straight into two text files opened with ``newline=""`` (the command line: a year of cases)."""
 
-    def __init__(self) -> None:
-        self._cases, self._events = io.StringIO(), io.StringIO()
+    def __init__(self, cases_out: TextIO | None = None, events_out: TextIO | None = None) -> None:
+        self._cases: TextIO = cases_out or io.StringIO()
+        self._events: TextIO = events_out or io.StringIO()
         self._cases.write(BOM)
         self._events.write(BOM)
         self._case_writer, self._event_writer = csv.writer(self._cases), csv.writer(self._events)
@@ -117,7 +120,9 @@ class Export:
                 )])
 
     def cases_bytes(self) -> bytes:
+        assert isinstance(self._cases, io.StringIO)
         return self._cases.getvalue().encode("utf-8")
 
     def events_bytes(self) -> bytes:
+        assert isinstance(self._events, io.StringIO)
         return self._events.getvalue().encode("utf-8")
