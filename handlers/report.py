@@ -33,9 +33,12 @@ def report_reply(deps: Deps, tr: Translator, argument: str) -> dict[str, Any]:
     try:
         period = parse_period(argument, today=now.astimezone(zone).date(), zone=zone)
     except DomainError as refusal:  # the period typed is echoed: made inert in mrkdwn first
-        params = {k: escape(str(v)) for k, v in refusal.params.items()}
-        return {"text": tr._(refusal.message, **params)}
+        return {"text": _refusal(tr, refusal)}
     return report_message(store_reports.report(deps.store, period, now=now), tr)
+
+
+def _refusal(tr: Translator, refusal: DomainError) -> str:
+    return tr._(refusal.message, **{k: escape(str(v)) for k, v in refusal.params.items()})
 
 
 def export_files(deps: Deps, period: Period) -> Export:
@@ -55,7 +58,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             period = parse_label(str((body.get("actions") or [{}])[0].get("value", ""))[:40], zone=deps.settings.zone)
         except DomainError as refusal:  # a forged value: say so, build nothing
-            client.chat_postMessage(channel=user, text=tr.error(refusal))
+            client.chat_postMessage(channel=user, text=_refusal(tr, refusal))
             return
         export = export_files(deps, period)
         try:
