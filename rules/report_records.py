@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from .deadlines import end_of_day
 from .errors import DomainError
-from .kinds import CaseKind, ComplaintType, SafetReason, State
+from .kinds import Action, CaseKind, ComplaintType, SafetReason, State
 from .text import N_
 
 Money = dict[str, int]
@@ -33,6 +33,12 @@ Money = dict[str, int]
 WON_STATES = frozenset({State.REIMBURSED, State.WON, State.NO_DEBIT, State.DEBIT_REVERSED})
 LOST_STATES = frozenset({State.DENIED, State.AUTO_CLOSED, State.DEBITED, State.DEBIT_UPHELD, State.DISPUTED})
 AT_RISK_HOURS = 48
+DECIDING_ACTIONS = frozenset({
+    Action.GRANT, Action.DENY, Action.AUTO_CLOSE, Action.WITHDRAW, Action.REFUND, Action.RECORD_DEBIT,
+    Action.RECORD_WIN, Action.PRESUME_NO_DEBIT, Action.DISPUTE, Action.DISPUTE_REVERSED, Action.DISPUTE_UPHELD,
+})
+"""Actions that give a case its outcome (a dispute puts its debit in question): the store keeps the instant of
+the latest one on the case (``decided_at``), and the report counts the case in that period."""
 
 
 class PeriodKind(StrEnum):

@@ -63,6 +63,7 @@ class Case(Base):
         Index(None, "owner_id", "state"),
         Index(None, "claim_number"),
         Index(None, "created_at"),  # the report's cases opened per period
+        Index(None, "decided_at"),  # … and decided per period
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -94,6 +95,8 @@ class Case(Base):
     card_ts: Mapped[str | None] = mapped_column(String(32))
     filing_locale: Mapped[str | None] = mapped_column(String(16))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    decided_at: Mapped[datetime | None]
+    """When the latest action that gave the case an outcome was taken (``rules.report_records.DECIDING_ACTIONS``)."""
 
     deadlines: Mapped[list[CaseDeadline]] = relationship(back_populates="case", order_by="CaseDeadline.id")
     events: Mapped[list[AuditEvent]] = relationship(back_populates="case", order_by="AuditEvent.id")
@@ -127,10 +130,7 @@ class AuditEvent(Base):
     """Append-only: who did what to a case, when, from which state to which."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (
-        Index(None, "case_id", "id"),
-        Index(None, "action", "at"),  # the report's outcomes per period, by the event that decided them
-    )
+    __table_args__ = (Index(None, "case_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))

@@ -1,8 +1,8 @@
 """The report's figures: SQL aggregates over the store, grouped in the database (never a loop over cases).
 
-Each query reads through an index: cases opened by ``cases(created_at)``, outcomes by the event that
-decided them (``audit_events(action, at)``, then the case's later events through ``(case_id, id)``),
-deadlines by ``deadlines(status, due_at)``. What comes back is a few rows per kind, state and currency.
+Each query reads through an index: cases opened by ``cases(created_at)``, outcomes by ``cases(decided_at)``
+(the instant of the latest deciding action, kept by ``store.unit.changing``), deadlines by
+``deadlines(status, due_at)``. What comes back is a few rows per kind, state and currency.
 How outcomes count is said in ``rules.report_records``.
 """
 
@@ -12,12 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import selectinload
 
 from rules.deadlines import DeadlineKind, DeadlineStatus
 from rules.eligibility import TRIP_CREDIT_CENTS
-from rules.kinds import Action, CaseKind, ComplaintType, SafetReason, State
+from rules.kinds import CaseKind, ComplaintType, SafetReason, State
 from rules.records import CaseRecord
 from rules.report_records import (
     AT_RISK_HOURS,
@@ -41,14 +41,11 @@ from rules.report_records import (
 from rules.transitions import TERMINAL_STATES
 
 from .db import Store
-from .models import AuditEvent, Case, CaseDeadline
+from .models import Case, CaseDeadline
 from .records import case_record
 
-DECIDING = [str(a) for a in (
-    Action.GRANT, Action.DENY, Action.AUTO_CLOSE, Action.WITHDRAW, Action.REFUND, Action.RECORD_DEBIT,
-    Action.RECORD_WIN, Action.PRESUME_NO_DEBIT, Action.DISPUTE, Action.DISPUTE_REVERSED, Action.DISPUTE_UPHELD,
-)]
-"""Actions that give a case an outcome (or, for a dispute, put its debit in question)."""
+_OUTCOMES = sorted({str(s) for s in TERMINAL_STATES} | {str(State.DISPUTED)})
+"""States a deciding action leaves a case in; an appeal reopens it (then it counts nowhere until decided)."""
 TASKS = [str(k) for k in DeadlineKind if not k.is_window]
 ANSWERS = [str(k) for k in (DeadlineKind.CHARGEBACK_REPLY, DeadlineKind.SAFET_INFO_REPLY,
                             DeadlineKind.CHARGEBACK_INFO_REPLY)]
@@ -81,13 +78,8 @@ LOST = case(
 
 
 def _decided(start: datetime, end: datetime) -> ColumnElement[bool]:
-    """The event that gave the case its present outcome fell in ``[start, end)``."""
-    later = aliased(AuditEvent)
-    return and_(
-        AuditEvent.action.in_(DECIDING), AuditEvent.at >= start, AuditEvent.at < end,
-        AuditEvent.to_state == Case.state,
-        ~exists().where(later.case_id == AuditEvent.case_id, later.id > AuditEvent.id, later.action.in_(DECIDING)),
-    )
+    """The case's present outcome was given in ``[start, end)`` (``cases(decided_at)`` index)."""
+    return and_(Case.decided_at >= start, Case.decided_at < end, Case.state.in_(_OUTCOMES))
 
 
 def _money(rows: list[tuple[str, int]]) -> Money:
@@ -108,7 +100,6 @@ def report(store: Store, period: Period, *, now: datetime) -> Report:
         decided = session.execute(
             select(Case.kind, Case.reason, Case.complaint_type, Case.owner_id, Case.state, Case.currency,
                    func.count(), func.sum(RECOVERED), func.sum(LOST))
-            .select_from(AuditEvent).join(Case, Case.id == AuditEvent.case_id)
             .where(_decided(period.start, period.end))
             .group_by(Case.kind, Case.reason, Case.complaint_type, Case.owner_id, Case.state, Case.currency)
         ).all()
@@ -177,17 +168,25 @@ def _deadline_figures(session, dialect: str, period: Period) -> DeadlineFigures:
     met = sum(n for was_met, _c, n, _m in rows if was_met)
     missed = sum(n for was_met, _c, n, _m in rows if not was_met)
     missed_money = _money([(c, m) for was_met, c, _n, m in rows if not was_met])
-    # Answers only: a reply deadline settled missed because Amazon closed the claim was never answered.
-    answered = and_(settled, *due_in, CaseDeadline.kind.in_(ANSWERS), ~and_(
-        CaseDeadline.status == str(DeadlineStatus.MISSED), Case.state == str(State.AUTO_CLOSED),
-        CaseDeadline.kind == str(DeadlineKind.SAFET_INFO_REPLY)))
+    # Answers only: a reply deadline settled missed because Amazon closed the claim was never answered. Only
+    # those few rows look at their case (by primary key), so the deadlines are read without a join.
+    auto_closed = exists().where(Case.id == CaseDeadline.case_id, Case.state == str(State.AUTO_CLOSED))
+    answered = and_(settled, *due_in, CaseDeadline.kind.in_(ANSWERS), or_(
+        CaseDeadline.status != str(DeadlineStatus.MISSED),
+        CaseDeadline.kind != str(DeadlineKind.SAFET_INFO_REPLY), ~auto_closed))
     seconds = _seconds(dialect, CaseDeadline.settled_at, CaseDeadline.basis_at)
-    base = select(seconds.label("s")).join(Case, Case.id == CaseDeadline.case_id).where(answered)
-    count = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     median = None
-    if count:
-        middle = session.scalars(base.order_by(seconds).limit(2 - count % 2).offset((count - 1) // 2)).all()
-        median = timedelta(seconds=round(sum(float(v) for v in middle) / len(middle)))
+    if dialect == "postgresql":
+        count, middle_seconds = session.execute(
+            select(func.count(), func.percentile_cont(0.5).within_group(seconds)).where(answered)).one()
+        if count:
+            median = timedelta(seconds=round(float(middle_seconds)))
+    else:
+        base = select(seconds.label("s")).where(answered)
+        count = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        if count:
+            middle = session.scalars(base.order_by(seconds).limit(2 - count % 2).offset((count - 1) // 2)).all()
+            median = timedelta(seconds=round(sum(float(v) for v in middle) / len(middle)))
     return DeadlineFigures(met=met, missed=missed, missed_money=missed_money, responses=count,
                            median_response=median)
 
@@ -215,11 +214,10 @@ def weekly_series(store: Store, weeks: list[Period]) -> list[WeekPoint]:
     """Recovered and lost per week, in one pass over the outcomes of the whole span."""
     if not weeks:
         return []
-    bucket = case(*[(AuditEvent.at < w.end, literal(i)) for i, w in enumerate(weeks)], else_=literal(-1))
+    bucket = case(*[(Case.decided_at < w.end, literal(i)) for i, w in enumerate(weeks)], else_=literal(-1))
     with store.reading() as session:
         rows = session.execute(
             select(bucket.label("week"), Case.currency, func.sum(RECOVERED), func.sum(LOST))
-            .select_from(AuditEvent).join(Case, Case.id == AuditEvent.case_id)
             .where(_decided(weeks[0].start, weeks[-1].end))
             .group_by(bucket, Case.currency)
         ).all()
@@ -256,8 +254,7 @@ def home_tiles(store: Store, *, now: datetime) -> HomeTiles:
     month = month_period(local.year, local.month, store.policy.calendar.zone)
     with store.reading() as session:
         rows = session.execute(
-            select(Case.currency, func.sum(RECOVERED)).select_from(AuditEvent)
-            .join(Case, Case.id == AuditEvent.case_id).where(_decided(month.start, month.end))
+            select(Case.currency, func.sum(RECOVERED)).where(_decided(month.start, month.end))
             .group_by(Case.currency)
         ).all()
     return HomeTiles(at_risk=at_risk_now(store, now=now), recovered_this_month=_money(list(rows)))
@@ -269,8 +266,7 @@ def home_tiles(store: Store, *, now: datetime) -> HomeTiles:
 def export_cases(store: Store, start: datetime, end: datetime, *, chunk: int = 1000) -> Iterator[list[CaseRecord]]:
     """Cases opened in ``[start, end)`` or given an outcome then, with deadlines and events, in chunks by id."""
     opened = select(Case.id).where(Case.created_at >= start, Case.created_at < end)
-    decided = select(AuditEvent.case_id).where(AuditEvent.action.in_(DECIDING), AuditEvent.at >= start,
-                                               AuditEvent.at < end)
+    decided = select(Case.id).where(Case.decided_at >= start, Case.decided_at < end)
     with store.reading() as session:
         ids = sorted(set(session.scalars(opened)) | set(session.scalars(decided)))
     for i in range(0, len(ids), chunk):
