@@ -55,6 +55,7 @@ ROLES = {
     "cb_represented": 50,   # outcome window open for 60 more days
     "recent_outcome": 350,  # granted 5 minutes ago: channel and DM outcome notices due
 }
+DECIDED = {"reimbursed", "denied", "withdrawn", "won", "no_debit"}
 TARGET_MS = 250.0
 TARGET_RATIO = 1.5
 TARGET_MB = 50.0
@@ -87,6 +88,7 @@ def _case(i: int, kind: str, state: str, created: datetime, updated: datetime, *
         "needs_approval": False, "approved_by": None, "channel_id": CHANNEL if channel else None,
         "card_ts": f"1600000000.{i % 1_000_000:06d}" if channel else None, "filing_locale": "en", "details": {},
         "card_claimed_at": None, "card_shown": None, "card_stale_at": None,
+        "decided_at": updated if state in DECIDED else None,  # a closed case was decided when it last changed
     }
 
 

@@ -12,6 +12,7 @@ from handlers import (
     evidence,
     home,
     intake,
+    report,
     safet_claims,
     shortcuts,
 )
@@ -28,3 +29,4 @@ def register(app: App, deps: Deps) -> None:
     home.register(app, deps)            # App Home tab
     shortcuts.register(app, deps)       # global and message shortcuts
     intake.register(app, deps)          # Amazon's emails: the intake channel, "Record from this message"
+    report.register(app, deps)          # the report's Export CSV button

@@ -1,4 +1,4 @@
-"""`/safet`: file | chargeback | list | show | help."""
+"""`/safet`: file | chargeback | list | show | report | help."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
+from handlers.report import report_reply
 from handlers.tell import tell
 from rules.errors import DomainError
 from rules.parsing import normalize, parse_order_id
@@ -57,6 +58,8 @@ def register(app: App, deps: Deps) -> None:
                     "No case for “{query}”. Give an order ID (123-1234567-1234567) or a SAFE-T claim number.",
                     query=escape(slack_unescape(argument)[:60]))}
             return case_detail(case, tr, zone=deps.settings.zone, holidays=deps.settings.holidays, now=now)
+        if sub == "report":
+            return report_reply(deps, tr, slack_unescape(argument))
         return help_message(tr, unknown=sub if sub != "help" else None)
 
     def answer(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:

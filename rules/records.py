@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from .deadlines import Deadline, DeadlineKind, DeadlineRule, DeadlineStatus
 from .kinds import CaseKind, ComplaintType, Mood, SafetReason, SellerCentralTab, State
+from .report_records import HomeTiles
 from .transitions import Gate, is_open, legal_actions, mood, seller_central_tab
 
 SYSTEM_ACTOR = "system"
@@ -25,6 +26,7 @@ class DeadlineRecord:
     computed_due_at: datetime | None
     stated_due_at: datetime | None
     status: DeadlineStatus
+    settled_at: datetime | None = None
 
     @property
     def deadline(self) -> Deadline:
@@ -192,6 +194,8 @@ class HomeData:
     team_due: list[CaseRecord]
     counts: dict[State, int]
     failed_notices: int
+    tiles: HomeTiles | None = None
+    """Money at a glance: at risk in the next 48 h, recovered this month."""
 
 
 @dataclass(frozen=True)

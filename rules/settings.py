@@ -56,6 +56,10 @@ class Settings:
     intake_channel: str | None = None
     """The channel that receives Amazon's emails (its email address); each new one is read."""
     intake_senders: tuple[str, ...] = DEFAULT_INTAKE_SENDERS
+    report_day: int = 0
+    """The weekly report's local weekday (0 = Monday)."""
+    report_hour: int | None = None
+    """The weekly report's local hour; ``None``: no weekly report."""
 
     @property
     def zone(self) -> ZoneInfo:

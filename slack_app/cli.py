@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def _instant(text: str) -> datetime:
@@ -54,7 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     intake = commands.add_parser("intake", help="read one of Amazon's emails (.eml or pasted .txt) and print what "
                                                 "it says; records nothing")
     intake.add_argument("file")
+    export = commands.add_parser("export", help="cases opened or decided in a period, as CSV for the finance sheet")
+    export.add_argument("--from", dest="first", type=_day, required=True, help="first local day, YYYY-MM-DD")
+    export.add_argument("--to", dest="last", type=_day, required=True, help="last local day (included), YYYY-MM-DD")
+    export.add_argument("file", help="the cases file to write (the events go beside it, NAME-events.csv)")
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day; write e.g. 2026-11-01") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,6 +96,8 @@ def _run(args: argparse.Namespace) -> int:
         return runtime.sweep(now=args.now, dry_run=args.dry_run)
     if args.command == "intake":
         return runtime.intake(args.file)
+    if args.command == "export":
+        return runtime.export(args.first, args.last, args.file)
     if args.command == "demo":
         return runtime.demo(args.database, days=args.days, locale=args.locale)
     raise AssertionError(args.command)

@@ -74,6 +74,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
     digest_hour = _int(env, "SAFET_DIGEST_HOUR", 9)
     if digest_hour is not None and not 0 <= digest_hour <= 23:
         raise ConfigError("SAFET_DIGEST_HOUR must be an hour from 0 to 23.")
+    report_day, report_hour = _weekly_report(env)
     holidays_code = env.get("SAFET_HOLIDAYS", "").strip() or "US"
     if check_calendar:
         check_holidays(holidays_code)
@@ -97,8 +98,26 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
         approval_above_cents=approval_above_cents,
         intake_channel=env.get("SAFET_INTAKE_CHANNEL", "").strip() or None,
         intake_senders=_list(env, "SAFET_INTAKE_SENDERS") or DEFAULT_INTAKE_SENDERS,
+        report_day=report_day,
+        report_hour=report_hour,
     )
 
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(x.strip().lower() for x in env.get(name, "").replace(";", ",").split(",") if x.strip())
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekly_report(env: Mapping[str, str]) -> tuple[int, int | None]:
+    """SAFET_REPORT_DAY (monday…sunday, mon…sun, or 1–7 from Monday) and SAFET_REPORT_HOUR (0–23; unset: off)."""
+    raw = env.get("SAFET_REPORT_DAY", "").strip().lower() or "monday"
+    names = {name: i for i, name in enumerate(WEEKDAYS)} | {name[:3]: i for i, name in enumerate(WEEKDAYS)}
+    names |= {str(i + 1): i for i in range(7)}
+    if raw not in names:
+        raise ConfigError(f"SAFET_REPORT_DAY must be a weekday (monday … sunday), not {raw!r}.")
+    hour = _int(env, "SAFET_REPORT_HOUR", None)
+    if hour is not None and not 0 <= hour <= 23:
+        raise ConfigError("SAFET_REPORT_HOUR must be an hour from 0 to 23 (unset: no weekly report).")
+    return names[raw], hour

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 import traceback
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from slack_app.clock import now_utc
@@ -258,3 +258,35 @@ def intake(path: str) -> int:
         lines.append("missing:   " + ", ".join(m.value for m in reading.missing))
     print("\n".join(lines))
     return 0 if reading.readable else 1
+
+
+def export(first: date, last: date, path: str) -> int:
+    """`safet export`: the cases (and their events, beside them) of the local days ``first`` to ``last``."""
+    from rules.errors import DomainError
+    from rules.report_records import days_period
+    from store.reports import export_cases
+    from views.export_csv import Export
+
+    settings = load_settings()
+    try:
+        period = days_period(first, last, settings.zone)
+    except DomainError as error:
+        print(f"safet: {error}", file=sys.stderr)
+        return 2
+    cases_path = Path(path)
+    events_path = cases_path.with_name(f"{cases_path.stem}-events{cases_path.suffix or '.csv'}")
+    store = open_store(settings)
+    try:
+        with open(cases_path, "w", encoding="utf-8", newline="") as cases_out, \
+                open(events_path, "w", encoding="utf-8", newline="") as events_out:
+            files = Export(cases_out, events_out)
+            for chunk in export_cases(store, period.start, period.end):
+                files.add(chunk)
+    except OSError as error:
+        print(f"safet: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    print(f"wrote {files.count} cases to {cases_path} and their events to {events_path} "
+          f"({first.isoformat()} to {last.isoformat()}, {settings.timezone})")
+    return 0

@@ -66,6 +66,8 @@ class Case(Base):
         # Few rows at any time: the cards a sweep could not redraw within its budget.
         Index(None, "card_stale_at", sqlite_where=text("card_stale_at IS NOT NULL"),
               postgresql_where=text("card_stale_at IS NOT NULL")),
+        Index(None, "created_at"),  # the report's cases opened per period
+        Index(None, "decided_at"),  # … and decided per period
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -103,6 +105,8 @@ class Case(Base):
     """Since when the card may show less than the store (a sweep's redraw budget ran out): redrawn next."""
     filing_locale: Mapped[str | None] = mapped_column(String(16))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    decided_at: Mapped[datetime | None]
+    """When the latest action that gave the case an outcome was taken (``rules.report_records.DECIDING_ACTIONS``)."""
 
     deadlines: Mapped[list[CaseDeadline]] = relationship(back_populates="case", order_by="CaseDeadline.id")
     events: Mapped[list[AuditEvent]] = relationship(back_populates="case", order_by="AuditEvent.id")

@@ -15,6 +15,7 @@ from rules.transitions import TERMINAL_STATES, seller_central_tab
 from .db import Store
 from .models import Case, CaseDeadline, OutboxNotice
 from .records import case_record
+from .reports import home_tiles
 
 DUE_SOON = timedelta(hours=48)
 _CLOSED = [str(s) for s in TERMINAL_STATES]
@@ -98,4 +99,5 @@ def home_data(store: Store, *, user_id: str, now: datetime, limit: int = 20) -> 
             select(Case.state, func.count()).where(Case.state.not_in(_CLOSED)).group_by(Case.state))}
         failed = session.scalar(select(func.count()).select_from(OutboxNotice)
                                 .where(OutboxNotice.status == "failed")) or 0
-    return HomeData(mine=mine, team_due=team_due, counts=counts, failed_notices=failed)
+    return HomeData(mine=mine, team_due=team_due, counts=counts, failed_notices=failed,
+                    tiles=home_tiles(store, now=now))

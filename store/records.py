@@ -13,7 +13,7 @@ def deadline_record(row: CaseDeadline) -> DeadlineRecord:
     return DeadlineRecord(
         id=row.id, kind=DeadlineKind(row.kind), rule=DeadlineRule(row.rule), basis_at=row.basis_at,
         computed_due_at=row.computed_due_at, stated_due_at=row.stated_due_at,
-        status=DeadlineStatus(row.status),
+        status=DeadlineStatus(row.status), settled_at=row.settled_at,
     )
 
 

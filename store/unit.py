@@ -20,6 +20,7 @@ from rules.errors import DomainError, NotFound, StaleCase
 from rules.kinds import Action
 from rules.ladder import stages
 from rules.records import SYSTEM_ACTOR, CaseRecord, EventRecord
+from rules.report_records import DECIDING_ACTIONS
 from rules.text import N_
 from rules.transitions import Transition, check_permission, transition_for
 
@@ -88,6 +89,8 @@ def changing(
                     open_deadline(session, store, case, opened, now)
             case.state = transition.target
             case.updated_at = now
+            if action in DECIDING_ACTIONS:
+                case.decided_at = now  # the report counts the case in the period of its outcome
             event = audit(session, case, actor, action, from_state, now, change.details)
             if action in OUTCOME_ACTIONS or action in (Action.APPROVE, Action.SEND_BACK):
                 _queue_outcome(session, case, event, now, direct_only=action not in OUTCOME_ACTIONS)

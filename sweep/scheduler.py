@@ -33,6 +33,7 @@ from sweep.plan import plan
 from sweep.preview import preview
 from sweep.report import SweepReport
 from sweep.settle import settle
+from sweep.weekly_report import weekly_job
 from webapi.people import Directory
 from webapi.posting import Pacer, Poster, SlackOutage, as_poster
 
@@ -75,6 +76,7 @@ def jobs(run: Round) -> None:
         if run.case_id is None:
             settle(run)
             plan_daily(run)
+            weekly_job(run)
         post_due(run)
     except SlackOutage as stop:
         run.report.errors.append(str(stop))

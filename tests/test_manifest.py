@@ -25,7 +25,7 @@ EXPECTED_BOT_SCOPES = [
     "groups:history",
     "usergroups:read",
     "files:read",
-    "files:write",
+    "files:write",  # the report's chart and CSV export (files_upload_v2)
 ]
 
 

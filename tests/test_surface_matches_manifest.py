@@ -182,8 +182,10 @@ def test_an_undeclared_shortcut_is_unhandled_so_the_checks_above_can_tell(slack)
 
 def tour(slack) -> None:  # type: ignore[no-untyped-def]
     """Everything a person does in a day: each command, each shortcut, a claim filed, App Home and its buttons."""
-    for words in ("help", "list", "list due", "show 123-1234567-1234567", "nonsense"):
+    for words in ("help", "list", "list due", "show 123-1234567-1234567", "nonsense", "report month"):
         assert slack.command(words).status == 200
+    slack.click("report_export_csv", "2026-11")  # the report's CSV, uploaded to the person
+    slack.fake.wait_for("files.completeUploadExternal")
     slack.command("file 123-1234567-1234567")
     claim = slack.opened_view()
     reply = slack.submit(claim, {

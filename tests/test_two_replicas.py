@@ -315,3 +315,24 @@ def test_two_sweeps_at_once_post_each_due_notice_once(replicas: Replicas) -> Non
     finally:
         in_channel.dispose()
         direct.dispose()
+
+
+def test_two_sweeps_at_once_post_the_weekly_report_once(replicas: Replicas) -> None:
+    """Two `safet sweep` processes at the weekly report's hour (Monday 09:30 in Los Angeles): one message,
+    one chart."""
+    fake = replicas.fake
+    now = datetime(2026, 12, 7, 17, 30, tzinfo=UTC)
+    env = {**replicas.env, "SAFET_REPORT_DAY": "monday", "SAFET_REPORT_HOUR": "9"}
+    sweeps = [subprocess.Popen([*safet_command(), "sweep", "--now", now.isoformat()], env=env, cwd=replicas.tmp,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+              for _ in range(2)]
+    try:
+        outputs = [process.communicate(timeout=60) for process in sweeps]
+    finally:
+        for process in sweeps:
+            stop(process)
+    for process, (out, err) in zip(sweeps, outputs, strict=True):
+        assert process.returncode == 0, (out, err)
+    posts = [m for m in fake.messages(CHANNEL) if m.get("text", "").startswith("Weekly report: Nov 30, 2026")]
+    charts = [u for u in fake.uploads(CHANNEL) if u.filename == "report-2026-12-07.png"]
+    assert (len(posts), len(charts)) == (1, 1)

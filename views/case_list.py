@@ -262,6 +262,7 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
         tr._("`/safet chargeback [order ID]`: record Amazon's chargeback email; the reply is due in 7 calendar days"),
         tr._("`/safet list [filter]`: cases, soonest deadline first"),
         tr._("`/safet show` and an order ID or a SAFE-T claim number: one case with its deadlines and history"),
+        tr._("`/safet report [week|month|quarter|YYYY-MM]`: recovered, lost and at-risk money, deadlines, win rates"),
         tr._("`/safet help`: this help"),
     ]
     filters = [

@@ -25,6 +25,7 @@ from rules.records import CaseRecord, HomeData
 from views import ids
 from views.case_list import case_detail_blocks, case_line, fit, is_overdue, sections
 from views.i18n import LANGUAGE_NAMES, Translator
+from views.report import money_text
 from views.text import due_token, escape, mood_emoji, plain
 
 HOME_BLOCKS = 100
@@ -63,6 +64,21 @@ def my_case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datet
                 due=due_token(deadline, tr, team_zone or zone, zone))
 
 
+def _tiles(data: HomeData, tr: Translator) -> list[Block]:
+    """Money at a glance, for the whole team: at risk in the next 48 h, recovered this month."""
+    if data.tiles is None:
+        return []
+    risk = data.tiles.at_risk
+    return [
+        SectionBlock(block_id="home_at_risk", text=MarkdownTextObject(text=tr._(
+            ":alarm_clock: *At risk in the next 48 h*: {money} ({count} cases)",
+            money=money_text(risk.money, tr), count=risk.cases))),
+        SectionBlock(block_id="home_recovered", text=MarkdownTextObject(text=tr._(
+            ":large_green_circle: *Recovered this month*: {money}",
+            money=money_text(data.tiles.recovered_this_month, tr)))),
+    ]
+
+
 def language_options(tr: Translator) -> list[Option]:
     return [Option(value=FOLLOW_SLACK, label=tr._("Slack's language")),
             *(Option(value=code, label=name) for code, name in LANGUAGE_NAMES.items())]
@@ -86,7 +102,7 @@ def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, 
         blocks.append(_small(tr._("Your {count} most urgent cases; `/safet list mine` shows more.",
                                   count=len(data.mine))))
 
-    blocks += [DividerBlock(),
+    blocks += [DividerBlock(), *_tiles(data, tr),
                HeaderBlock(text=plain(tr._("Team: due in the next 48 h ({count})", count=_count(data.team_due))))]
     if data.team_due:
         blocks += sections(case_line(case, tr, zone=zone, now=now, team_zone=team_zone) for case in data.team_due)

@@ -33,3 +33,4 @@ ACTION_INTAKE_RECORD_CHARGEBACK = "intake_record_chargeback"
 ACTION_INTAKE_RECORD_CLAIM = "intake_record_claim"
 ACTION_INTAKE_CASE_ACTION = "intake_case_action"
 MODAL_INTAKE_SUMMARY = "intake_summary_modal"
+ACTION_REPORT_EXPORT = "report_export_csv"  # the report's Export CSV button

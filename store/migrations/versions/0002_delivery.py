@@ -28,9 +28,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_cases_card_stale_at', table_name='cases')
-    with op.batch_alter_table('cases') as batch:
+    # Drop the columns in place: rebuilding `cases` on SQLite trips the foreign keys of its events.
+    with op.batch_alter_table('cases', recreate='never') as batch:
         batch.drop_column('card_stale_at')
         batch.drop_column('card_shown')
         batch.drop_column('card_claimed_at')
-    with op.batch_alter_table('outbox') as batch:
+    with op.batch_alter_table('outbox', recreate='never') as batch:
         batch.drop_column('unknown_since')

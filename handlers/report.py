@@ -1,0 +1,78 @@
+"""`/safet report [week|month|quarter|YYYY-MM]` and the report's Export CSV button.
+
+The figures are read inside the ack (a few grouped queries); the CSV is built and uploaded to the person's
+direct message in a lazy listener, with ``files_upload_v2``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers.deps import Deps
+from rules.errors import DomainError
+from rules.report_records import Period, parse_label, parse_period
+from store import reports as store_reports
+from views import ids
+from views.export_csv import Export
+from views.i18n import Translator
+from views.report import export_notice, report_message
+from views.text import escape
+
+log = logging.getLogger("safet")
+
+
+def report_reply(deps: Deps, tr: Translator, argument: str) -> dict[str, Any]:
+    """What `/safet report …` answers (privately): the figures, or a clear refusal of the period."""
+    now = deps.clock()
+    zone = deps.settings.zone
+    try:
+        period = parse_period(argument, today=now.astimezone(zone).date(), zone=zone)
+    except DomainError as refusal:  # the period typed is echoed: made inert in mrkdwn first
+        return {"text": _refusal(tr, refusal)}
+    return report_message(store_reports.report(deps.store, period, now=now), tr)
+
+
+def _refusal(tr: Translator, refusal: DomainError) -> str:
+    return tr._(refusal.message, **{k: escape(str(v)) for k, v in refusal.params.items()})
+
+
+def export_files(deps: Deps, period: Period) -> Export:
+    export = Export()
+    for chunk in store_reports.export_cases(deps.store, period.start, period.end):
+        export.add(chunk)
+    return export
+
+
+def register(app: App, deps: Deps) -> None:
+    def ack_export(ack: Ack) -> None:
+        ack()
+
+    def upload_export(body: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        tr = deps.tr(user, client)
+        try:
+            period = parse_label(str((body.get("actions") or [{}])[0].get("value", ""))[:40], zone=deps.settings.zone)
+        except DomainError as refusal:  # a forged value: say so, build nothing
+            client.chat_postMessage(channel=user, text=_refusal(tr, refusal))
+            return
+        export = export_files(deps, period)
+        try:
+            channel = client.conversations_open(users=user)["channel"]["id"]
+            client.files_upload_v2(
+                channel=channel, initial_comment=export_notice(tr, period),
+                file_uploads=[
+                    {"content": export.cases_bytes(), "filename": f"cases-{period.label}.csv",
+                     "title": f"cases {period.label}"},
+                    {"content": export.events_bytes(), "filename": f"events-{period.label}.csv",
+                     "title": f"events {period.label}"},
+                ],
+            )
+        except SlackApiError as error:
+            log.warning("could not send the export to %s: %s", user, error.response.get("error"))
+
+    app.action(ids.ACTION_REPORT_EXPORT)(ack=ack_export, lazy=[upload_export])

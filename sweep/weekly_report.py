@@ -1,0 +1,122 @@
+"""The weekly report: posted into the case channel at the configured local day and hour, once.
+
+``post_weekly_report`` is the whole job, for any sweep to call: it plans the week's outbox row
+(``store.weekly``, keyed by channel and day, so two sweeps or two replicas post it once), posts the
+figures of the seven days before that day, then the chart (drawn here, off any request) with
+``files_upload_v2`` and alt text giving the same numbers. Slack out of reach: the row waits for the next
+sweep (only the chart again when the message is already out). Slack refusing for good: the row is failed,
+and shows in App Home and the daily summary like any notice that could not be posted.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+
+from slack_sdk import WebClient
+
+from rules.deadlines import local_instant
+from rules.report_records import last_days
+from rules.settings import Settings
+from store import reports as store_reports
+from store import weekly
+from store.db import Store
+from store.outbox import has_notice
+from sweep.context import Round
+from views.chart import render_chart
+from views.i18n import translator
+from views.report import chart_alt_text, period_title, weekly_message
+from webapi.posting import SLACK_ERRORS, classify
+
+log = logging.getLogger("safet.sweep")
+
+LATE_BY_AT_MOST = timedelta(days=1)
+"""A report more than a day late (the app was down) is left out rather than posted days after."""
+WEEKS_CHARTED = 13
+
+
+def due_instant(settings: Settings, now: datetime) -> datetime | None:
+    """The latest configured (day, hour) at or before ``now``, in the team's zone; ``None`` when off."""
+    if settings.report_hour is None or not settings.alert_channel:
+        return None
+    zone = settings.zone
+    today = now.astimezone(zone).date()
+    for back in range(8):
+        day = today - timedelta(days=back)
+        if day.weekday() == settings.report_day:
+            due = local_instant(day, time(settings.report_hour), zone)
+            if due <= now:
+                return due
+    return None
+
+
+def _key(settings: Settings, due: datetime) -> str:
+    assert settings.alert_channel is not None
+    return weekly.weekly_key(settings.alert_channel, due.astimezone(settings.zone).date().isoformat())
+
+
+def preview_weekly_report(store: Store, settings: Settings, *, now: datetime) -> str | None:
+    """The dry run's line: the weekly report this sweep would post, if any."""
+    due = due_instant(settings, now)
+    if due is None or now - due > LATE_BY_AT_MOST or has_notice(store, _key(settings, due)):
+        return None
+    day = due.astimezone(settings.zone).date()
+    return (f"Would post the weekly report ({last_days(day, settings.zone).label}) with its chart "
+            f"to {settings.alert_channel}")
+
+
+def weekly_job(run: Round) -> None:
+    """The sweep's job: post the weekly report when it is due, once; the dry run says it would."""
+    if run.dry_run:
+        line = preview_weekly_report(run.store, run.settings, now=run.now)
+        run.report.preview += [line, ""] if line else []
+        return
+    if run.client is None:
+        return
+    said = post_weekly_report(run.store, run.client, run.settings, now=run.now, token=run.token,
+                              lease=run.lease_length)
+    if said and said != "weekly report posted":
+        run.report.errors.append(said)
+    elif said:
+        run.report.messages += 1
+
+
+def post_weekly_report(store: Store, client: WebClient, settings: Settings, *, now: datetime, token: str,
+                       lease: timedelta) -> str | None:
+    """Post this week's report if it is due and nobody has; returns what happened, for the sweep's report."""
+    due = due_instant(settings, now)
+    if due is None or now - due > LATE_BY_AT_MOST:
+        return None
+    channel = settings.alert_channel
+    assert channel is not None
+    day = due.astimezone(settings.zone).date()
+    key = _key(settings, due)
+    posted_ts = weekly.claim_weekly(store, key=key, channel=channel, post_at=due, now=now, token=token, lease=lease)
+    if posted_ts is None:
+        return None
+    tr = translator(settings.channel_locale)
+    zone = settings.zone
+    try:
+        report = store_reports.report(store, last_days(day, zone), now=now)
+        if not posted_ts:
+            message = weekly_message(report, tr)
+            response = client.chat_postMessage(channel=channel, text=message.text,
+                                               blocks=[b.to_dict() for b in message.blocks])
+            weekly.note_message(store, key=key, token=token, ts=str(response["ts"]))
+        weeks = [last_days(day - timedelta(days=7 * back), zone) for back in reversed(range(WEEKS_CHARTED))]
+        chart = store_reports.chart_data(store, weeks, now=now)
+        title = period_title(report.period, tr)
+        client.files_upload_v2(channel=channel, content=render_chart(chart, tr), filename=f"report-{day}.png",
+                               title=title, alt_txt=chart_alt_text(chart, tr))
+    except SLACK_ERRORS as error:
+        kind, reason = classify(error)
+        permanent = kind == "permanent"
+        weekly.finish_weekly(store, key=key, token=token, now=now, error=reason, retry=not permanent)
+        log.warning("weekly report %s not posted (%s): %s", key, kind, reason)
+        return f"weekly report not posted: {reason}"
+    except Exception:
+        weekly.finish_weekly(store, key=key, token=token, now=now, error="could not draw the report", retry=True)
+        log.exception("weekly report %s could not be drawn", key)
+        return "weekly report could not be drawn"
+    weekly.finish_weekly(store, key=key, token=token, now=now)
+    return "weekly report posted"
