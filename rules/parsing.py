@@ -23,7 +23,7 @@ _AMOUNT = re.compile(r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-
 _SYMBOLS = {"$": ("USD", "CAD", "AUD", "MXN"), "US$": ("USD",), "€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"),
             "CA$": ("CAD",), "C$": ("CAD",), "A$": ("AUD",), "MX$": ("MXN",), "₹": ("INR",)}
 
-SUPPORTED_CURRENCIES = ("USD", "CAD", "MXN", "EUR", "GBP", "JPY", "CNY", "AUD", "INR")
+SUPPORTED_CURRENCIES = ("USD", "CAD", "MXN", "EUR", "GBP", "JPY", "CNY", "AUD", "INR", "AED")
 
 
 def normalize(text: str | None) -> str:

@@ -21,10 +21,11 @@ class DeadlineRecord:
     computed_due_at: datetime | None
     stated_due_at: datetime | None
     status: DeadlineStatus
+    days: int | None = None
 
     @property
     def deadline(self) -> Deadline:
-        return Deadline(self.kind, self.rule, self.basis_at, self.computed_due_at, self.stated_due_at)
+        return Deadline(self.kind, self.rule, self.basis_at, self.computed_due_at, self.stated_due_at, self.days)
 
     @property
     def due_at(self) -> datetime:
@@ -79,6 +80,8 @@ class CaseRecord:
     details: dict[str, Any] = field(default_factory=dict)
     deadlines: tuple[DeadlineRecord, ...] = ()
     events: tuple[EventRecord, ...] = ()
+    account: str = "default"
+    marketplace: str = "US"
 
     @property
     def gate(self) -> Gate:

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="create or migrate the schema (Alembic) to the latest version")
     db_commands.add_parser("current", help="print the schema's current revision")
 
+    commands.add_parser("accounts", help="show the seller accounts, their channels and marketplaces' rules")
+
     roster = commands.add_parser("roster", help="the team's assigned orders (only these can be claimed)")
     roster_commands = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
     load = roster_commands.add_parser("import", help="load orders from a CSV/TSV order report (column order-id)")
@@ -71,6 +73,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command == "db":
         return runtime.db_command(args.db_command)
+    if args.command == "accounts":
+        return runtime.accounts_command()
     if args.command == "roster":
         return runtime.roster_command(args.roster_command, getattr(args, "file", None))
     if args.command == "serve":

@@ -25,6 +25,30 @@ def db_command(action: str) -> int:
     return 0
 
 
+def accounts_command() -> int:
+    """`safet accounts`: each account, its channel and leads, and each marketplace's rules with their sources."""
+    from rules.marketplaces import PROFILE_FIELDS, weekend_names
+
+    book = load_settings().accounts
+    print(f"{len(book.accounts)} account(s), from {book.source}; new cases without a channel's account go to "
+          f"{book.default.key}")
+    for account in book.accounts:
+        print(f"\n{account.key}: {account.name}")
+        print(f"  marketplaces: {', '.join(account.marketplaces)}")
+        print(f"  channel: {account.channel or '— (cards go to the person filing)'}")
+        print(f"  leads: {', '.join(account.leads) or '—'}")
+        hour = "none" if account.digest_hour is None else f"{account.digest_hour:02d}:00"
+        print(f"  language: {account.locale}; daily summary: {hour}")
+    for market in book.markets:
+        print(f"\nmarketplace {market.code} ({market.site})")
+        values = {"timezone": market.timezone, "holidays": market.holidays, "weekend": weekend_names(market.weekend),
+                  "currency": market.currency, **{n: getattr(market.profile, n) for n in PROFILE_FIELDS}}
+        for name, value in values.items():
+            shown = "none" if value is None else value
+            print(f"  {name}: {shown}  [{market.source(name)}]")
+    return 0
+
+
 def roster_command(action: str, path: str | None) -> int:
     from rules.errors import DomainError
     from store.roster import clear_roster, import_roster
@@ -77,6 +101,8 @@ def _preflight(settings: Settings) -> int:
         code = 0
         try:
             check_holidays(settings.holidays)
+            for market in settings.accounts.markets:
+                check_holidays(market.holidays)
             if settings.database_url.startswith("sqlite"):
                 upgrade(settings.database_url)
         except ConfigError as error:

@@ -13,7 +13,7 @@ def deadline_record(row: CaseDeadline) -> DeadlineRecord:
     return DeadlineRecord(
         id=row.id, kind=DeadlineKind(row.kind), rule=DeadlineRule(row.rule), basis_at=row.basis_at,
         computed_due_at=row.computed_due_at, stated_due_at=row.stated_due_at,
-        status=DeadlineStatus(row.status),
+        status=DeadlineStatus(row.status), days=row.days,
     )
 
 
@@ -43,4 +43,5 @@ def case_record(row: Case, *, history: bool = False) -> CaseRecord:
         details=dict(row.details or {}),
         deadlines=tuple(deadline_record(d) for d in row.deadlines),
         events=tuple(event_record(e) for e in row.events) if history else (),
+        account=row.account, marketplace=row.marketplace,
     )

@@ -61,7 +61,7 @@ def import_roster(store: Store, text: str, *, now: datetime) -> RosterImport:
         for chunk in _chunks(unique, 500):
             session.execute(
                 insert(RosterOrder).values([{"order_id": o, "imported_at": now} for o in chunk])
-                .on_conflict_do_nothing(index_elements=["order_id"])
+                .on_conflict_do_nothing(index_elements=["account", "order_id"])
             )
         total = session.scalar(select(func.count()).select_from(RosterOrder)) or 0
     return RosterImport(read=len(orders), added=total - before, skipped=skipped, total=total)

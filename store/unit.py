@@ -121,7 +121,7 @@ def open_deadline(session: Session, store: Store, case: Case, deadline: Deadline
     row = CaseDeadline(
         case_id=case.id, kind=deadline.kind, rule=deadline.rule, basis_at=deadline.basis_at,
         computed_due_at=deadline.computed_due_at, stated_due_at=deadline.stated_due_at,
-        due_at=deadline.due_at, status=DeadlineStatus.OPEN, created_at=now,
+        due_at=deadline.due_at, status=DeadlineStatus.OPEN, created_at=now, days=deadline.days,
     )
     session.add(row)
     session.flush()

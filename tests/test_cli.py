@@ -9,7 +9,7 @@ import pytest
 
 from slack_app.cli import build_parser
 
-COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster"]
+COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster", "accounts"]
 
 
 @pytest.mark.parametrize("argv", [["safet", "--help"], [sys.executable, "-m", "slack_app", "--help"]])
@@ -36,7 +36,7 @@ def test_db_upgrade_creates_the_schema_in_a_new_sqlite_file(tmp_path):  # type: 
     result = subprocess.run([sys.executable, "-m", "slack_app", "db", "upgrade"], capture_output=True, text=True,
                             timeout=60, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "schema at revision 0001" in result.stdout
+    assert "schema at revision 0006" in result.stdout
     current = subprocess.run([sys.executable, "-m", "slack_app", "db", "current"], capture_output=True, text=True,
                              timeout=60, env=env, cwd=tmp_path)
-    assert current.stdout.strip() == "0001"
+    assert current.stdout.strip() == "0006"
