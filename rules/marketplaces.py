@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .deadlines import SAT_SUN, BusinessCalendar
+from . import deadlines as rules_deadlines
+from .deadlines import SAT_SUN, BusinessCalendar, Deadline
 from .text import N_
 
 SEED_SAFET = "seeds/000_85eaf9269352c318.txt (Amazon US, SAFE-T claims)"
@@ -81,6 +83,24 @@ class Marketplace:
 
     def source(self, name: str) -> str:
         return dict(self.sources).get(name, "")
+
+    # The deadlines of a case in this marketplace: its calendar, its counts.
+    def safet_info_reply(self, arrived_at: datetime) -> Deadline:
+        return rules_deadlines.safet_info_reply(arrived_at, self.calendar, self.profile.safet_info_business_days)
+
+    def chargeback_reply(self, *, email_on: date | None = None, email_at: datetime | None = None) -> Deadline:
+        return rules_deadlines.chargeback_reply(email_on=email_on, email_at=email_at, zone=self.zone,
+                                                days=self.profile.chargeback_reply_days)
+
+    def outcome_window(self, *, represented_on: date | None = None,
+                       represented_at: datetime | None = None) -> Deadline:
+        return rules_deadlines.outcome_window(represented_on=represented_on, represented_at=represented_at,
+                                              zone=self.zone, days=self.profile.outcome_days)
+
+    def appeal_window(self, decided_at: datetime) -> Deadline | None:
+        """The app's own appeal deadline, where this marketplace's page states a window; else ``None``."""
+        days = self.profile.appeal_business_days
+        return None if days is None else rules_deadlines.appeal_window(decided_at, self.calendar, days)
 
 
 def _market(code: str, site: str, timezone: str, holidays: str, currency: str, label: str,
