@@ -28,10 +28,10 @@ FIELDS = ("order_id", "amount", "currency", "email_on", "email_time", "complaint
 
 
 def read_complaint(form: Form) -> ComplaintType:
-    value = form.selected("complaint_type")
-    if value not in set(ComplaintType):
+    complaint = form.choice("complaint_type", ComplaintType)
+    if complaint is None:
         raise DomainError(N_("Choose what the buyer told the card company."), field="complaint_type")
-    return ComplaintType(value)
+    return complaint
 
 
 def read_currency(form: Form) -> str:

@@ -4,32 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
+from handlers.tell import tell
 from rules.errors import DomainError
 from rules.parsing import normalize, parse_order_id
-from rules.records import ListFilter
+from rules.records import list_filter
 from store.queries import find_case, list_cases
 from views import ids
 from views.case_list import case_detail, case_list, help_message
+from views.i18n import Translator
 from views.metadata import ModalContext
 from views.text import escape, slack_unescape
-
-LIST_ALIASES = {
-    "": ListFilter.OPEN, "open": ListFilter.OPEN, "mine": ListFilter.MINE, "due": ListFilter.DUE,
-    "closed": ListFilter.CLOSED, "all": ListFilter.ALL,
-    "awaiting": ListFilter.AWAITING_SELLER_RESPONSE, "awaiting-seller-response": ListFilter.AWAITING_SELLER_RESPONSE,
-    "awaiting_seller_response": ListFilter.AWAITING_SELLER_RESPONSE,
-    "investigation": ListFilter.UNDER_INVESTIGATION, "under-investigation": ListFilter.UNDER_INVESTIGATION,
-    "under_investigation": ListFilter.UNDER_INVESTIGATION,
-    "resolved": ListFilter.RESOLVED, "action-required": ListFilter.ACTION_REQUIRED,
-    "action_required": ListFilter.ACTION_REQUIRED, "action": ListFilter.ACTION_REQUIRED,
-    "等待卖家回复": ListFilter.AWAITING_SELLER_RESPONSE, "正在进行调查": ListFilter.UNDER_INVESTIGATION,
-    "已解决": ListFilter.RESOLVED, "需操作": ListFilter.ACTION_REQUIRED, "全部": ListFilter.ALL,
-}
 
 
 def split(text: str | None) -> tuple[str, str]:
@@ -50,40 +39,48 @@ def prefilled_order(argument: str) -> str | None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def answer(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
-        """Everything `/safet` says back is decided here, from the store, inside the ack."""
+    def reply(sub: str, argument: str, tr: Translator, user: str) -> dict[str, Any]:
+        """What `/safet` says back to one person: read from the store, no Slack call."""
+        now = deps.clock()
+        if sub == "list":
+            which = list_filter(argument)
+            if which is None:
+                return {"text": tr._(
+                    "Unknown list “{name}”. Try: open, mine, due, closed, awaiting, investigation, resolved, "
+                    "action-required, all.", name=escape(slack_unescape(argument)[:40]))}
+            cases = list_cases(deps.store, which, user_id=user, now=now)
+            return case_list(cases, which, tr, zone=deps.settings.zone, now=now)
+        if sub == "show":
+            case = find_case(deps.store, argument) if argument.strip() else None
+            if case is None:
+                return {"text": tr._(
+                    "No case for “{query}”. Give an order ID (123-1234567-1234567) or a SAFE-T claim number.",
+                    query=escape(slack_unescape(argument)[:60]))}
+            return case_detail(case, tr, zone=deps.settings.zone, holidays=deps.settings.holidays, now=now)
+        return help_message(tr, unknown=sub if sub != "help" else None)
+
+    def answer(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        """Everything `/safet` says back is decided inside the ack, from the store. Someone the app has
+        never seen is answered a moment later instead, in their own language (users.info is asked in the
+        lazy listener: no Web API call inside an ack)."""
         user = command["user_id"]
         sub, argument = split(command.get("text"))
         if sub in ("file", "chargeback", "cb"):
             ack()  # the modal opens in the lazy listener, with the trigger_id, right away
             return
-        tr = deps.tr(user, client)
-        now = deps.clock()
-        if sub == "list":
-            which = LIST_ALIASES.get(argument.strip().lower())
-            if which is None:
-                ack(response_type="ephemeral", text=tr._(
-                    "Unknown list “{name}”. Try: open, mine, due, closed, awaiting, investigation, resolved, "
-                    "action-required, all.", name=escape(slack_unescape(argument)[:40])))
-                return
-            cases = list_cases(deps.store, which, user_id=user, now=now)
-            ack(response_type="ephemeral", **case_list(cases, which, tr, zone=deps.settings.zone, now=now))
+        if not deps.directory.knows(user):
+            ack()
+            context["answer_later"] = True
             return
-        if sub == "show":
-            case = find_case(deps.store, argument) if argument.strip() else None
-            if case is None:
-                ack(response_type="ephemeral", text=tr._(
-                    "No case for “{query}”. Give an order ID (123-1234567-1234567) or a SAFE-T claim number.",
-                    query=escape(slack_unescape(argument)[:60])))
-                return
-            ack(response_type="ephemeral", **case_detail(case, tr, zone=deps.settings.zone,
-                                                         holidays=deps.settings.holidays, now=now))
-            return
-        ack(response_type="ephemeral", **help_message(tr, unknown=sub if sub != "help" else None))
+        ack(response_type="ephemeral", **reply(sub, argument, deps.tr(user), user))
 
-    def open_modal(client: WebClient, command: dict[str, Any]) -> None:
+    def open_modal(client: WebClient, command: dict[str, Any], context: BoltContext) -> None:
         sub, argument = split(command.get("text"))
+        user = command["user_id"]
         if sub not in ("file", "chargeback", "cb"):
+            tr = deps.tr(user, client)  # asks Slack when the profile is missing or stale
+            if context.get("answer_later"):
+                tell(client, user=user, channel=command.get("channel_id"), **reply(sub, argument, tr, user))
             return
         context = ModalContext(channel_id=command.get("channel_id"))
         opener = open_claim_modal if sub == "file" else open_chargeback_modal

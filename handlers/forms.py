@@ -1,13 +1,30 @@
-"""Reading a submitted modal's state without caring which element type each field used."""
+"""Reading a submitted modal's state without caring which element type each field used.
+
+Slack's own pickers never send a malformed value, so one that arrives was forged or garbled: it
+becomes a field error (``DomainError``), never an exception that reaches Bolt as a 500.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from rules.errors import DomainError
+from rules.parsing import USER_ID
 from rules.text import N_
+
+E = TypeVar("E", bound=StrEnum)
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_HH_MM = re.compile(r"\d{2}:\d{2}", re.ASCII)
+_TIMESTAMP = re.compile(r"\d{1,11}", re.ASCII)
+
+
+def _malformed(block_id: str) -> DomainError:
+    return DomainError(N_("This value is not one the form offers: pick it again."), field=block_id)
 
 
 @dataclass(frozen=True)
@@ -16,41 +33,89 @@ class Form:
 
     @classmethod
     def of(cls, view: dict[str, Any]) -> Form:
-        return cls(view.get("state", {}).get("values", {}))
+        values = (view.get("state") or {}).get("values") or {}
+        return cls(values if isinstance(values, dict) else {})
 
     def _element(self, block_id: str) -> dict[str, Any]:
         block = self.values.get(block_id) or {}
-        return next(iter(block.values()), {})
+        element = next(iter(block.values()), {}) if isinstance(block, dict) else {}
+        return element if isinstance(element, dict) else {}
+
+    def _string(self, block_id: str, key: str) -> str | None:
+        value = self._element(block_id).get(key)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise _malformed(block_id)
+        return value
 
     def text(self, block_id: str) -> str:
-        return self._element(block_id).get("value") or ""
+        return self._string(block_id, "value") or ""
 
     def selected(self, block_id: str) -> str | None:
         option = self._element(block_id).get("selected_option")
-        return option["value"] if option else None
+        if not option:
+            return None
+        if not isinstance(option, dict) or not isinstance(option.get("value"), str):
+            raise _malformed(block_id)
+        return option["value"]
 
-    def checked(self, block_id: str) -> list[str]:
-        return [o["value"] for o in self._element(block_id).get("selected_options") or []]
+    def choice(self, block_id: str, options: type[E]) -> E | None:
+        """The selected option as one of ``options``; any other value is refused on its field."""
+        value = self.selected(block_id)
+        if value is None:
+            return None
+        if value not in set(options):
+            raise _malformed(block_id)
+        return options(value)
 
     def date(self, block_id: str) -> date | None:
-        value = self._element(block_id).get("selected_date")
-        return date.fromisoformat(value) if value else None
+        value = self._string(block_id, "selected_date")
+        if value is None:
+            return None
+        try:
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            raise _malformed(block_id) from None
 
     def time(self, block_id: str) -> time | None:
         """A ``timepicker`` value ("HH:MM"), as a wall-clock time."""
-        value = self._element(block_id).get("selected_time")
-        return time.fromisoformat(value) if value else None
+        value = self._string(block_id, "selected_time")
+        if value is None:
+            return None
+        try:
+            if not _HH_MM.fullmatch(value):
+                raise ValueError(value)
+            return time.fromisoformat(value)
+        except ValueError:
+            raise _malformed(block_id) from None
 
     def instant(self, block_id: str) -> datetime | None:
         """A ``datetimepicker`` value (a UNIX timestamp, so no zone guessing)."""
         value = self._element(block_id).get("selected_date_time")
-        return datetime.fromtimestamp(int(value), UTC) if value else None
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not _TIMESTAMP.fullmatch(str(value)):
+            raise _malformed(block_id)
+        try:
+            return datetime.fromtimestamp(int(value), UTC)
+        except (OverflowError, OSError, ValueError):
+            raise _malformed(block_id) from None
 
     def user(self, block_id: str) -> str | None:
-        return self._element(block_id).get("selected_user")
+        value = self._string(block_id, "selected_user")
+        if value is not None and not USER_ID.fullmatch(value):
+            raise _malformed(block_id)
+        return value
 
     def files(self, block_id: str) -> list[dict[str, Any]]:
-        return list(self._element(block_id).get("files") or [])
+        files = self._element(block_id).get("files") or []
+        if not isinstance(files, list) or not all(isinstance(f, dict) and isinstance(f.get("id"), str)
+                                                  for f in files):
+            raise _malformed(block_id)
+        return list(files)
 
     def required_instant(self, block_id: str) -> datetime:
         value = self.instant(block_id)

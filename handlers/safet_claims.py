@@ -26,10 +26,10 @@ FIELDS = {"order_id", "product_order_id", "reason", "second_appointment_complete
 
 
 def read_reason(form: Form) -> SafetReason:
-    value = form.selected("reason")
-    if value is None:
+    reason = form.choice("reason", SafetReason)
+    if reason is None:
         raise DomainError(N_("Choose the reason for the claim."), field="reason")
-    return SafetReason(value)
+    return reason
 
 
 def register(app: App, deps: Deps) -> None:
@@ -41,7 +41,10 @@ def register(app: App, deps: Deps) -> None:
         view = body["view"]
         form = Form.of(view)
         tr = deps.tr(body["user"]["id"])
-        reason = SafetReason(form.selected("reason")) if form.selected("reason") else None
+        try:
+            reason = form.choice("reason", SafetReason)
+        except DomainError:
+            return  # a forged option: keep the form as it is, the submit refuses it on its field
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=claim_modal(
             tr, context=ModalContext.loads(view.get("private_metadata")), order_id=form.text("order_id") or None,
             reason=reason, explanation=form.text("explanation") or None))

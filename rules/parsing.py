@@ -15,6 +15,8 @@ from babel.numbers import get_currency_precision
 from .errors import DomainError
 from .text import N_
 
+USER_ID = re.compile(r"[UW][A-Z0-9]+", re.ASCII)
+"""A Slack user ID (``U…``, or ``W…`` on Enterprise Grid)."""
 ORDER_ID = re.compile(r"[0-9]{3}-[0-9]{7}-[0-9]{7}", re.ASCII)
 # Dashes that NFKC leaves alone but that chat and word processors put in pasted IDs.
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"), "-")

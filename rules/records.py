@@ -127,6 +127,40 @@ class ListFilter(StrEnum):
     ALL = "all"
 
 
+LIST_WORDS: dict[ListFilter, tuple[str, ...]] = {
+    ListFilter.OPEN: ("open",),
+    ListFilter.MINE: ("mine",),
+    ListFilter.DUE: ("due",),
+    ListFilter.CLOSED: ("closed",),
+    ListFilter.AWAITING_SELLER_RESPONSE: ("awaiting", "awaiting-seller-response", "等待卖家回复"),
+    ListFilter.UNDER_INVESTIGATION: ("investigation", "under-investigation", "正在进行调查"),
+    ListFilter.RESOLVED: ("resolved", "已解决"),
+    ListFilter.ACTION_REQUIRED: ("action-required", "action", "需操作"),
+    ListFilter.ALL: ("all", "全部"),
+}
+"""What a person may type after `/safet list`, in both languages (the first word is the one shown in help)."""
+
+TAB_LISTS: dict[ListFilter, tuple[SellerCentralTab, CaseKind]] = {
+    ListFilter.AWAITING_SELLER_RESPONSE: (SellerCentralTab.AWAITING_SELLER_RESPONSE, CaseKind.SAFET),
+    ListFilter.UNDER_INVESTIGATION: (SellerCentralTab.UNDER_INVESTIGATION, CaseKind.SAFET),
+    ListFilter.RESOLVED: (SellerCentralTab.RESOLVED, CaseKind.SAFET),
+    ListFilter.ACTION_REQUIRED: (SellerCentralTab.ACTION_REQUIRED, CaseKind.CHARGEBACK),
+    ListFilter.ALL: (SellerCentralTab.ALL, CaseKind.CHARGEBACK),
+}
+"""The lists that are Seller Central tabs, and whose page the tab is on."""
+
+
+def list_filter(word: str) -> ListFilter | None:
+    """The list a typed word names (``""`` is the open cases); ``None`` when it names none."""
+    word = word.strip().lower()
+    if not word:
+        return ListFilter.OPEN
+    for which, words in LIST_WORDS.items():
+        if word in words or word == which.value:
+            return which
+    return None
+
+
 @dataclass(frozen=True)
 class HomeData:
     mine: list[CaseRecord]

@@ -105,6 +105,18 @@ class SlackDriver:
         })
         return self.post(body, "application/x-www-form-urlencoded", headers)
 
+    def answer(self, text: str, *, user: str = "U1", channel: str = "CWORK") -> dict[str, Any]:
+        """What `/safet <text>` says back to ``user``: the ack's body, or — for someone the app has not met
+        yet, answered once Slack told their language — the ephemeral message posted a moment later."""
+        seen = len(self.fake.calls("chat.postEphemeral"))
+        reply = self.command(text, user=user, channel=channel)
+        assert reply.status == 200, reply.body
+        if reply.body:
+            return reply.json()
+        later = self.fake.wait_for("chat.postEphemeral", count=seen + 1)[seen].args
+        assert later["user"] == user and later["channel"] == channel
+        return {"response_type": "ephemeral", **{k: later[k] for k in ("text", "blocks") if k in later}}
+
     def interactive(self, payload: dict[str, Any], headers: dict | None = None) -> Reply:
         payload = {"team": {"id": TEAM, "domain": "acme"}, "api_app_id": "A0TEST", "token": "legacy", **payload}
         body = urllib.parse.urlencode({"payload": json.dumps(payload)})

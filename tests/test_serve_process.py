@@ -38,7 +38,7 @@ def clean_env(**values: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, FakeSlack]]:
     """One `safet serve` for the module: a fresh SQLite file, the Web API on a fake Slack."""
     tmp = tmp_path_factory.mktemp("serve")
     port = free_port()
@@ -53,9 +53,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             start_new_session=True)
         try:
             wait_healthy(process, port, log)
-            yield port
+            yield port, fake
         finally:
             stop(process)
+
+
+@pytest.fixture
+def server(served: tuple[int, FakeSlack]) -> int:
+    return served[0]
 
 
 def command_body(text: str) -> str:
@@ -73,10 +78,16 @@ def test_healthz_answers_200_with_json_ok(server: int) -> None:
     assert json.loads(body)["ok"] is True
 
 
-def test_a_signed_help_command_gets_an_ephemeral_answer(server: int) -> None:
+def test_a_signed_help_command_gets_an_ephemeral_answer(served: tuple[int, FakeSlack]) -> None:
+    """The first time, once Slack said the person's language (after the ack); then in the ack itself."""
+    server, fake = served
     body = command_body("help")
-    status, _, text = request(server, "POST", "/slack/events", body, {
-        "Content-Type": "application/x-www-form-urlencoded", **sign(body, secret=SECRET)})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body, secret=SECRET)}
+    status, _, text = request(server, "POST", "/slack/events", body, headers)
+    assert (status, text) == (200, "")
+    [later] = fake.wait_for("chat.postEphemeral", timeout=10)
+    assert later.args["user"] == "U1" and "/safet" in json.dumps(later.args["blocks"])
+    status, _, text = request(server, "POST", "/slack/events", body, headers)
     assert status == 200
     answer = json.loads(text)
     assert answer["response_type"] == "ephemeral"

@@ -84,9 +84,7 @@ def seeded(slack, now) -> Seeded:  # type: ignore[no-untyped-def]
 
 
 def ask(slack, text: str, user: str = "U1") -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    reply = slack.command(text, user=user)
-    assert reply.status == 200, reply.body
-    answer = reply.json()
+    answer = slack.answer(text, user=user)
     assert answer["response_type"] == "ephemeral"
     assert answer["text"], "every answer carries a text fallback"
     return answer

@@ -115,12 +115,11 @@ def test_hostile_text_reaches_slack_only_escaped_everywhere_it_is_shown(slack, n
 
 
 def test_an_unknown_subcommand_is_echoed_escaped(slack):  # type: ignore[no-untyped-def]
-    reply = slack.command("<!here>&")
-    assert list(raw_user_text(reply.json())) == []
-    assert "&lt;!here&gt;&amp;" in reply.json()["text"]
+    answer = slack.answer("<!here>&")
+    assert list(raw_user_text(answer)) == []
+    assert "&lt;!here&gt;&amp;" in answer["text"]
 
 
 @pytest.mark.parametrize("words", ["show <!channel> & co", "list <@U999>"])
 def test_a_command_argument_echoed_in_a_refusal_is_escaped(slack, words):  # type: ignore[no-untyped-def]
-    reply = slack.command(words)
-    assert list(raw_user_text(reply.json())) == []
+    assert list(raw_user_text(slack.answer(words))) == []

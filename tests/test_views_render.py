@@ -633,7 +633,7 @@ def test_a_chinese_user_gets_chinese_and_an_english_user_english(store, fake_sla
     fake_slack.set_user("U1", locale="zh-CN", tz="Asia/Shanghai")
     fake_slack.set_user("U2", locale="en-US", tz="America/Los_Angeles")
     with running_app(store, fake_slack, Clock(NOW)) as slack:
-        helped = slack.command("help", user="U1").json()
+        helped = slack.answer("help", user="U1")
         shown = "\n".join(texts(helped))
         assert "如何使用 /safet" in shown and "`/safet file [订单编号]`" in shown
         assert "lists every filter" not in shown and "How to use" not in shown
@@ -664,12 +664,12 @@ def test_a_chinese_user_gets_chinese_and_an_english_user_english(store, fake_sla
         }, user="U1").json()
         assert refused["errors"]["order_id"] == f"订单 {ORDER} 已有 SAFE-T 索赔:亚马逊规定每个订单只能申请一次索赔。"
 
-        english = slack.command(f"show {ORDER}", user="U2").json()
+        english = slack.answer(f"show {ORDER}", user="U2")
         shown = "\n".join(texts(english))
         assert f"Order `{ORDER}`" in shown and "SAFE-T claim · Trip Credit" in shown
         assert "*Explanation for Amazon*" in shown and "师傅上门时客户不在家" in shown  # the team's words as typed
         stripped = shown.replace("师傅上门时客户不在家(附照片)。", "")
         assert not CJK.search(stripped)
 
-        chinese = "\n".join(texts(slack.command(f"show {ORDER}", user="U1").json()))
+        chinese = "\n".join(texts(slack.answer(f"show {ORDER}", user="U1")))
         assert f"订单 `{ORDER}` · 负责人 <@U1>" in chinese and "*给亚马逊的说明*" in chinese

@@ -24,7 +24,7 @@ from slack_sdk.models.blocks import (
 
 from rules.deadlines import DEADLINE_LABELS
 from rules.kinds import CaseKind, SellerCentralTab
-from rules.records import CaseRecord, ListFilter
+from rules.records import LIST_WORDS, TAB_LISTS, CaseRecord, ListFilter
 from rules.text import N_
 from views.case_card import Team, card_text, history_line
 from views.i18n import Translator
@@ -62,16 +62,6 @@ _FILTER_TABS = {
 
 # What a person can type after `/safet list` for each Seller Central tab (English and Chinese, as
 # Seller Central names them); handlers/commands.py maps the same words.
-_TAB, _SAFET, _CB = SellerCentralTab, CaseKind.SAFET, CaseKind.CHARGEBACK
-TAB_FILTERS: tuple[tuple[SellerCentralTab, CaseKind, tuple[str, ...]], ...] = (
-    (_TAB.AWAITING_SELLER_RESPONSE, _SAFET, ("awaiting", "awaiting-seller-response", "等待卖家回复")),
-    (_TAB.UNDER_INVESTIGATION, _SAFET, ("investigation", "under-investigation", "正在进行调查")),
-    (_TAB.RESOLVED, _SAFET, ("resolved", "已解决")),
-    (_TAB.ACTION_REQUIRED, _CB, ("action-required", "需操作")),
-    (_TAB.ALL, _CB, ("all", "全部")),
-)
-
-
 # ---------------------------------------------------------------- building blocks
 
 
@@ -283,7 +273,8 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
         tr._("{words}: open cases due in the next 48 h", words=_words(["due"])),
         tr._("{words}: decided, withdrawn or automatically closed cases", words=_words(["closed"])),
     ]
-    for tab, kind, words in TAB_FILTERS:
+    for which, (tab, kind) in TAB_LISTS.items():
+        words = LIST_WORDS[which]
         if kind is CaseKind.SAFET:
             filters.append(tr._("{words}: SAFE-T claims in Seller Central's “{tab}” tab", words=_words(words), tab=tab))
         else:

@@ -17,17 +17,36 @@ class ModalContext:
     channel_id: str | None = None
     """Where the command was typed, for ephemeral replies."""
     order_id: str | None = None
+    lead: bool | None = None
+    """Whether the person was a lead when the form opened (Slack was asked then, outside any ack)."""
 
     def dumps(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
 
     @classmethod
     def loads(cls, text: str | None) -> ModalContext:
+        """The context written by ``dumps``; anything else (forged, garbled) reads as an empty context,
+        which the handlers then refuse as an out-of-date form."""
         if not text:
             return cls()
-        data = json.loads(text)
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        kept = {}
+        for name in _INT_FIELDS | _STR_FIELDS | {"lead"}:
+            value = data.get(name)
+            wanted = int if name in _INT_FIELDS else bool if name == "lead" else str
+            if value is not None and (type(value) is not wanted):
+                return cls()
+            kept[name] = value
+        return cls(**kept)
+
+
+_INT_FIELDS = frozenset({"case_id", "version", "deadline_id"})
+_STR_FIELDS = frozenset({f.name for f in fields(ModalContext)}) - _INT_FIELDS - {"lead"}
 
 
 @dataclass(frozen=True)

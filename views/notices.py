@@ -8,7 +8,6 @@ is one. ``views.plain_text`` turns them back into text for the terminal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from slack_sdk.models.blocks import (
 from rules.deadlines import DeadlineKind, DeadlineStatus
 from rules.kinds import Action, CaseKind
 from rules.ladder import OVERDUE
+from rules.parsing import USER_ID
 from rules.records import CaseRecord, DailyFacts, DeadlineRecord, EventRecord
 from rules.text import N_
 from rules.transitions import mood
@@ -41,7 +41,6 @@ DIGEST_OVER = 3
 SECTION_CHARS = 2900
 NOTE_CHARS = 300
 WARNING_EMOJI = ":alarm_clock:"
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class Reader:
 
 def mention(user_id: str | None) -> str:
     """``<@U…>`` for a Slack user ID; anything else is shown as inert text."""
-    if user_id and _USER_ID.fullmatch(user_id):
+    if user_id and USER_ID.fullmatch(user_id):
         return f"<@{user_id}>"
     return escape(user_id or "")
 

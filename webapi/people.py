@@ -60,6 +60,14 @@ class Directory:
         return Person(user_id, negotiate(chosen or slack_locale, self.default_locale),
                       self._zone(pref.tz if pref else None))
 
+    def knows(self, user_id: str) -> bool:
+        """Whether the store has this person's language (chosen, or from Slack) without asking Slack."""
+        with self._lock:
+            if user_id in self._locales:
+                return True
+        pref = load_preference(self.store, user_id)
+        return pref is not None and bool(pref.chosen_locale or pref.slack_locale)
+
     def cached_locale(self, user_id: str) -> str:
         """The language we know without asking Slack (for the ack path, which must not wait).
 

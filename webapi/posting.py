@@ -6,7 +6,6 @@ channel, and what a failed Slack call means (refused for good, try later, or the
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from rules.parsing import USER_ID
 from views.notices import Message
 from views.plain_text import message_text
 
@@ -30,7 +30,6 @@ HISTORY_PAGES = 10
 _TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 _AUTH = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
                    "missing_scope", "not_allowed_token_type", "team_access_not_granted"})
-_USER = re.compile(r"[UW][A-Z0-9]{2,}", re.ASCII)
 
 
 class Poster(Protocol):
@@ -58,7 +57,7 @@ def keys_of(message: dict[str, Any]) -> list[str]:
 
 
 def is_user(target: str) -> bool:
-    return bool(_USER.fullmatch(target))
+    return bool(USER_ID.fullmatch(target))
 
 
 class SlackPoster:
