@@ -71,6 +71,11 @@ class Settings:
         return AccountBook((account,), (market,))
 
     @property
+    def all_leads(self) -> tuple[str, ...]:
+        """Everyone who leads an account (SAFET_LEADS without an accounts file)."""
+        return tuple(dict.fromkeys(lead for account in self.accounts.accounts for lead in account.leads))
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

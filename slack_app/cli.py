@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     roster_commands = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
     load = roster_commands.add_parser("import", help="load orders from a CSV/TSV order report (column order-id)")
     load.add_argument("file")
-    roster_commands.add_parser("clear", help="empty the roster (then any order can be claimed)")
+    clear = roster_commands.add_parser("clear", help="empty the roster (then any order can be claimed)")
+    for sub in (load, clear):
+        sub.add_argument("--account", help="the seller account's key (default: the default account)")
     return parser
 
 
@@ -76,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "accounts":
         return runtime.accounts_command()
     if args.command == "roster":
-        return runtime.roster_command(args.roster_command, getattr(args, "file", None))
+        return runtime.roster_command(args.roster_command, getattr(args, "file", None), account=args.account)
     if args.command == "serve":
         return runtime.serve(args.host, args.port, workers=args.workers, threads=args.threads)
     if args.command == "socket":

@@ -49,15 +49,20 @@ def accounts_command() -> int:
     return 0
 
 
-def roster_command(action: str, path: str | None) -> int:
+def roster_command(action: str, path: str | None, *, account: str | None = None) -> int:
     from rules.errors import DomainError
     from store.roster import clear_roster, import_roster
 
     settings = load_settings()
+    book = settings.accounts
+    if account is not None and not book.known(account):
+        print(f"safet: no account {account!r} (accounts: {', '.join(a.key for a in book.accounts)})", file=sys.stderr)
+        return 2
+    key = book.account(account).key
     store = open_store(settings)
     try:
         if action == "clear":
-            print(f"roster cleared ({clear_roster(store)} orders removed); any order can be claimed")
+            print(f"roster of {key} cleared ({clear_roster(store, key)} orders removed); any order can be claimed")
             return 0
         assert path is not None
         try:
@@ -66,11 +71,11 @@ def roster_command(action: str, path: str | None) -> int:
             print(f"safet: cannot read {path}: {error.strerror}", file=sys.stderr)
             return 1
         try:
-            result = import_roster(store, text, now=now_utc())
+            result = import_roster(store, text, now=now_utc(), account=key)
         except DomainError as error:
             print(f"safet: {path}: {error}", file=sys.stderr)
             return 1
-        print(f"read {result.read} orders, added {result.added}, roster now holds {result.total}")
+        print(f"read {result.read} orders, added {result.added}, roster of {key} now holds {result.total}")
         for line, value in result.skipped[:20]:
             print(f"  line {line}: not an order ID: {value!r}", file=sys.stderr)
         if len(result.skipped) > 20:

@@ -12,11 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rules import deadlines as rules_deadlines
+from rules.accounts import Account
 from rules.deadlines import DeadlineKind, DeadlineStatus
 from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
 from rules.errors import AlreadyClaimed, DomainError, NotFound
 from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
 from rules.ladder import OVERDUE
+from rules.marketplaces import Marketplace
 from rules.parsing import normalize, parse_optional_order_id, parse_order_id
 from rules.text import N_
 from rules.transitions import (
@@ -25,7 +27,7 @@ from rules.transitions import (
     needs_approval,
 )
 
-from .db import Store
+from .db import Policy, Store
 from .models import Case, CaseDeadline, Evidence, OutboxNotice, RosterOrder
 from .records import deadline_record
 from .unit import SYSTEM, Change, audit, changing, finish, open_deadline, plan_ladder, result
@@ -46,15 +48,18 @@ def open_safet_claim(
     product_order_id: str | None = None, explanation: str = "",
     second_appointment_completed_on: date | None = None, claim_number: str | None = None,
     attachments: Sequence[Attachment] = (), filing_locale: str | None = None,
+    account: str | None = None, marketplace: str | None = None,
 ) -> Change:
-    """Check eligibility and open a SAFE-T claim in preparation (one claim per order)."""
+    """Check eligibility and open a SAFE-T claim in preparation (one claim per order), for ``account``
+    (default: the deployment's default account) in ``marketplace`` (default: the account's own)."""
     policy = store.policy
+    owner, market = placement(policy, account, marketplace)
     order_id = parse_order_id(order_id)
     product_order_id = parse_optional_order_id(product_order_id, field="product_order_id")
     try:
         with store.transaction() as session:
-            facts = _order_facts(session, order_id)
-            today = now.astimezone(policy.calendar.zone).date()
+            facts = _order_facts(session, order_id, owner.key)
+            today = now.astimezone(market.zone).date()
             eligibility = check_safet_claim(
                 order_id=order_id, reason=reason, facts=facts, today=today, explanation=explanation,
                 second_appointment_completed_on=second_appointment_completed_on,
@@ -66,7 +71,7 @@ def open_safet_claim(
                 second_appointment_completed_on=second_appointment_completed_on,
                 expected_amount_cents=eligibility.expected_amount_cents, currency=eligibility.currency,
                 claim_number=_clean_reference(claim_number), filing_locale=filing_locale,
-                channel_id=policy.case_channel, details={}, deadlines=[],
+                channel_id=owner.channel, details={}, deadlines=[], account=owner.key, marketplace=market.code,
                 needs_approval=needs_approval(
                     required=policy.require_approval, above_cents=policy.approval_above_cents,
                     amount_cents=eligibility.expected_amount_cents,
@@ -86,12 +91,14 @@ def open_safet_claim(
 def open_chargeback(
     store: Store, *, actor: str, order_id: str, amount_cents: int, currency: str, now: datetime,
     complaint_type: ComplaintType, email_on: date | None = None, email_at: datetime | None = None,
-    notes: str = "",
+    notes: str = "", account: str | None = None, marketplace: str | None = None,
 ) -> Change:
-    """Record Amazon's chargeback email: the reply is due 7 calendar days from its date."""
+    """Record Amazon's chargeback email: the reply is due 7 calendar days from its date (or the
+    marketplace's count), read in the marketplace's zone."""
     policy = store.policy
+    owner, market = placement(policy, account, marketplace)
     order_id = parse_order_id(order_id)
-    zone = policy.calendar.zone
+    zone = market.zone
     if email_at is not None:
         email_on = email_at.astimezone(zone).date()
     if email_on is None:
@@ -105,7 +112,7 @@ def open_chargeback(
                 kind=CaseKind.CHARGEBACK, order_id=order_id, state=INITIAL_STATE[CaseKind.CHARGEBACK],
                 owner_id=actor, created_by=actor, created_at=now, updated_at=now, amount_cents=amount_cents,
                 currency=currency, complaint_type=complaint_type, email_on=email_on, email_at=email_at,
-                notes=notes, channel_id=policy.case_channel, details={},
+                notes=notes, channel_id=owner.channel, details={}, account=owner.key, marketplace=market.code,
                 needs_approval=needs_approval(
                     required=policy.require_approval, above_cents=policy.approval_above_cents,
                     amount_cents=amount_cents,
@@ -113,7 +120,7 @@ def open_chargeback(
             )
             session.add(case)
             session.flush()
-            deadline = rules_deadlines.chargeback_reply(email_on=email_on, email_at=email_at, zone=zone)
+            deadline = market.chargeback_reply(email_on=email_on, email_at=email_at)
             open_deadline(session, store, case, deadline, now)
             event = audit(session, case, actor, "open", None, now, {"complaint_type": str(complaint_type)})
             return finish(session, case, event)
@@ -174,7 +181,7 @@ def log_info_request(store: Store, case_id: int, *, actor: str, now: datetime, a
     with changing(store, case_id, Action.LOG_INFO_REQUEST, actor=actor, now=now,
                    expected_version=expected_version) as change:
         if change.case.kind == CaseKind.SAFET:
-            deadline = rules_deadlines.safet_info_reply(arrived_at, store.policy.calendar)
+            deadline = store.policy.market(change.case.marketplace).safet_info_reply(arrived_at)
             change.opens = rules_deadlines.with_stated_date(deadline, stated_due_at)
         else:
             if stated_due_at is None:
@@ -212,10 +219,16 @@ def record_denial(store: Store, case_id: int, *, actor: str, is_lead: bool, now:
     """Amazon denied the claim (No-Grant); its "Appeal by" date, when given, becomes a deadline."""
     with changing(store, case_id, Action.DENY, actor=actor, is_lead=is_lead, now=now,
                    expected_version=expected_version) as change:
+        # Where the marketplace's page states an appeal window (Amazon.ae: 5 business days), the app keeps
+        # its own date too, and the earlier of it and Amazon's "Appeal by" is in force.
+        window = store.policy.market(change.case.marketplace).appeal_window(now)
         if appeal_by is not None and change.case.appeals_used == 0:
             if appeal_by <= now:
                 raise DomainError(N_("The “Appeal by” date has already passed."), field="appeal_by")
-            change.opens = rules_deadlines.amazon_stated(DeadlineKind.APPEAL_BY, appeal_by, now)
+            change.opens = (rules_deadlines.with_stated_date(window, appeal_by) if window is not None
+                            else rules_deadlines.amazon_stated(DeadlineKind.APPEAL_BY, appeal_by, now))
+        elif window is not None and change.case.appeals_used == 0:
+            change.opens = window
         change.case.outcome_amount_cents = 0
         change.details.update(note=note, appeal_by=appeal_by.isoformat() if appeal_by else None)
     return result(change)
@@ -265,10 +278,8 @@ def represent(store: Store, case_id: int, *, actor: str, now: datetime, shipped_
             raise DomainError(N_("The buyer says the item is materially different: describe the item."),
                               field="item_details")
         represented_at = represented_at or now
-        change.opens = rules_deadlines.outcome_window(
-            represented_on=represented_at.astimezone(store.policy.calendar.zone).date(),
-            zone=store.policy.calendar.zone,
-        )
+        market = store.policy.market(change.case.marketplace)
+        change.opens = market.outcome_window(represented_on=represented_at.astimezone(market.zone).date())
         representation = {
             "shipped_on": shipped_on.isoformat() if shipped_on else None, "shipping_method": shipping_method,
             "tracking": tracking, "correspondence": correspondence, "item_details": item_details,
@@ -406,6 +417,18 @@ def set_card(store: Store, case_id: int, *, channel_id: str, ts: str) -> None:
 # ---------------------------------------------------------------- helpers
 
 
+def placement(policy: Policy, account: str | None, marketplace: str | None) -> tuple[Account, Marketplace]:
+    """The account and marketplace a new case belongs to; a key the deployment does not have is a field
+    error (a forged form value), never a case filed somewhere else."""
+    book = policy.accounts
+    if account is not None and not book.known(account):
+        raise DomainError(N_("Pick one of the seller accounts."), field="account")
+    owner = book.account(account)
+    if marketplace is not None and marketplace not in owner.marketplaces:
+        raise DomainError(N_("Pick one of the account's marketplaces."), field="marketplace")
+    return owner, book.marketplace(marketplace or owner.marketplace)
+
+
 def _get(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
@@ -418,17 +441,18 @@ def _has_case(session: Session, kind: CaseKind, order_id: str) -> bool:
 
 
 # One statement, built once: Check Eligibility runs inside the ack of every claim submission.
+# The roster is the account's own: an account without one can claim any order.
 _ORDER_FACTS = select(
     exists().where(Case.kind == CaseKind.SAFET, Case.order_id == bindparam("order_id")),
     exists().where(Case.kind == CaseKind.CHARGEBACK, Case.order_id == bindparam("order_id")),
-    exists().select_from(RosterOrder),
-    exists().where(RosterOrder.order_id == bindparam("order_id")),
+    exists().where(RosterOrder.account == bindparam("account")),
+    exists().where(RosterOrder.account == bindparam("account"), RosterOrder.order_id == bindparam("order_id")),
 )
 
 
-def _order_facts(session: Session, order_id: str) -> OrderFacts:
+def _order_facts(session: Session, order_id: str, account: str) -> OrderFacts:
     has_safet, has_chargeback, roster_loaded, on_roster = session.execute(
-        _ORDER_FACTS, {"order_id": order_id}).one()
+        _ORDER_FACTS, {"order_id": order_id, "account": account}).one()
     return OrderFacts(has_safet_claim=bool(has_safet), has_chargeback=bool(has_chargeback),
                       roster_loaded=bool(roster_loaded), on_roster=bool(on_roster))
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from datetime import time as wall_time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
@@ -280,13 +281,17 @@ class _Sweep:
     # -------------------------------------------------------- the daily summary
 
     def plan_daily(self) -> None:
-        hour, channel = self.settings.digest_hour, self.settings.alert_channel
-        if hour is None or not channel:
-            return
-        local = self.now.astimezone(self.settings.zone)
+        """One summary a day in each account's channel, at the account's hour in its marketplace's zone."""
+        book = self.settings.accounts
+        for account in book.accounts:
+            if account.digest_hour is not None and account.channel:
+                self._plan_daily(account.channel, account.digest_hour, book.market_of(account.key).zone)
+
+    def _plan_daily(self, channel: str, hour: int, zone: ZoneInfo) -> None:
+        local = self.now.astimezone(zone)
         if local.hour < hour:
             return
-        post_at = local_instant(local.date(), wall_time(hour), self.settings.zone)
+        post_at = local_instant(local.date(), wall_time(hour), zone)
         day = local.date().isoformat()
         if self.dry_run:
             key = outbox.daily_key(channel, day)
@@ -297,9 +302,12 @@ class _Sweep:
         outbox.queue_daily(self.store, channel=channel, day=day, post_at=post_at, now=self.now)
 
     def _daily_item(self, row: DueNotice) -> _Item:
-        local_day = self.now.astimezone(self.settings.zone).date()
-        facts = outbox.daily_facts(self.store, now=self.now,
-                                   until=end_of_day(local_day + timedelta(days=1), self.settings.zone))
+        book = self.settings.accounts
+        account = book.for_channel(row.target)
+        zone = book.market_of(account.key).zone if account else self.settings.zone
+        local_day = self.now.astimezone(zone).date()
+        facts = outbox.daily_facts(self.store, now=self.now, until=end_of_day(local_day + timedelta(days=1), zone),
+                                   account=account.key if account and book.several else None)
         if self.dry_run and (self.closing or self.expiring):  # what this sweep would settle is no longer overdue
             kept = [(c, d) for c, d in facts.overdue if c.id not in self.closing and d.id not in self.expiring]
             facts = replace(facts, overdue=kept, overdue_total=facts.overdue_total - (len(facts.overdue) - len(kept)))
@@ -511,7 +519,12 @@ class _Sweep:
         """Channels read in the channel language and the team's zone; a direct message in its reader's."""
         reader = self._readers.get(target)
         if reader is None:
-            locale, zone = self.settings.channel_locale, self.settings.zone
+            locale, zone, holidays = self.settings.channel_locale, self.settings.zone, self.settings.holidays
+            weekend = self.settings.calendar.weekend
+            account = self.settings.accounts.for_channel(target)
+            if account is not None:  # an account's channel: its language, its marketplace's zone and calendar
+                market = self.settings.accounts.market_of(account.key)
+                locale, zone, holidays, weekend = account.locale, market.zone, market.holidays_label, market.weekend
             if is_user(target):
                 try:
                     person = self.directory.person(target, self.client)
@@ -519,7 +532,7 @@ class _Sweep:
                 except SLACK_ERRORS as error:
                     log.info("no profile for %s (%s): using the team's language", target, error)
                     locale = self.settings.default_locale
-            reader = Reader(translator(locale), zone, self.now, self.settings.holidays)
+            reader = Reader(translator(locale), zone, self.now, holidays, weekend)
             self._readers[target] = reader
         return reader
 

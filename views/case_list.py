@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import DEADLINE_LABELS
+from rules.deadlines import DEADLINE_LABELS, SAT_SUN
 from rules.kinds import CaseKind, SellerCentralTab
 from rules.records import LIST_WORDS, TAB_LISTS, CaseRecord, ListFilter
 from rules.text import N_
@@ -193,11 +193,11 @@ def _detail_lines(case: CaseRecord, tr: Translator) -> list[str]:
 
 
 def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str,
-                       now: datetime) -> list[Block]:
+                       now: datetime, weekend: frozenset[int] = SAT_SUN) -> list[Block]:
     """The case with its details, open deadlines (and the rule behind each), and its history.
 
     Also the body of the modal App Home's *Open* button shows."""
-    team = Team(zone=zone, holidays=holidays)
+    team = Team(zone=zone, holidays=holidays, weekend=weekend)
     summary = [tr._("Order `{order_id}` · owner <@{user}> · *{state}*", order_id=escape(case.order_id),
                     user=case.owner_id, state=case.state),
                _where_in_seller_central(case, tr)]
@@ -219,7 +219,7 @@ def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holi
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._(
             "{emoji} {what} by {due} ({relative})", emoji=emoji, what=tr._(DEADLINE_LABELS[deadline.kind]),
             due=date_token(deadline.due_at, tr, zone), relative=relative))))
-        blocks.append(small(escape(rule_text(deadline, tr, zone, holidays))))
+        blocks.append(small(escape(rule_text(deadline, tr, zone, holidays, weekend))))
     if not deadlines:
         blocks.append(small(tr._("No open deadline.")))
     blocks.append(DividerBlock())
@@ -237,9 +237,11 @@ def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holi
     return fit(blocks, tr)
 
 
-def case_detail(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime) -> dict[str, Any]:
+def case_detail(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime,
+                weekend: frozenset[int] = SAT_SUN) -> dict[str, Any]:
     """`/safet show <order | claim number>`."""
-    return as_kwargs(card_text(case, tr), case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now), tr)
+    return as_kwargs(card_text(case, tr), case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now,
+                                                             weekend=weekend), tr)
 
 
 # ---------------------------------------------------------------- /safet help

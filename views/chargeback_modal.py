@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from slack_sdk.models.views import View
 from rules.kinds import ComplaintType
 from rules.parsing import SUPPORTED_CURRENCIES
 from views import ids
+from views.accounts import account_select
 from views.i18n import Translator
 from views.metadata import ModalContext
 
@@ -41,7 +43,7 @@ def currency_options() -> list[Option]:
 
 def chargeback_modal(
     tr: Translator, *, context: ModalContext, order_id: str | None, today: date, currency: str = "USD",
-    zone: ZoneInfo | None = None,
+    zone: ZoneInfo | None = None, places: Sequence[tuple[str, str]] = (), place: str | None = None,
 ) -> View:
     """Record Amazon's chargeback email; the reply deadline is computed from the email's date.
 
@@ -54,6 +56,7 @@ def chargeback_modal(
                  tr._("Optional. In the team's time zone. With it, the reply is due exactly 7 × 24 hours later; "
                       "without it, at the end of the seventh day."))
     blocks = [
+        *account_select(tr, places, place),
         InputBlock(
             block_id="order_id", label=_plain(tr._("Order ID")),
             hint=_plain(tr._("As in Amazon's email or Seller Central: 123-1234567-1234567")),

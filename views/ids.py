@@ -22,5 +22,7 @@ ACTION_HOME_FILE_CLAIM = "home_file_claim"
 ACTION_HOME_RECORD_CHARGEBACK = "home_record_chargeback"
 ACTION_HOME_OPEN_CASE = "home_open_case"
 ACTION_HOME_LOCALE = "home_locale_select"
+ACTION_HOME_ACCOUNT = "home_account_select"
+ALL_ACCOUNTS = "*"
 ACTION_CASE_SET_DATE = "case_set_date"  # enter Amazon's stated date for an open deadline
 ACTION_CASE_REASSIGN = "case_reassign"

@@ -24,7 +24,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import DeadlineKind, DeadlineStatus
+from rules.deadlines import SAT_SUN, DeadlineKind, DeadlineStatus
 from rules.kinds import Action, CaseKind
 from rules.ladder import OVERDUE
 from rules.parsing import USER_ID
@@ -59,6 +59,7 @@ class Reader:
     zone: ZoneInfo
     now: datetime
     holidays: str = "US"
+    weekend: frozenset[int] = SAT_SUN
 
 
 # ---------------------------------------------------------------- small pieces
@@ -200,7 +201,7 @@ def deadline_notice(case: CaseRecord, deadline: DeadlineRecord, stage: str, r: R
         step = _step(_NEXT_STEP[deadline.kind], tr)
     note = tr._("Team note: {note}", note="\n" + quote(case.notes)) if case.notes.strip() else None
     body = _lines(headline, _subject(case, tr), step, note)
-    context = _context(rule_text(deadline, tr, r.zone, r.holidays), _card_link(permalink, tr))
+    context = _context(rule_text(deadline, tr, r.zone, r.holidays, r.weekend), _card_link(permalink, tr))
     return _message(headline, body, context)
 
 
@@ -336,7 +337,7 @@ def approval_notice(case: CaseRecord, event: EventRecord, r: Reader, *, permalin
            if deadline is not None and not deadline.kind.is_window else None)
     note_line = tr._("Their note: {note}", note="\n" + quote(note)) if isinstance(note, str) and note.strip() else None
     body = _lines(headline, note_line, step, due)
-    context = _context(rule_text(deadline, tr, r.zone, r.holidays) if due and deadline else None,
+    context = _context(rule_text(deadline, tr, r.zone, r.holidays, r.weekend) if due and deadline else None,
                        _card_link(permalink, tr))
     return _message(headline, body, context)
 
