@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -23,31 +23,21 @@ from handlers.case_card import after_change, refresh_card, team_of
 from handlers.deps import Deps
 from handlers.forms import Form
 from handlers.tell import tell
+from rules.actions import ACTIONS, OUTCOME_ACTIONS, PERMISSIONS, Permission
 from rules.errors import DomainError, IllegalTransition, NotFound, NotPermitted
 from rules.kinds import Action
-from rules.parsing import parse_amount
 from rules.records import CaseRecord
 from rules.text import N_
-from rules.transitions import (
-    OUTCOME_ACTIONS,
-    PERMISSIONS,
-    Permission,
-    check_permission,
-    transition_for,
-)
+from rules.transitions import check_permission, transition_for
 from store import cases
 from store.cases import Change
 from store.queries import get_case
 from views import ids
-from views.action_modals import FORMS, REASSIGN, SET_STATED_DUE, action_modal, reassign_modal, stated_date_modal
+from views.action_modals import REASSIGN, SET_STATED_DUE, action_modal, reassign_modal, stated_date_modal
 from views.i18n import Translator, translator
 from views.metadata import CaseRef, ModalContext
 
 log = logging.getLogger("safet")
-
-CLOCK_SKEW = timedelta(minutes=5)
-"""How far in the future a picked "when it happened" may be (a picker has minutes, clocks drift)."""
-
 
 def permission_refusal(tr: Translator, action: Action | None, case: CaseRecord, error: NotPermitted) -> str:
     """Why this person may not press the button, naming who may."""
@@ -89,113 +79,15 @@ class Submission:
             raise NotFound(N_("No such case."))
         return case
 
-    @property
-    def note(self) -> str:
-        return self.form.text("note").strip()
-
-    def required_text(self, block_id: str, message: str) -> str:
-        """Slack refuses an empty required field, but not one of spaces."""
-        text = self.form.text(block_id).strip()
-        if not text:
-            raise DomainError(message, field=block_id)
-        return text
-
-    def past_instant(self, block_id: str) -> datetime | None:
-        moment = self.form.instant(block_id)
-        if moment is not None and moment > self.now + CLOCK_SKEW:
-            raise DomainError(N_("That is in the future: pick when it happened."), field=block_id)
-        return moment
-
-    @property
-    def common(self) -> dict[str, Any]:
-        return {"actor": self.actor, "now": self.now, "expected_version": self.context.version}
-
-    @property
-    def as_lead(self) -> dict[str, Any]:
-        return {**self.common, "is_lead": self.is_lead}
 
 
-def _submit_for_approval(s: Submission) -> Change:
-    return cases.submit_for_approval(s.deps.store, s.case_id, note=s.note, **s.common)
-
-
-def _approve(s: Submission) -> Change:
-    return cases.approve(s.deps.store, s.case_id, note=s.note, **s.as_lead)
-
-
-def _send_back(s: Submission) -> Change:
-    note = s.required_text("note", N_("Say what the owner should change."))
-    return cases.send_back(s.deps.store, s.case_id, note=note, **s.as_lead)
-
-
-def _file(s: Submission) -> Change:
-    return cases.record_filing(s.deps.store, s.case_id, claim_number=s.form.text("claim_number") or None,
-                               filed_at=s.past_instant("filed_at"), **s.common)
-
-
-def _log_info_request(s: Submission) -> Change:
-    return cases.log_info_request(s.deps.store, s.case_id, arrived_at=s.form.required_instant("arrived_at"),
-                                  stated_due_at=s.form.instant("stated_due_at"), note=s.note, **s.common)
-
-
-def _answer(s: Submission) -> Change:
-    return cases.record_answer(s.deps.store, s.case_id, note=s.note, **s.common)
-
-
-def _grant(s: Submission) -> Change:
-    amount = parse_amount(s.form.text("amount"), s.case.currency)
-    return cases.record_grant(s.deps.store, s.case_id, amount_cents=amount, note=s.note, **s.as_lead)
-
-
-def _deny(s: Submission) -> Change:
-    return cases.record_denial(s.deps.store, s.case_id, appeal_by=s.form.instant("appeal_by"), note=s.note,
-                               **s.as_lead)
-
-
-def _appeal(s: Submission) -> Change:
-    return cases.record_appeal(s.deps.store, s.case_id, new_evidence=s.form.text("new_evidence").strip(),
-                               **s.common)
-
-
-def _withdraw(s: Submission) -> Change:
-    return cases.withdraw(s.deps.store, s.case_id, note=s.note, **s.as_lead)
-
-
-def _refund(s: Submission) -> Change:
-    return cases.refund(s.deps.store, s.case_id, note=s.note, **s.common)
-
-
-def _represent(s: Submission) -> Change:
-    form = s.form
-    shipped_on = form.date("shipped_on")
-    if shipped_on is not None and shipped_on > s.now.astimezone(s.deps.settings.zone).date():
-        raise DomainError(N_("The shipping date cannot be in the future."), field="shipped_on")
-    return cases.represent(
-        s.deps.store, s.case_id, shipped_on=shipped_on, shipping_method=form.text("shipping_method").strip(),
-        tracking=form.text("tracking").strip(), correspondence=form.text("correspondence").strip(),
-        item_details=form.text("item_details").strip(), **s.common)
-
-
-def _record_debit(s: Submission) -> Change:
-    amount = parse_amount(s.form.text("amount"), s.case.currency)
-    reason = s.required_text("reason", N_("Write the reason Amazon's email gives."))
-    return cases.record_debit(s.deps.store, s.case_id, amount_cents=amount, reason=reason, **s.as_lead)
-
-
-def _record_win(s: Submission) -> Change:
-    return cases.record_win(s.deps.store, s.case_id, note=s.note, **s.as_lead)
-
-
-def _dispute(s: Submission) -> Change:
-    return cases.dispute_debit(s.deps.store, s.case_id, note=s.note, **s.common)
-
-
-def _dispute_reversed(s: Submission) -> Change:
-    return cases.decide_dispute(s.deps.store, s.case_id, reversed_=True, note=s.note, **s.as_lead)
-
-
-def _dispute_upheld(s: Submission) -> Change:
-    return cases.decide_dispute(s.deps.store, s.case_id, reversed_=False, note=s.note, **s.as_lead)
+def _perform(action: Action) -> Callable[[Submission], Change]:
+    """Any declared action: its fields read as Slack sent them, then checked and written by the store."""
+    def submit(s: Submission) -> Change:
+        values = {f.name: s.form.value(f) for f in ACTIONS[action].fields_for(s.case)}
+        return cases.perform(s.deps.store, s.case_id, action, values, actor=s.actor, is_lead=s.is_lead, now=s.now,
+                             expected_version=s.context.version)
+    return submit
 
 
 def _set_stated_due(s: Submission) -> Change:
@@ -205,39 +97,16 @@ def _set_stated_due(s: Submission) -> Change:
     if deadline is None:
         raise NotFound(N_("That deadline is no longer open."))
     stated_at = s.form.required_instant("stated_at")
-    if stated_at <= deadline.basis_at:
-        raise DomainError(N_("Amazon's date must be after the moment the deadline counts from."), field="stated_at")
     return cases.set_stated_due(s.deps.store, deadline.id, actor=s.actor, now=s.now, stated_at=stated_at)
 
 
 def _reassign(s: Submission) -> Change:
-    new_owner = s.form.user("new_owner")
-    if not new_owner:
-        raise DomainError(N_("Choose the new owner."), field="new_owner")
-    if new_owner == s.case.owner_id:
-        raise DomainError(N_("They already own this case."), field="new_owner")
-    return cases.reassign(s.deps.store, s.case_id, actor=s.actor, is_lead=s.is_lead, new_owner=new_owner,
-                          now=s.now)
+    return cases.reassign(s.deps.store, s.case_id, actor=s.actor, is_lead=s.is_lead,
+                          new_owner=s.form.user("new_owner") or "", now=s.now)
 
 
 SUBMITTERS: dict[str, Callable[[Submission], Change]] = {
-    Action.SUBMIT_FOR_APPROVAL: _submit_for_approval,
-    Action.APPROVE: _approve,
-    Action.SEND_BACK: _send_back,
-    Action.FILE: _file,
-    Action.LOG_INFO_REQUEST: _log_info_request,
-    Action.ANSWER: _answer,
-    Action.GRANT: _grant,
-    Action.DENY: _deny,
-    Action.APPEAL: _appeal,
-    Action.WITHDRAW: _withdraw,
-    Action.REFUND: _refund,
-    Action.REPRESENT: _represent,
-    Action.RECORD_DEBIT: _record_debit,
-    Action.RECORD_WIN: _record_win,
-    Action.DISPUTE: _dispute,
-    Action.DISPUTE_REVERSED: _dispute_reversed,
-    Action.DISPUTE_UPHELD: _dispute_upheld,
+    **{action: _perform(action) for action, spec in ACTIONS.items() if spec.has_form},
     SET_STATED_DUE: _set_stated_due,
     REASSIGN: _reassign,
 }
@@ -310,7 +179,7 @@ def register(app: App, deps: Deps) -> None:
             except NotPermitted as error:
                 tell(client, user=user, channel=channel, text=permission_refusal(tr, action, case, error))
                 return
-        if action is not None and action not in FORMS:
+        if action is not None and not ACTIONS[action].has_form:
             return  # the app's own actions (automatic close, presumed no debit) have no form
         open_deadlines = [d for d in case.open_deadlines if not d.kind.is_window]
         context = ModalContext(case_id=case.id, action=name, version=case.version, channel_id=channel,

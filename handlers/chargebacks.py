@@ -47,10 +47,7 @@ def read_email_at(form: Form, deps: Deps, now: datetime, marketplace: str) -> da
     email_on, at = form.date("email_on"), form.time("email_time")
     if email_on is None or at is None:
         return None
-    email_at = local_instant(email_on, at, deps.settings.accounts.marketplace(marketplace).zone)
-    if email_at > now:
-        raise DomainError(N_("The email's time cannot be in the future."), field="email_time")
-    return email_at
+    return local_instant(email_on, at, deps.settings.accounts.marketplace(marketplace).zone)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from rules.actions import Field, FieldKind
 from rules.errors import DomainError
 from rules.parsing import USER_ID
 from rules.text import N_
@@ -116,6 +117,14 @@ class Form:
                                                   for f in files):
             raise _malformed(block_id)
         return list(files)
+
+    def value(self, field: Field) -> str | datetime | date | None:
+        """A declared field's value as Slack sent it (checked by the store against the declaration)."""
+        if field.kind is FieldKind.INSTANT:
+            return self.instant(field.name)
+        if field.kind is FieldKind.DATE:
+            return self.date(field.name)
+        return self.text(field.name)
 
     def required_instant(self, block_id: str) -> datetime:
         value = self.instant(block_id)

@@ -13,7 +13,7 @@ from handlers.deps import Deps
 from handlers.forms import Form
 from rules.errors import DomainError
 from rules.kinds import SafetReason
-from rules.parsing import parse_optional_order_id, parse_order_id
+from rules.parsing import parse_order_id
 from rules.text import N_
 from store import cases
 from views import ids
@@ -62,9 +62,7 @@ def register(app: App, deps: Deps) -> None:
             account, marketplace = read_place(form, deps, ModalContext.loads(view.get("private_metadata")).channel_id)
             reason = read_reason(form)
             order_id = parse_order_id(form.text("order_id"))
-            product_order_id = parse_optional_order_id(form.text("product_order_id"), field="product_order_id")
-            if product_order_id == order_id:
-                product_order_id = None
+            product_order_id = form.text("product_order_id")
             change = cases.open_safet_claim(
                 deps.store, actor=user, order_id=order_id, reason=reason, now=deps.clock(),
                 product_order_id=product_order_id, explanation=form.text("explanation").strip(),

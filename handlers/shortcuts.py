@@ -6,7 +6,6 @@ Each is acknowledged at once; the modal opens in a lazy listener with the reques
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -15,27 +14,16 @@ from slack_sdk import WebClient
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
 from rules.eligibility import EXPLANATION_LIMIT
-from rules.errors import DomainError
-from rules.parsing import normalize, parse_order_id
+from rules.parsing import find_order_ids
 from views import ids
 from views.metadata import ModalContext
 from views.text import slack_unescape
 
-# Three groups of digits joined by a hyphen or a dash that chat and word processors substitute; run on
-# NFKC-normalised text, so full-width digits and the full-width hyphen already read as ASCII here.
-_DASH = "[-\u2010-\u2015\u2212\u30fc]"
-ORDER_IN_TEXT = re.compile(rf"(?<![0-9])[0-9]{{3}}{_DASH}[0-9]{{7}}{_DASH}[0-9]{{7}}(?![0-9])", re.ASCII)
-
 
 def order_in_text(text: str | None) -> str | None:
     """The first Amazon order ID in a message (ASCII or full-width digits), in its ASCII form."""
-    match = ORDER_IN_TEXT.search(normalize(text))
-    if match is None:
-        return None
-    try:
-        return parse_order_id(match.group(0))
-    except DomainError:
-        return None
+    found = find_order_ids(text)
+    return found[0] if found else None
 
 
 def plain_message_text(text: str | None) -> str:

@@ -79,6 +79,7 @@ DEADLINE_LABELS = {
     DeadlineKind.OUTCOME_WINDOW: N_("Outcome window ends"),
     DeadlineKind.APPEAL_BY: N_("Appeal"),
 }
+"""What each deadline asks for; read before "by {date}" too (the appeal as "Appeal the denial")."""
 
 RULE_LABELS = {
     DeadlineRule.SAFET_INFO_2BD: N_("2 business days from the request ({basis}); {holidays} holidays skipped"),
@@ -308,6 +309,25 @@ def with_stated_date(deadline: Deadline, stated_at: datetime | None) -> Deadline
     if deadline.computed_due_at is None and stated_at is None:
         return deadline
     return replace(deadline, stated_due_at=to_utc(stated_at) if stated_at else None)
+
+
+def opened(kind: DeadlineKind, *, at: datetime, stated_at: datetime | None, calendar: BusinessCalendar,
+           info_days: int = 2, outcome_days: int = 90, appeal_days: int | None = None) -> Deadline | None:
+    """The deadline an action opens (the transition table says which kind), from the moment it counts
+    from and Amazon's stated date; ``None`` when only Amazon's date could set it and none was given.
+
+    The counts are the US pages' unless a marketplace's differ; ``appeal_days`` is a marketplace's own
+    appeal window (business days), kept beside Amazon's "Appeal by" (the earlier is in force)."""
+    if kind is DeadlineKind.SAFET_INFO_REPLY:
+        return with_stated_date(safet_info_reply(at, calendar, info_days), stated_at)
+    if kind is DeadlineKind.OUTCOME_WINDOW:
+        return outcome_window(represented_on=at.astimezone(calendar.zone).date(), zone=calendar.zone,
+                              days=outcome_days)
+    if kind is DeadlineKind.APPEAL_BY and appeal_days is not None:
+        return with_stated_date(appeal_window(at, calendar, appeal_days), stated_at)
+    if kind in (DeadlineKind.CHARGEBACK_INFO_REPLY, DeadlineKind.APPEAL_BY):
+        return amazon_stated(kind, stated_at, at) if stated_at is not None else None
+    raise ValueError(f"{kind} is not opened by an action")
 
 
 def status_when_settled(deadline_due_at: datetime, kind: DeadlineKind, now: datetime,

@@ -31,13 +31,6 @@ class ComplaintType(StrEnum):
     OTHER = "other"
 
 
-class ResponseKind(StrEnum):
-    """The two ways to answer a chargeback (seed 002)."""
-
-    REFUND = "refund"
-    REPRESENT = "represent"
-
-
 class State(StrEnum):
     # SAFE-T claims
     PREPARING = "preparing"

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import deadlines as rules_deadlines
-from .deadlines import SAT_SUN, BusinessCalendar, Deadline
+from .deadlines import SAT_SUN, BusinessCalendar, Deadline, DeadlineKind
 from .text import N_
 
 SEED_SAFET = "seeds/000_85eaf9269352c318.txt (Amazon US, SAFE-T claims)"
@@ -96,6 +96,13 @@ class Marketplace:
                        represented_at: datetime | None = None) -> Deadline:
         return rules_deadlines.outcome_window(represented_on=represented_on, represented_at=represented_at,
                                               zone=self.zone, days=self.profile.outcome_days)
+
+    def opened(self, kind: DeadlineKind, *, at: datetime, stated_at: datetime | None = None) -> Deadline | None:
+        """The deadline an action opens in this marketplace (see ``rules.deadlines.opened``)."""
+        p = self.profile
+        return rules_deadlines.opened(kind, at=at, stated_at=stated_at, calendar=self.calendar,
+                                      info_days=p.safet_info_business_days, outcome_days=p.outcome_days,
+                                      appeal_days=p.appeal_business_days)
 
     def appeal_window(self, decided_at: datetime) -> Deadline | None:
         """The app's own appeal deadline, where this marketplace's page states a window; else ``None``."""

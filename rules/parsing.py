@@ -19,7 +19,11 @@ USER_ID = re.compile(r"[UW][A-Z0-9]+", re.ASCII)
 """A Slack user ID (``U…``, or ``W…`` on Enterprise Grid)."""
 ORDER_ID = re.compile(r"[0-9]{3}-[0-9]{7}-[0-9]{7}", re.ASCII)
 # Dashes that NFKC leaves alone but that chat and word processors put in pasted IDs.
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"), "-")
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"
+_TO_HYPHEN = dict.fromkeys(map(ord, DASHES), "-")
+# An order ID inside running text (an email, a message), any of those dashes between its groups; run
+# on NFKC-normalised text, so full-width digits and the full-width hyphen already read as ASCII.
+ORDER_IN_TEXT = re.compile(rf"(?<![0-9])[0-9]{{3}}[-{DASHES}][0-9]{{7}}[-{DASHES}][0-9]{{7}}(?![0-9])", re.ASCII)
 _AMOUNT = re.compile(r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?", re.ASCII)
 # A symbol and the currencies it can stand for.
 _SYMBOLS = {"$": ("USD", "CAD", "AUD", "MXN"), "US$": ("USD",), "€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"),
@@ -34,7 +38,18 @@ def normalize(text: str | None) -> str:
 
 def order_text(raw: str | None) -> str:
     """Pasted order text as ASCII as it can be made: NFKC, any dash, no spaces (for search too)."""
-    return normalize(raw).translate(_DASHES).replace(" ", "")
+    return normalize(raw).translate(_TO_HYPHEN).replace(" ", "")
+
+
+def find_order_ids(text: str | None) -> list[str]:
+    """Every Amazon order ID in running text (ASCII or full-width digits, any dash), in ASCII form,
+    each once, in the order they appear."""
+    found: list[str] = []
+    for match in ORDER_IN_TEXT.finditer(normalize(text)):
+        order_id = match.group(0).translate(_TO_HYPHEN)
+        if order_id not in found:
+            found.append(order_id)
+    return found
 
 
 def parse_order_id(raw: str | None, *, field: str = "order_id") -> str:

@@ -11,6 +11,9 @@ from .deadlines import Deadline, DeadlineKind, DeadlineRule, DeadlineStatus
 from .kinds import CaseKind, ComplaintType, Mood, SafetReason, SellerCentralTab, State
 from .transitions import Gate, is_open, legal_actions, mood, seller_central_tab
 
+SYSTEM_ACTOR = "system"
+"""The actor of the changes the app makes by itself (automatic close, presumed outcome, a lapsed date)."""
+
 
 @dataclass(frozen=True)
 class DeadlineRecord:
@@ -85,7 +88,14 @@ class CaseRecord:
 
     @property
     def gate(self) -> Gate:
-        closed = any(d.kind is DeadlineKind.APPEAL_BY and d.status is DeadlineStatus.MISSED for d in self.deadlines)
+        return self.gate_at(None)
+
+    def gate_at(self, now: datetime | None) -> Gate:
+        """The facts beyond the state; at ``now``, an "Appeal by" already past counts as closed even before
+        the sweep settled it missed."""
+        closed = any(d.kind is DeadlineKind.APPEAL_BY and (
+            d.status is DeadlineStatus.MISSED or (now is not None and d.status is DeadlineStatus.OPEN
+                                                  and d.due_at < now)) for d in self.deadlines)
         return Gate(needs_approval=self.needs_approval, appeals_used=self.appeals_used, appeal_window_closed=closed)
 
     @property

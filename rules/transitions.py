@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
+from .actions import INFO_REPLIES, PERMISSIONS, SUBMIT_ACTIONS, Permission
 from .deadlines import DeadlineKind
 from .errors import IllegalTransition, NotPermitted
 from .kinds import Action, CaseKind, Mood, SellerCentralTab, State
 from .text import N_
 
-
-class Permission(StrEnum):
-    ANYONE = "anyone"
-    OWNER_OR_LEAD = "owner_or_lead"
-    LEAD = "lead"
-    SYSTEM = "system"
-
-
 ALL_DEADLINES = frozenset(DeadlineKind)
-INFO_REPLIES = frozenset({DeadlineKind.SAFET_INFO_REPLY, DeadlineKind.CHARGEBACK_INFO_REPLY})
 
 
 @dataclass(frozen=True)
@@ -93,44 +84,6 @@ TRANSITIONS: dict[tuple[CaseKind, State, Action], Transition] = {
 }
 
 INITIAL_STATE = {CaseKind.SAFET: State.PREPARING, CaseKind.CHARGEBACK: State.ACTION_REQUIRED}
-
-PERMISSIONS: dict[Action, Permission] = {
-    A.APPROVE: Permission.LEAD,
-    A.SEND_BACK: Permission.LEAD,
-    A.GRANT: Permission.OWNER_OR_LEAD,
-    A.DENY: Permission.OWNER_OR_LEAD,
-    A.RECORD_DEBIT: Permission.OWNER_OR_LEAD,
-    A.RECORD_WIN: Permission.OWNER_OR_LEAD,
-    A.DISPUTE_REVERSED: Permission.OWNER_OR_LEAD,
-    A.DISPUTE_UPHELD: Permission.OWNER_OR_LEAD,
-    A.WITHDRAW: Permission.OWNER_OR_LEAD,
-    A.AUTO_CLOSE: Permission.SYSTEM,
-    A.PRESUME_NO_DEBIT: Permission.SYSTEM,
-}
-
-FULFILS: dict[Action, frozenset[DeadlineKind]] = {
-    A.ANSWER: INFO_REPLIES,
-    A.REFUND: frozenset({D.CHARGEBACK_REPLY}),
-    A.REPRESENT: frozenset({D.CHARGEBACK_REPLY}),
-    A.APPEAL: frozenset({D.APPEAL_BY}),
-    A.AUTO_CLOSE: frozenset({D.SAFET_INFO_REPLY}),
-}
-"""The deadlines an action is the answer to (met, or missed when late); others it closes are cancelled."""
-
-SETTLED_BY_SYSTEM: dict[Action, DeadlineKind] = {
-    A.AUTO_CLOSE: D.SAFET_INFO_REPLY,
-    A.PRESUME_NO_DEBIT: D.OUTCOME_WINDOW,
-}
-"""System actions, and the deadline that must have passed before the app may take them."""
-
-OUTCOME_ACTIONS = frozenset({
-    A.GRANT, A.DENY, A.AUTO_CLOSE, A.RECORD_DEBIT, A.RECORD_WIN, A.PRESUME_NO_DEBIT,
-    A.DISPUTE_REVERSED, A.DISPUTE_UPHELD,
-})
-"""Actions that decide a case: the channel gets a notice and the owner a direct message."""
-
-SUBMIT_ACTIONS = frozenset({A.FILE, A.REFUND, A.REPRESENT})
-"""Actions that say something was submitted in Seller Central: the approval gate applies."""
 
 MAX_APPEALS = 1
 

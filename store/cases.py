@@ -3,9 +3,11 @@ event, its deadlines and its outbox notices in one transaction, or nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
+from typing import Any
 
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
@@ -13,13 +15,15 @@ from sqlalchemy.orm import Session
 
 from rules import deadlines as rules_deadlines
 from rules.accounts import Account
-from rules.deadlines import DeadlineKind, DeadlineStatus
+from rules.actions import ACTIONS, Permission
+from rules.deadlines import DeadlineStatus
 from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
-from rules.errors import AlreadyClaimed, DomainError, NotFound
+from rules.errors import AlreadyClaimed, DomainError, NotFound, NotPermitted
 from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
 from rules.ladder import OVERDUE
 from rules.marketplaces import Marketplace
 from rules.parsing import normalize, parse_optional_order_id, parse_order_id
+from rules.records import SYSTEM_ACTOR
 from rules.text import N_
 from rules.transitions import (
     INITIAL_STATE,
@@ -29,8 +33,9 @@ from rules.transitions import (
 
 from .db import Policy, Store
 from .models import Case, CaseDeadline, Evidence, OutboxNotice, RosterOrder
+from .queries import get_case
 from .records import deadline_record
-from .unit import SYSTEM, Change, audit, changing, finish, open_deadline, plan_ladder, result
+from .unit import Change, audit, changing, finish, open_deadline, plan_ladder, result
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ def open_safet_claim(
     owner, market = placement(policy, account, marketplace)
     order_id = parse_order_id(order_id)
     product_order_id = parse_optional_order_id(product_order_id, field="product_order_id")
+    if product_order_id == order_id:
+        product_order_id = None  # the same order: nothing to tell Amazon apart
     try:
         with store.transaction() as session:
             facts = _order_facts(session, order_id, owner.key)
@@ -100,6 +107,8 @@ def open_chargeback(
     order_id = parse_order_id(order_id)
     zone = market.zone
     if email_at is not None:
+        if email_at > now:
+            raise DomainError(N_("The email's time cannot be in the future."), field="email_time")
         email_on = email_at.astimezone(zone).date()
     if email_on is None:
         raise DomainError(N_("Enter the date of Amazon's email."), field="email_on")
@@ -130,7 +139,36 @@ def open_chargeback(
 
 # ---------------------------------------------------------------- state changes
 
+UseCase = Callable[..., Change]
+USE_CASES: dict[Action, UseCase] = {}
+"""The use case behind each action a person takes from the card (its form's fields are its arguments)."""
 
+
+def _use_case(action: Action) -> Callable[[UseCase], UseCase]:
+    def register(function: UseCase) -> UseCase:
+        USE_CASES[action] = function
+        return function
+    return register
+
+
+def perform(store: Store, case_id: int, action: Action, values: Mapping[str, Any], *, actor: str, is_lead: bool,
+            now: datetime, expected_version: int | None = None) -> Change:
+    """One action taken through its form: the declared fields checked (``rules.actions``), then its use case."""
+    spec = ACTIONS[action]
+    use_case = USE_CASES.get(action)
+    if use_case is None:
+        raise NotPermitted(N_("The app does this by itself when a deadline passes."))
+    case = get_case(store, case_id, history=False)
+    if case is None:
+        raise NotFound(N_("No such case."))
+    arguments = spec.arguments(case, values, now=now, zone=store.policy.calendar.zone)
+    if spec.permission is not Permission.ANYONE:
+        arguments["is_lead"] = is_lead
+    return use_case(store, case_id, actor=actor, now=now, expected_version=expected_version, **arguments)
+
+
+
+@_use_case(Action.SUBMIT_FOR_APPROVAL)
 def submit_for_approval(store: Store, case_id: int, *, actor: str, now: datetime, note: str = "",
                         expected_version: int | None = None) -> Change:
     """Ask a lead to approve a prepared claim or response before it is submitted in Seller Central."""
@@ -140,6 +178,7 @@ def submit_for_approval(store: Store, case_id: int, *, actor: str, now: datetime
     return result(change)
 
 
+@_use_case(Action.APPROVE)
 def approve(store: Store, case_id: int, *, actor: str, is_lead: bool, now: datetime, note: str = "",
             expected_version: int | None = None) -> Change:
     """A lead approves: the case may now be submitted in Seller Central."""
@@ -150,6 +189,7 @@ def approve(store: Store, case_id: int, *, actor: str, is_lead: bool, now: datet
     return result(change)
 
 
+@_use_case(Action.SEND_BACK)
 def send_back(store: Store, case_id: int, *, actor: str, is_lead: bool, now: datetime, note: str = "",
               expected_version: int | None = None) -> Change:
     """A lead sends the case back to its preparer with a note."""
@@ -159,18 +199,20 @@ def send_back(store: Store, case_id: int, *, actor: str, is_lead: bool, now: dat
     return result(change)
 
 
+@_use_case(Action.FILE)
 def record_filing(store: Store, case_id: int, *, actor: str, now: datetime, claim_number: str | None = None,
                   filed_at: datetime | None = None, expected_version: int | None = None) -> Change:
     """The claim was submitted in Seller Central; keep Amazon's SAFE-T claim number as text."""
     with changing(store, case_id, Action.FILE, actor=actor, now=now,
                    expected_version=expected_version) as change:
-        if claim_number is not None:
+        if claim_number:  # empty: keep the number recorded before
             change.case.claim_number = _clean_reference(claim_number)
         change.case.details = {**change.case.details, "filed_at": (filed_at or now).isoformat()}
         change.details.update(claim_number=change.case.claim_number)
     return result(change)
 
 
+@_use_case(Action.LOG_INFO_REQUEST)
 def log_info_request(store: Store, case_id: int, *, actor: str, now: datetime, arrived_at: datetime,
                      stated_due_at: datetime | None = None, note: str = "",
                      expected_version: int | None = None) -> Change:
@@ -180,20 +222,16 @@ def log_info_request(store: Store, case_id: int, *, actor: str, now: datetime, a
         raise DomainError(N_("The request cannot arrive in the future."), field="arrived_at")
     with changing(store, case_id, Action.LOG_INFO_REQUEST, actor=actor, now=now,
                    expected_version=expected_version) as change:
-        if change.case.kind == CaseKind.SAFET:
-            deadline = store.policy.market(change.case.marketplace).safet_info_reply(arrived_at)
-            change.opens = rules_deadlines.with_stated_date(deadline, stated_due_at)
-        else:
-            if stated_due_at is None:
-                raise DomainError(N_("Enter the deadline stated in Amazon's request."), field="stated_due_at")
-            change.opens = rules_deadlines.amazon_stated(DeadlineKind.CHARGEBACK_INFO_REPLY, stated_due_at,
-                                                         arrived_at)
+        if change.case.kind == CaseKind.CHARGEBACK and stated_due_at is None:
+            raise DomainError(N_("Enter the deadline stated in Amazon's request."), field="stated_due_at")
+        change.opens_from(arrived_at, stated_due_at)
         if stated_due_at is not None and stated_due_at <= arrived_at:
             raise DomainError(N_("Amazon's date must be after the request arrived."), field="stated_due_at")
         change.details.update(arrived_at=arrived_at.isoformat(), note=note)
     return result(change)
 
 
+@_use_case(Action.ANSWER)
 def record_answer(store: Store, case_id: int, *, actor: str, now: datetime, note: str = "",
                   expected_version: int | None = None) -> Change:
     """The team answered the investigator in Seller Central."""
@@ -203,6 +241,7 @@ def record_answer(store: Store, case_id: int, *, actor: str, now: datetime, note
     return result(change)
 
 
+@_use_case(Action.GRANT)
 def record_grant(store: Store, case_id: int, *, actor: str, is_lead: bool, now: datetime,
                  amount_cents: int | None, note: str = "", expected_version: int | None = None) -> Change:
     """Amazon granted the claim (the amount is Amazon's call; it may differ from the expected one)."""
@@ -213,6 +252,7 @@ def record_grant(store: Store, case_id: int, *, actor: str, is_lead: bool, now: 
     return result(change)
 
 
+@_use_case(Action.DENY)
 def record_denial(store: Store, case_id: int, *, actor: str, is_lead: bool, now: datetime,
                   appeal_by: datetime | None = None, note: str = "",
                   expected_version: int | None = None) -> Change:
@@ -221,19 +261,18 @@ def record_denial(store: Store, case_id: int, *, actor: str, is_lead: bool, now:
                    expected_version=expected_version) as change:
         # Where the marketplace's page states an appeal window (Amazon.ae: 5 business days), the app keeps
         # its own date too, and the earlier of it and Amazon's "Appeal by" is in force.
-        window = store.policy.market(change.case.marketplace).appeal_window(now)
         if appeal_by is not None and change.case.appeals_used == 0:
             if appeal_by <= now:
                 raise DomainError(N_("The “Appeal by” date has already passed."), field="appeal_by")
-            change.opens = (rules_deadlines.with_stated_date(window, appeal_by) if window is not None
-                            else rules_deadlines.amazon_stated(DeadlineKind.APPEAL_BY, appeal_by, now))
-        elif window is not None and change.case.appeals_used == 0:
-            change.opens = window
+            change.opens_from(now, appeal_by)
+        elif change.case.appeals_used == 0:
+            change.opens_from(now)  # the marketplace's own appeal window, where its page states one
         change.case.outcome_amount_cents = 0
         change.details.update(note=note, appeal_by=appeal_by.isoformat() if appeal_by else None)
     return result(change)
 
 
+@_use_case(Action.APPEAL)
 def record_appeal(store: Store, case_id: int, *, actor: str, now: datetime, new_evidence: str,
                   expected_version: int | None = None) -> Change:
     """Appeal a denied claim — once — with new information."""
@@ -242,15 +281,12 @@ def record_appeal(store: Store, case_id: int, *, actor: str, now: datetime, new_
                              "discouraged."), field="new_evidence")
     with changing(store, case_id, Action.APPEAL, actor=actor, now=now,
                    expected_version=expected_version) as change:
-        appeal_by = [d for d in change.case.deadlines  # open, or settled missed when its date passed
-                     if d.kind == DeadlineKind.APPEAL_BY and d.status in (DeadlineStatus.OPEN, DeadlineStatus.MISSED)]
-        if appeal_by and appeal_by[0].due_at < now:
-            raise DomainError(N_("The “Appeal by” date has passed: Seller Central no longer takes an appeal."))
         change.case.appeals_used += 1
         change.details.update(new_evidence=new_evidence)
     return result(change)
 
 
+@_use_case(Action.WITHDRAW)
 def withdraw(store: Store, case_id: int, *, actor: str, is_lead: bool, now: datetime, note: str = "",
              expected_version: int | None = None) -> Change:
     with changing(store, case_id, Action.WITHDRAW, actor=actor, is_lead=is_lead, now=now,
@@ -259,6 +295,7 @@ def withdraw(store: Store, case_id: int, *, actor: str, is_lead: bool, now: date
     return result(change)
 
 
+@_use_case(Action.REFUND)
 def refund(store: Store, case_id: int, *, actor: str, now: datetime, note: str = "",
            expected_version: int | None = None) -> Change:
     """The team refunded the buyer: the chargeback is closed."""
@@ -268,6 +305,7 @@ def refund(store: Store, case_id: int, *, actor: str, now: datetime, note: str =
     return result(change)
 
 
+@_use_case(Action.REPRESENT)
 def represent(store: Store, case_id: int, *, actor: str, now: datetime, shipped_on: date | None,
               shipping_method: str, tracking: str, correspondence: str = "", item_details: str = "",
               represented_at: datetime | None = None, expected_version: int | None = None) -> Change:
@@ -278,8 +316,7 @@ def represent(store: Store, case_id: int, *, actor: str, now: datetime, shipped_
             raise DomainError(N_("The buyer says the item is materially different: describe the item."),
                               field="item_details")
         represented_at = represented_at or now
-        market = store.policy.market(change.case.marketplace)
-        change.opens = market.outcome_window(represented_on=represented_at.astimezone(market.zone).date())
+        change.opens_from(represented_at)
         representation = {
             "shipped_on": shipped_on.isoformat() if shipped_on else None, "shipping_method": shipping_method,
             "tracking": tracking, "correspondence": correspondence, "item_details": item_details,
@@ -290,6 +327,7 @@ def represent(store: Store, case_id: int, *, actor: str, now: datetime, shipped_
     return result(change)
 
 
+@_use_case(Action.RECORD_DEBIT)
 def record_debit(store: Store, case_id: int, *, actor: str, is_lead: bool, now: datetime, amount_cents: int,
                  reason: str, expected_version: int | None = None) -> Change:
     """Amazon's email says the team is financially responsible: the account was debited."""
@@ -300,6 +338,7 @@ def record_debit(store: Store, case_id: int, *, actor: str, is_lead: bool, now: 
     return result(change)
 
 
+@_use_case(Action.RECORD_WIN)
 def record_win(store: Store, case_id: int, *, actor: str, is_lead: bool, now: datetime, note: str = "",
                expected_version: int | None = None) -> Change:
     with changing(store, case_id, Action.RECORD_WIN, actor=actor, is_lead=is_lead, now=now,
@@ -308,6 +347,7 @@ def record_win(store: Store, case_id: int, *, actor: str, is_lead: bool, now: da
     return result(change)
 
 
+@_use_case(Action.DISPUTE)
 def dispute_debit(store: Store, case_id: int, *, actor: str, now: datetime, note: str,
                   expected_version: int | None = None) -> Change:
     """The team replied to Amazon's debit email to dispute it."""
@@ -330,16 +370,20 @@ def decide_dispute(store: Store, case_id: int, *, actor: str, is_lead: bool, now
     return result(change)
 
 
+USE_CASES[Action.DISPUTE_REVERSED] = partial(decide_dispute, reversed_=True)
+USE_CASES[Action.DISPUTE_UPHELD] = partial(decide_dispute, reversed_=False)
+
+
 def auto_close(store: Store, case_id: int, *, now: datetime) -> Change:
     """The 2 business days passed unanswered: Amazon closes the claim automatically."""
-    with changing(store, case_id, Action.AUTO_CLOSE, actor=SYSTEM, now=now) as change:
+    with changing(store, case_id, Action.AUTO_CLOSE, actor=SYSTEM_ACTOR, now=now) as change:
         change.details.update(reason="info_request_unanswered")
     return result(change)
 
 
 def presume_no_debit(store: Store, case_id: int, *, now: datetime) -> Change:
     """The 90-day window ended with no debit email: presumed in the seller's favour."""
-    with changing(store, case_id, Action.PRESUME_NO_DEBIT, actor=SYSTEM, now=now) as change:
+    with changing(store, case_id, Action.PRESUME_NO_DEBIT, actor=SYSTEM_ACTOR, now=now) as change:
         change.details.update(reason="outcome_window_elapsed")
     return result(change)
 
@@ -364,7 +408,7 @@ def expire_deadline(store: Store, deadline_id: int, *, now: datetime) -> Change:
             .execution_options(synchronize_session=False)
         )
         case.updated_at = now  # bumps the version: the card no longer shows the deadline open
-        event = audit(session, case, SYSTEM, "deadline_expired", case.state, now,
+        event = audit(session, case, SYSTEM_ACTOR, "deadline_expired", case.state, now,
                        {"deadline": row.kind, "due_at": row.due_at.isoformat()})
         return finish(session, case, event)
 
@@ -374,6 +418,10 @@ def reassign(store: Store, case_id: int, *, actor: str, is_lead: bool, new_owner
     with store.transaction() as session:
         case = _get(session, case_id)
         check_permission(None, actor=actor, owner=case.owner_id, is_lead=is_lead)
+        if not new_owner:
+            raise DomainError(N_("Choose the new owner."), field="new_owner")
+        if new_owner == case.owner_id:
+            raise DomainError(N_("They already own this case."), field="new_owner")
         previous, case.owner_id, case.updated_at = case.owner_id, new_owner, now
         if case.channel_id is None:
             # Without a case channel, warnings go to the owner: they follow the case.
@@ -396,7 +444,11 @@ def set_stated_due(store: Store, deadline_id: int, *, actor: str, now: datetime,
         if row is None or row.status != DeadlineStatus.OPEN:
             raise NotFound(N_("That deadline is no longer open."))
         case = row.case
-        updated = rules_deadlines.with_stated_date(deadline_record(row).deadline, stated_at)
+        current = deadline_record(row)
+        if stated_at is not None and stated_at <= current.basis_at:
+            raise DomainError(N_("Amazon's date must be after the moment the deadline counts from."),
+                              field="stated_at")
+        updated = rules_deadlines.with_stated_date(current.deadline, stated_at)
         row.stated_due_at, row.due_at = updated.stated_due_at, updated.due_at
         plan_ladder(session, store, case, row, now)
         case.updated_at = now  # bumps the version: cards drawn before this change are stale

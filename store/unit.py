@@ -14,27 +14,18 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from rules import deadlines as rules_deadlines
+from rules.actions import FULFILS, OUTCOME_ACTIONS, SETTLED_BY_SYSTEM
 from rules.deadlines import Deadline, DeadlineKind, DeadlineStatus
 from rules.errors import DomainError, NotFound, StaleCase
 from rules.kinds import Action
 from rules.ladder import stages
-from rules.records import CaseRecord, EventRecord
+from rules.records import SYSTEM_ACTOR, CaseRecord, EventRecord
 from rules.text import N_
-from rules.transitions import (
-    FULFILS,
-    OUTCOME_ACTIONS,
-    SETTLED_BY_SYSTEM,
-    Transition,
-    check_permission,
-    transition_for,
-)
+from rules.transitions import Transition, check_permission, transition_for
 
 from .db import Store
 from .models import AuditEvent, Case, CaseDeadline, OutboxNotice
 from .records import case_record, event_record
-
-SYSTEM = "system"
-"""The actor of changes the app makes by itself (automatic close, presumed outcome)."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +44,14 @@ class Changing:
     transition: Transition
     now: datetime
     details: dict[str, Any] = field(default_factory=dict)
-    opens: Deadline | None = None
+    counts_from: datetime | None = None
+    """When the deadline this transition opens counts from (``None``: it opens none this time)."""
+    stated_at: datetime | None = None
+    """Amazon's own date for that deadline, when given."""
     result: Change | None = None
+
+    def opens_from(self, at: datetime, stated_at: datetime | None = None) -> None:
+        self.counts_from, self.stated_at = at, stated_at
 
 
 @contextmanager
@@ -73,9 +70,9 @@ def changing(
             if expected_version is not None and case.version != expected_version:
                 raise StaleCase(N_("This case changed since you opened it: it is now “{state}”."),
                                 state=record.state)
-            if actor != SYSTEM:
+            if actor != SYSTEM_ACTOR:
                 check_permission(action, actor=actor, owner=case.owner_id, is_lead=is_lead)
-            transition = transition_for(record.kind, record.state, action, record.gate)
+            transition = transition_for(record.kind, record.state, action, record.gate_at(now))
             if action in SETTLED_BY_SYSTEM and not any(
                 d.kind is SETTLED_BY_SYSTEM[action] and d.due_at <= now for d in record.open_deadlines
             ):
@@ -84,8 +81,12 @@ def changing(
             yield change
             from_state = case.state
             _settle_deadlines(session, case, transition, now)
-            if change.opens is not None:
-                open_deadline(session, store, case, change.opens, now)
+            if transition.opens is not None and change.counts_from is not None:
+                # The case's marketplace: its calendar and its counts.
+                opened = store.policy.market(case.marketplace).opened(transition.opens, at=change.counts_from,
+                                                                      stated_at=change.stated_at)
+                if opened is not None:
+                    open_deadline(session, store, case, opened, now)
             case.state = transition.target
             case.updated_at = now
             event = audit(session, case, actor, action, from_state, now, change.details)
@@ -169,7 +170,7 @@ def _queue_outcome(session: Session, case: Case, event: AuditEvent, now: datetim
     if not direct_only and case.channel_id:
         targets.insert(0, ("channel", case.channel_id))
     for where, target in targets:
-        if target == SYSTEM:
+        if target == SYSTEM_ACTOR:
             continue
         session.add(OutboxNotice(
             key=f"event:{event.id}:{where}", kind="outcome" if not direct_only else "approval",

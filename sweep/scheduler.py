@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
+from rules.actions import FULFILS
 from rules.deadlines import (
     DeadlineKind,
     DeadlineStatus,
@@ -49,9 +50,9 @@ from rules.deadlines import (
 from rules.errors import DomainError
 from rules.kinds import Action
 from rules.ladder import EXPIRING, OVERDUE
-from rules.records import CaseRecord, DeadlineRecord, EventRecord
+from rules.records import SYSTEM_ACTOR, CaseRecord, DeadlineRecord, EventRecord
 from rules.settings import Settings
-from rules.transitions import FULFILS, transition_for
+from rules.transitions import transition_for
 from store import cases as store_cases
 from store import outbox
 from store.db import Store
@@ -267,11 +268,11 @@ class _Sweep:
             after = replace(case, state=transition.target, deadlines=tuple(
                 replace(d, status=status_when_settled(d.due_at, d.kind, self.now, fulfilled=d.kind in answered))
                 if d.status is DeadlineStatus.OPEN else d for d in case.deadlines))
-            event = EventRecord(id=0, at=self.now, actor=store_cases.SYSTEM, action=str(action),
+            event = EventRecord(id=0, at=self.now, actor=SYSTEM_ACTOR, action=str(action),
                                 from_state=case.state, to_state=transition.target, details={})
             targets = [("channel", case.channel_id), ("dm", case.owner_id)]
             for where, target in targets:
-                if target and target != store_cases.SYSTEM:
+                if target and target != SYSTEM_ACTOR:
                     self._would_post.append(_Item(
                         key=f"event:(new):{where}", target=target, kind="outcome", rank=(2, self.now),
                         message=outcome_notice(after, event, self.reader(target)), case_id=case.id))

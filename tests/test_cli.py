@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,11 @@ from slack_app.cli import build_parser
 COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster", "accounts"]
 
 
-@pytest.mark.parametrize("argv", [["safet", "--help"], [sys.executable, "-m", "slack_app", "--help"]])
+# The entry point pip installed beside this interpreter: the README runs the tests without activating the venv.
+SAFET = str(Path(sys.executable).with_name("safet"))
+
+
+@pytest.mark.parametrize("argv", [[SAFET, "--help"], [sys.executable, "-m", "slack_app", "--help"]])
 def test_help_lists_every_subcommand(argv):  # type: ignore[no-untyped-def]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True)
     for command in COMMANDS:

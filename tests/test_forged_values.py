@@ -46,9 +46,10 @@ def test_an_unknown_safet_reason_is_refused_on_the_reason_field(slack):  # type:
 def test_an_unknown_reason_chosen_in_the_open_form_leaves_the_form_as_it_is(slack):  # type: ignore[no-untyped-def]
     view = form(slack, "file")
     updates = calls(slack, "views.update")
-    reply = slack.select(view, ids.ACTION_SAFET_REASON, "free_money")
+    reply = slack.select(view, ids.ACTION_SAFET_REASON, "free_money", values={"reason": select_input("free_money")})
     assert reply.status == 200
-    slack.select(view, ids.ACTION_SAFET_REASON, "penalty_fee")  # a real choice redraws: the forged one did not
+    # a real choice redraws: the forged one did not
+    slack.select(view, ids.ACTION_SAFET_REASON, "penalty_fee", values={"reason": select_input("penalty_fee")})
     slack.fake.wait_for("views.update", count=updates + 1)
     assert calls(slack, "views.update") == updates + 1
 

@@ -6,15 +6,14 @@ from collections import deque
 
 import pytest
 
+from rules.actions import PERMISSIONS, Permission
 from rules.errors import IllegalTransition, NotPermitted
 from rules.kinds import Action, CaseKind, Mood, SellerCentralTab, State
 from rules.transitions import (
     INITIAL_STATE,
-    PERMISSIONS,
     TERMINAL_STATES,
     TRANSITIONS,
     Gate,
-    Permission,
     check_permission,
     legal_actions,
     mood,

@@ -16,31 +16,28 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
+from rules.actions import ACTIONS, NOTE_LIMIT, Field, FieldKind
 from rules.checklists import CHARGEBACK_CHECKLISTS
 from rules.deadlines import DEADLINE_LABELS, DeadlineKind
-from rules.kinds import Action, CaseKind, ComplaintType
+from rules.kinds import Action, CaseKind
 from rules.parsing import currency_decimals
 from rules.records import CaseRecord, DeadlineRecord
 from views import ids
 from views.case_card import Team
 from views.i18n import Translator
 from views.metadata import ModalContext
-from views.text import date_token, escape
+from views.text import date_token, escape, plain
 
 SET_STATED_DUE = "set_stated_due"
 """``ModalContext.action`` of the "Amazon's date" modal (not a state change)."""
 REASSIGN = "reassign"
 """``ModalContext.action`` of the "Reassign" modal."""
-
-NOTE_LIMIT = 3000
-
 
 @dataclass(frozen=True)
 class Drawing:
@@ -50,10 +47,6 @@ class Drawing:
     case: CaseRecord
     now: datetime
     team: Team
-
-
-def _plain(text: str) -> PlainTextObject:
-    return PlainTextObject(text=text, emoji=True)
 
 
 def _say(text: str) -> SectionBlock:
@@ -67,7 +60,7 @@ def _small(text: str) -> ContextBlock:
 def _text(block_id: str, label: str, *, hint: str | None = None, optional: bool = True, multiline: bool = False,
           initial: str | None = None, max_length: int = NOTE_LIMIT) -> InputBlock:
     return InputBlock(
-        block_id=block_id, label=_plain(label), optional=optional, hint=_plain(hint) if hint else None,
+        block_id=block_id, label=plain(label), optional=optional, hint=plain(hint) if hint else None,
         element=PlainTextInputElement(action_id=block_id, multiline=multiline, initial_value=initial or None,
                                       max_length=max_length),
     )
@@ -76,14 +69,10 @@ def _text(block_id: str, label: str, *, hint: str | None = None, optional: bool 
 def _moment(block_id: str, label: str, *, initial: datetime | None, hint: str | None = None,
             optional: bool = False) -> InputBlock:
     return InputBlock(
-        block_id=block_id, label=_plain(label), optional=optional, hint=_plain(hint) if hint else None,
+        block_id=block_id, label=plain(label), optional=optional, hint=plain(hint) if hint else None,
         element=DateTimePickerElement(action_id=block_id,
                                       initial_date_time=int(initial.timestamp()) if initial else None),
     )
-
-
-def _note(d: Drawing, label: str | None = None, *, hint: str | None = None, optional: bool = True) -> InputBlock:
-    return _text("note", label or d.tr._("Note"), hint=hint, optional=optional, multiline=True)
 
 
 def plain_amount(cents: int | None, currency: str) -> str | None:
@@ -101,58 +90,56 @@ def _open_deadline(case: CaseRecord, kind: DeadlineKind) -> DeadlineRecord | Non
     return next((d for d in case.open_deadlines if d.kind is kind), None)
 
 
-# ---------------------------------------------------------------- one form per action
+# ---------------------------------------------------------------- the fields, as declared
+
+
+def field_block(d: Drawing, field: Field) -> InputBlock:
+    """One declared field (``rules.actions``) as the input Slack shows."""
+    tr = d.tr
+    label = tr._(field.label, currency=d.case.currency)
+    hint = plain(tr._(field.hint)) if field.hint else None
+    optional = field.required is None
+    if field.kind is FieldKind.INSTANT:
+        return _moment(field.name, label, initial=d.now if field.now_by_default else None,
+                       hint=tr._(field.hint) if field.hint else None, optional=optional)
+    if field.kind is FieldKind.DATE:
+        return InputBlock(block_id=field.name, label=plain(label), optional=optional, hint=hint,
+                          element=DatePickerElement(action_id=field.name))
+    return _text(field.name, label, hint=tr._(field.hint) if field.hint else None, optional=optional,
+                 multiline=field.multiline, max_length=field.max_length, initial=_initial(d.case, field))
+
+
+def _initial(case: CaseRecord, field: Field) -> str | None:
+    """What the form starts with: the amount the team expects, the claim number already known."""
+    if field.kind is FieldKind.AMOUNT:
+        expected = case.amount_cents if case.kind is CaseKind.CHARGEBACK else case.expected_amount_cents
+        return plain_amount(expected, case.currency)
+    if field.name == "claim_number":
+        return case.claim_number
+    return None
+
+
+def _fields(d: Drawing, action: Action, *names: str) -> list[Block]:
+    """The declared fields of ``action`` this case's form asks, in order (only ``names``, when given)."""
+    return [field_block(d, f) for f in ACTIONS[action].fields_for(d.case) if not names or f.name in names]
+
+
+# ---------------------------------------------------------------- what each form says around its fields
 
 
 def _submit_for_approval(d: Drawing) -> list[Block]:
-    return [
-        _say(d.tr._("A lead looks at the case before anyone submits it in Seller Central.")),
-        _note(d, d.tr._("Note to the lead")),
-    ]
+    return [_say(d.tr._("A lead looks at the case before anyone submits it in Seller Central.")),
+            *_fields(d, Action.SUBMIT_FOR_APPROVAL)]
 
 
 def _approve(d: Drawing) -> list[Block]:
-    return [
-        _say(d.tr._("Once approved, the owner submits it in Seller Central and presses *Mark as submitted*.")),
-        _note(d),
-    ]
-
-
-def _send_back(d: Drawing) -> list[Block]:
-    return [_note(d, d.tr._("What to change"), optional=False,
-                  hint=d.tr._("The owner sees this in the case's thread."))]
+    return [_say(d.tr._("Once approved, the owner submits it in Seller Central and presses *Mark as submitted*.")),
+            *_fields(d, Action.APPROVE)]
 
 
 def _file(d: Drawing) -> list[Block]:
-    tr = d.tr
-    return [
-        _say(tr._("First submit in Seller Central: *Orders → Manage SAFE-T Claims → File a new SAFE-T Claim*. "
-                  "Then record it here.")),
-        _text("claim_number", tr._("SAFE-T claim number"), max_length=64, initial=d.case.claim_number,
-              hint=tr._("Optional. From the confirmation email or the Manage SAFE-T Claims page, as Amazon "
-                        "writes it.")),
-        _moment("filed_at", tr._("Submitted at"), initial=d.now),
-    ]
-
-
-def _log_info_request(d: Drawing) -> list[Block]:
-    tr = d.tr
-    if d.case.kind is CaseKind.SAFET:
-        return [
-            _moment("arrived_at", tr._("When the request arrived"), initial=d.now,
-                    hint=tr._("The 2 business days to answer count from this moment; after them Amazon closes "
-                              "the claim automatically.")),
-            _moment("stated_due_at", tr._("Amazon's “Reply by”"), initial=None, optional=True,
-                    hint=tr._("Optional, from the Awaiting Seller Response tab. The earlier of Amazon's date and "
-                              "2 business days from the request is kept.")),
-            _note(d, tr._("What the investigator asked for")),
-        ]
-    return [
-        _moment("arrived_at", tr._("When the request arrived"), initial=d.now),
-        _moment("stated_due_at", tr._("Deadline stated in the request"), initial=None,
-                hint=tr._("Amazon states the time frame in each request; the case is due then.")),
-        _note(d, tr._("What Amazon asked for")),
-    ]
+    return [_say(d.tr._("First submit in Seller Central: *Orders → Manage SAFE-T Claims → File a new SAFE-T Claim*. "
+                        "Then record it here.")), *_fields(d, Action.FILE)]
 
 
 def _answer(d: Drawing) -> list[Block]:
@@ -161,33 +148,23 @@ def _answer(d: Drawing) -> list[Block]:
                   "Response). Then record it here.") if d.case.kind is CaseKind.SAFET else
              tr._("First send the requested information: reply to the chargeback email, or in *Seller Central → "
                   "Performance → Chargeback Claims*. Then record it here."))
-    return [_say(first), _note(d, tr._("What you sent"))]
+    return [_say(first), *_fields(d, Action.ANSWER)]
 
 
 def _grant(d: Drawing) -> list[Block]:
     tr, case = d.tr, d.case
-    hint = (tr._("Amazon decides the value at its sole discretion: enter what it paid, even if it differs from "
-                 "the expected {expected}.", expected=tr.money(case.expected_amount_cents, case.currency))
-            if case.expected_amount_cents is not None else
-            tr._("Amazon decides the value at its sole discretion: enter what it paid."))
-    return [
-        _text("amount", tr._("Amount reimbursed ({currency})", currency=case.currency), optional=False,
-              max_length=32, initial=plain_amount(case.expected_amount_cents, case.currency), hint=hint),
-        _note(d),
-    ]
+    blocks = _fields(d, Action.GRANT)
+    if case.expected_amount_cents is not None:
+        blocks.insert(1, _small(tr._("Expected: {expected}. Amazon may pay another amount, or nothing.",
+                                     expected=tr.money(case.expected_amount_cents, case.currency))))
+    return blocks
 
 
 def _deny(d: Drawing) -> list[Block]:
-    tr = d.tr
     blocks: list[Block] = []
     if d.case.appeals_used:
-        blocks.append(_say(tr._("This claim was already appealed once: it cannot be appealed again.")))
-    else:
-        blocks.append(_moment("appeal_by", tr._("Amazon's “Appeal by”"), initial=None, optional=True,
-                              hint=tr._("Optional, from the Resolved tab. A denied claim can be appealed once, "
-                                        "before this date.")))
-    blocks.append(_note(d, tr._("Amazon's reason")))
-    return blocks
+        blocks.append(_say(d.tr._("This claim was already appealed once: it cannot be appealed again.")))
+    return blocks + _fields(d, Action.DENY)
 
 
 def _appeal(d: Drawing) -> list[Block]:
@@ -198,23 +175,16 @@ def _appeal(d: Drawing) -> list[Block]:
         blocks.append(_small(tr._(":alarm_clock: Appeal by {due} ({relative})",
                                   due=date_token(appeal_by.due_at, tr, d.team.zone),
                                   relative=tr.relative(appeal_by.due_at, d.now))))
-    blocks.append(_text("new_evidence", tr._("New information"), optional=False, multiline=True,
-                        hint=tr._("What the appeal adds. Amazon discourages reopening without new information, "
-                                  "and a claim can be appealed only once.")))
-    return blocks
+    return blocks + _fields(d, Action.APPEAL)
 
 
 def _withdraw(d: Drawing) -> list[Block]:
-    return [_say(d.tr._("The case closes and its deadlines are cancelled.")), _note(d, d.tr._("Why"))]
+    return [_say(d.tr._("The case closes and its deadlines are cancelled.")), *_fields(d, Action.WITHDRAW)]
 
 
 def _refund(d: Drawing) -> list[Block]:
-    tr = d.tr
-    return [
-        _say(tr._("First issue the refund in Seller Central (*Performance → Chargeback Claims*). The case then "
-                  "closes.")),
-        _note(d),
-    ]
+    return [_say(d.tr._("First issue the refund in Seller Central (*Performance → Chargeback Claims*). The case then "
+                        "closes.")), *_fields(d, Action.REFUND)]
 
 
 def _represent(d: Drawing) -> list[Block]:
@@ -223,22 +193,13 @@ def _represent(d: Drawing) -> list[Block]:
         _say(tr._("Represent in Seller Central first (*Performance → Chargeback Claims → Represent your case*, or "
                   "reply to the chargeback email), with as much as you have: an insufficient first response is "
                   "debited. Keep here what you sent.")),
-        InputBlock(block_id="shipped_on", label=_plain(tr._("Shipping date")), optional=True,
-                   hint=_plain(tr._("Leave empty only if nothing was shipped.")),
-                   element=DatePickerElement(action_id="shipped_on")),
-        _text("shipping_method", tr._("Shipping method or carrier"), max_length=200),
-        _text("tracking", tr._("Tracking number"), max_length=200),
+        *_fields(d, Action.REPRESENT, "shipped_on", "shipping_method", "tracking", "item_details"),
     ]
-    if d.case.complaint_type is ComplaintType.MATERIALLY_DIFFERENT:
-        blocks.append(_text("item_details", tr._("Item details"), optional=False, multiline=True,
-                            hint=tr._("The buyer says the item is materially different: describe the item as "
-                                      "listed and as sent.")))
     if d.case.complaint_type is not None:
         items = "\n".join(f"• {tr._(item)}" for item in CHARGEBACK_CHECKLISTS[d.case.complaint_type])
         blocks.append(_small(tr._("*Include:*\n{items}", items=items)))
     blocks += [
-        _text("correspondence", tr._("Buyer correspondence"), multiline=True,
-              hint=tr._("Every message you exchanged with the buyer.")),
+        *_fields(d, Action.REPRESENT, "correspondence"),
         _small(tr._(":lock: Comments are for Amazon investigators only — the buyer never sees them. The outcome can "
                     "take up to 90 days; Amazon emails only if the account is debited.")),
     ]
@@ -246,42 +207,24 @@ def _represent(d: Drawing) -> list[Block]:
 
 
 def _record_debit(d: Drawing) -> list[Block]:
-    tr, case = d.tr, d.case
-    return [
-        _text("amount", tr._("Amount debited ({currency})", currency=case.currency), optional=False, max_length=32,
-              initial=plain_amount(case.amount_cents, case.currency),
-              hint=tr._("As in Amazon's email.")),
-        _text("reason", tr._("Reason in Amazon's email"), optional=False, multiline=True),
-        _small(tr._("If the debit is wrong, you can dispute it afterwards by replying to Amazon's email.")),
-    ]
+    return [*_fields(d, Action.RECORD_DEBIT),
+            _small(d.tr._("If the debit is wrong, you can dispute it afterwards by replying to Amazon's email."))]
 
 
 def _record_win(d: Drawing) -> list[Block]:
-    return [
-        _say(d.tr._("Amazon emails only when the seller is financially responsible: record a win when you know the "
-                    "bank decided in your favour.")),
-        _note(d),
-    ]
+    return [_say(d.tr._("Amazon emails only when the seller is financially responsible: record a win when you know the "
+                        "bank decided in your favour.")), *_fields(d, Action.RECORD_WIN)]
 
 
 def _dispute(d: Drawing) -> list[Block]:
-    tr = d.tr
-    return [
-        _say(tr._("Reply to Amazon's debit email first. The issuing bank's decision is usually final.")),
-        _note(d, tr._("Why the debit is wrong"), optional=False),
-    ]
-
-
-def _dispute_decided(d: Drawing) -> list[Block]:
-    return [_note(d)]
+    return [_say(d.tr._("Reply to Amazon's debit email first. The issuing bank's decision is usually final.")),
+            *_fields(d, Action.DISPUTE)]
 
 
 FORMS: dict[Action, Callable[[Drawing], list[Block]]] = {
     Action.SUBMIT_FOR_APPROVAL: _submit_for_approval,
     Action.APPROVE: _approve,
-    Action.SEND_BACK: _send_back,
     Action.FILE: _file,
-    Action.LOG_INFO_REQUEST: _log_info_request,
     Action.ANSWER: _answer,
     Action.GRANT: _grant,
     Action.DENY: _deny,
@@ -292,10 +235,13 @@ FORMS: dict[Action, Callable[[Drawing], list[Block]]] = {
     Action.RECORD_DEBIT: _record_debit,
     Action.RECORD_WIN: _record_win,
     Action.DISPUTE: _dispute,
-    Action.DISPUTE_REVERSED: _dispute_decided,
-    Action.DISPUTE_UPHELD: _dispute_decided,
 }
-"""Every action a person takes from the card; the system's own (automatic close, presumed no debit) have none."""
+"""What a form says around its declared fields; an action not listed shows its fields alone."""
+
+
+def action_blocks(d: Drawing, action: Action) -> list[Block]:
+    drawn = FORMS.get(action)
+    return drawn(d) if drawn else _fields(d, action)
 
 
 def _about(tr: Translator, case: CaseRecord) -> ContextBlock:
@@ -306,7 +252,7 @@ def _about(tr: Translator, case: CaseRecord) -> ContextBlock:
 def _modal(tr: Translator, title: str, context: ModalContext, blocks: list[Block]) -> View:
     return View(
         type="modal", callback_id=ids.MODAL_CASE_ACTION, private_metadata=context.dumps(),
-        title=_plain(title[:24]), submit=_plain(tr._("Save")[:24]), close=_plain(tr._("Cancel")[:24]),
+        title=plain(title[:24]), submit=plain(tr._("Save")[:24]), close=plain(tr._("Cancel")[:24]),
         blocks=blocks,
     )
 
@@ -314,7 +260,7 @@ def _modal(tr: Translator, title: str, context: ModalContext, blocks: list[Block
 def action_modal(tr: Translator, case: CaseRecord, action: Action, *, context: ModalContext, now: datetime,
                  team: Team) -> View:
     """The follow-up form of one card button."""
-    blocks = [_about(tr, case), *FORMS[action](Drawing(tr, case, now, team))]
+    blocks = [_about(tr, case), *action_blocks(Drawing(tr, case, now, team), action)]
     return _modal(tr, tr.label(action), context, blocks)
 
 
@@ -327,7 +273,7 @@ def stated_date_modal(tr: Translator, case: CaseRecord, *, context: ModalContext
         options = [Option(value=str(d.id), label=tr._("{what} — due {due}", what=tr._(DEADLINE_LABELS[d.kind]),
                                                         due=tr.moment(d.due_at, team.zone))[:75])
                    for d in deadlines]
-        blocks.append(InputBlock(block_id="deadline", label=_plain(tr._("Which deadline")),
+        blocks.append(InputBlock(block_id="deadline", label=plain(tr._("Which deadline")),
                                  element=StaticSelectElement(action_id="deadline", options=options,
                                                              initial_option=options[0])))
     elif deadlines:
@@ -344,7 +290,7 @@ def reassign_modal(tr: Translator, case: CaseRecord, *, context: ModalContext) -
     """Give the case to someone else."""
     return _modal(tr, tr._("Reassign"), context, [
         _about(tr, case),
-        InputBlock(block_id="new_owner", label=_plain(tr._("New owner")),
-                   hint=_plain(tr._("They are mentioned on this case's deadline warnings from now on.")),
+        InputBlock(block_id="new_owner", label=plain(tr._("New owner")),
+                   hint=plain(tr._("They are mentioned on this case's deadline warnings from now on.")),
                    element=UserSelectElement(action_id="new_owner", initial_user=case.owner_id)),
     ])

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from rules.deadlines import DEADLINE_LABELS, SAT_SUN, DeadlineKind
 from rules.kinds import Action, CaseKind
-from rules.records import CaseRecord, EventRecord
+from rules.records import SYSTEM_ACTOR, CaseRecord, EventRecord
 from views import ids
 from views.i18n import Translator
 from views.metadata import CaseRef
@@ -111,7 +111,7 @@ def case_buttons(case: CaseRecord, tr: Translator) -> list[ButtonElement]:
 
 def history_line(event: EventRecord, tr: Translator, *, team: Team) -> str:
     """One short line in the card's thread: who did what, when."""
-    who = tr._("The app") if event.actor == "system" else f"<@{event.actor}>"
+    who = tr._("The app") if event.actor == SYSTEM_ACTOR else f"<@{event.actor}>"
     when = date_token(event.at, tr, team.zone)
     if event.action == "open":
         return tr._("{who} opened the case · {when}", who=who, when=when)
@@ -126,6 +126,6 @@ def history_line(event: EventRecord, tr: Translator, *, team: Team) -> str:
     line = tr._("{who}: {action} → {state} · {when}", who=who, action=Action(event.action),
                 state=event.to_state, when=when)
     note = event.details.get("note") or event.details.get("reason") or event.details.get("new_evidence")
-    if isinstance(note, str) and note and event.actor != "system":
+    if isinstance(note, str) and note and event.actor != SYSTEM_ACTOR:
         line += "\n> " + escape(note[:500]).replace("\n", "\n> ")
     return line

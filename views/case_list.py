@@ -28,10 +28,8 @@ from rules.records import LIST_WORDS, TAB_LISTS, CaseRecord, ListFilter
 from rules.text import N_
 from views.case_card import Team, card_text, history_line
 from views.i18n import Translator
-from views.text import OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text, slack_unescape
+from views.text import MAX_BLOCKS, OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text, slack_unescape
 
-MAX_BLOCKS = 50
-"""Slack's limit for one message."""
 SECTION_LIMIT = 3000
 """Slack's limit for a section's text."""
 HISTORY_SHOWN = 15

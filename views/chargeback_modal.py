@@ -13,7 +13,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     StaticSelectElement,
     TimePickerElement,
 )
@@ -25,12 +24,9 @@ from views import ids
 from views.accounts import account_select
 from views.i18n import Translator
 from views.metadata import ModalContext
+from views.text import plain
 
 NOTES_LIMIT = 3000
-
-
-def _plain(text: str) -> PlainTextObject:
-    return PlainTextObject(text=text, emoji=True)
 
 
 def complaint_options(tr: Translator) -> list[Option]:
@@ -58,38 +54,38 @@ def chargeback_modal(
     blocks = [
         *account_select(tr, places, place),
         InputBlock(
-            block_id="order_id", label=_plain(tr._("Order ID")),
-            hint=_plain(tr._("As in Amazon's email or Seller Central: 123-1234567-1234567")),
+            block_id="order_id", label=plain(tr._("Order ID")),
+            hint=plain(tr._("As in Amazon's email or Seller Central: 123-1234567-1234567")),
             element=PlainTextInputElement(action_id="order_id", initial_value=order_id or None,
-                                          placeholder=_plain("123-1234567-1234567"), max_length=40),
+                                          placeholder=plain("123-1234567-1234567"), max_length=40),
         ),
         InputBlock(
-            block_id="amount", label=_plain(tr._("Amount")),
-            hint=_plain(tr._("The chargeback amount in Amazon's email, e.g. 129.99, $129.99 or 1,234.56")),
-            element=PlainTextInputElement(action_id="amount", placeholder=_plain("129.99"), max_length=32),
+            block_id="amount", label=plain(tr._("Amount")),
+            hint=plain(tr._("The chargeback amount in Amazon's email, e.g. 129.99, $129.99 or 1,234.56")),
+            element=PlainTextInputElement(action_id="amount", placeholder=plain("129.99"), max_length=32),
         ),
         InputBlock(
-            block_id="currency", label=_plain(tr._("Currency")),
+            block_id="currency", label=plain(tr._("Currency")),
             element=StaticSelectElement(action_id="currency", options=currencies, initial_option=initial_currency),
         ),
         InputBlock(
-            block_id="email_on", label=_plain(tr._("Date of Amazon's email")),
-            hint=_plain(tr._("The 7 calendar days to respond count from this date.")),
+            block_id="email_on", label=plain(tr._("Date of Amazon's email")),
+            hint=plain(tr._("The 7 calendar days to respond count from this date.")),
             element=DatePickerElement(action_id="email_on", initial_date=today.isoformat()),
         ),
         InputBlock(
-            block_id="email_time", label=_plain(tr._("Time of the email")), optional=True,
-            hint=_plain(time_hint),
+            block_id="email_time", label=plain(tr._("Time of the email")), optional=True,
+            hint=plain(time_hint),
             element=TimePickerElement(action_id="email_time", timezone=zone.key if zone else None),
         ),
         InputBlock(
-            block_id="complaint_type", label=_plain(tr._("The buyer's claim")),
+            block_id="complaint_type", label=plain(tr._("The buyer's claim")),
             element=StaticSelectElement(action_id="complaint_type", options=complaint_options(tr),
-                                        placeholder=_plain(tr._("What the buyer told the card company"))),
+                                        placeholder=plain(tr._("What the buyer told the card company"))),
         ),
         InputBlock(
-            block_id="notes", label=_plain(tr._("Notes")), optional=True,
-            hint=_plain(tr._("For Amazon investigators only — the buyer never sees them.")),
+            block_id="notes", label=plain(tr._("Notes")), optional=True,
+            hint=plain(tr._("For Amazon investigators only — the buyer never sees them.")),
             element=PlainTextInputElement(action_id="notes", multiline=True, max_length=NOTES_LIMIT),
         ),
         ContextBlock(elements=[MarkdownTextObject(text=tr._(
@@ -97,6 +93,6 @@ def chargeback_modal(
     ]
     return View(
         type="modal", callback_id=ids.MODAL_CHARGEBACK, private_metadata=context.dumps(),
-        title=_plain(tr._("Record a chargeback")[:24]), submit=_plain(tr._("Save")[:24]),
-        close=_plain(tr._("Cancel")[:24]), blocks=blocks,
+        title=plain(tr._("Record a chargeback")[:24]), submit=plain(tr._("Save")[:24]),
+        close=plain(tr._("Cancel")[:24]), blocks=blocks,
     )

@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
 )
@@ -24,22 +23,16 @@ from rules.eligibility import EXPLANATION_LIMIT, TRIP_CREDIT_CENTS
 from rules.kinds import SafetReason
 from views import ids
 from views.accounts import account_select
-from views.i18n import Translator
+from views.i18n import LANGUAGE_NAMES, Translator
 from views.metadata import ModalContext
-from views.text import escape
-
-LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
-
-
-def _plain(text: str) -> PlainTextObject:
-    return PlainTextObject(text=text, emoji=True)
+from views.text import escape, plain
 
 
 def language_select(tr: Translator, block_id: str, initial: str | None, label: str) -> InputBlock:
-    options = [Option(value=code, label=name) for code, name in LANGUAGES.items()]
+    options = [Option(value=code, label=name) for code, name in LANGUAGE_NAMES.items()]
     initial_option = next((o for o in options if o.value == (initial or tr.locale)), options[0])
     return InputBlock(
-        block_id=block_id, label=_plain(label),
+        block_id=block_id, label=plain(label),
         element=StaticSelectElement(action_id=block_id, options=options, initial_option=initial_option),
     )
 
@@ -63,22 +56,22 @@ def claim_modal(
             "chargebacks go through `/safet chargeback`."))),
         *account_select(tr, places, place),
         InputBlock(
-            block_id="order_id", label=_plain(tr._("Service order ID")),
-            hint=_plain(tr._("As in Seller Central: 123-1234567-1234567")),
+            block_id="order_id", label=plain(tr._("Service order ID")),
+            hint=plain(tr._("As in Seller Central: 123-1234567-1234567")),
             element=PlainTextInputElement(action_id="order_id", initial_value=order_id or None,
-                                          placeholder=_plain("123-1234567-1234567"), max_length=40),
+                                          placeholder=plain("123-1234567-1234567"), max_length=40),
         ),
         InputBlock(
-            block_id="product_order_id", label=_plain(tr._("Product order ID")), optional=True,
-            hint=_plain(tr._("Only if different from the service order ID")),
+            block_id="product_order_id", label=plain(tr._("Product order ID")), optional=True,
+            hint=plain(tr._("Only if different from the service order ID")),
             element=PlainTextInputElement(action_id="product_order_id", max_length=40),
         ),
         InputBlock(
-            block_id="reason", label=_plain(tr._("Reason")), dispatch_action=True,
+            block_id="reason", label=plain(tr._("Reason")), dispatch_action=True,
             element=StaticSelectElement(
                 action_id=ids.ACTION_SAFET_REASON, options=options,
                 initial_option=next((o for o in options if reason and o.value == reason.value), None),
-                placeholder=_plain(tr._("Choose the reason")),
+                placeholder=plain(tr._("Choose the reason")),
             ),
         ),
     ]
@@ -87,13 +80,13 @@ def claim_modal(
             ":moneybag: Trip Credit pays a flat {amount}.", amount=tr.money(TRIP_CREDIT_CENTS, "USD", whole=True)))]))
     if reason is SafetReason.SECOND_APPOINTMENT:
         blocks.append(InputBlock(
-            block_id="second_appointment_completed_on", label=_plain(tr._("Second appointment completed on")),
-            hint=_plain(tr._("File only after the second appointment is documented as completed.")),
+            block_id="second_appointment_completed_on", label=plain(tr._("Second appointment completed on")),
+            hint=plain(tr._("File only after the second appointment is documented as completed.")),
             element=DatePickerElement(action_id="second_appointment_completed_on"),
         ))
     blocks.append(InputBlock(
-        block_id="explanation", label=_plain(tr._("Explanation for Amazon")),
-        hint=_plain(tr._("Why Amazon should reimburse you: what happened, and what the documents show.")),
+        block_id="explanation", label=plain(tr._("Explanation for Amazon")),
+        hint=plain(tr._("Why Amazon should reimburse you: what happened, and what the documents show.")),
         element=PlainTextInputElement(action_id="explanation", multiline=True, max_length=EXPLANATION_LIMIT,
                                       initial_value=explanation or None),
     ))
@@ -101,26 +94,26 @@ def claim_modal(
         checklist = [Option(value=str(i), label=tr._(item)[:75], description=None)
                      for i, item in enumerate(SAFET_CHECKLISTS[reason])]
         blocks.append(InputBlock(
-            block_id="checklist", label=_plain(tr._("Documents you have ready")), optional=True,
+            block_id="checklist", label=plain(tr._("Documents you have ready")), optional=True,
             element=CheckboxesElement(action_id="checklist", options=checklist),
         ))
     blocks += [
         InputBlock(
-            block_id="attachments", label=_plain(tr._("Attachments")), optional=True,
-            hint=_plain(tr._("Photos, videos, messages: the same files you will attach in Seller Central.")),
+            block_id="attachments", label=plain(tr._("Attachments")), optional=True,
+            hint=plain(tr._("Photos, videos, messages: the same files you will attach in Seller Central.")),
             element=FileInputElement(action_id="attachments", max_files=10),
         ),
         InputBlock(
-            block_id="claim_number", label=_plain(tr._("SAFE-T claim number")), optional=True,
-            hint=_plain(tr._("Once filed in Seller Central; you can add it later from the case card.")),
+            block_id="claim_number", label=plain(tr._("SAFE-T claim number")), optional=True,
+            hint=plain(tr._("Once filed in Seller Central; you can add it later from the case card.")),
             element=PlainTextInputElement(action_id="claim_number", max_length=64),
         ),
         language_select(tr, "filing_locale", tr.locale, tr._("Language of the text to paste")),
     ]
     return View(
         type="modal", callback_id=ids.MODAL_SAFET_CLAIM, private_metadata=context.dumps(),
-        title=_plain(tr._("File a SAFE-T claim")[:24]), submit=_plain(tr._("Check and save")[:24]),
-        close=_plain(tr._("Cancel")[:24]), blocks=blocks,
+        title=plain(tr._("File a SAFE-T claim")[:24]), submit=plain(tr._("Check and save")[:24]),
+        close=plain(tr._("Cancel")[:24]), blocks=blocks,
     )
 
 
@@ -128,7 +121,7 @@ def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_
     """What the modal turns into once saved: the text to paste and the documents to attach."""
     docs = "\n".join(f"• {escape(d)}" for d in documents) or tr._("(none listed)")
     return View(
-        type="modal", title=_plain(tr._("Claim saved")[:24]), close=_plain(tr._("Done")[:24]),
+        type="modal", title=plain(tr._("Claim saved")[:24]), close=plain(tr._("Done")[:24]),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=tr._(
                 ":white_check_mark: Saved. In Seller Central: *Orders → Manage SAFE-T Claims → File a new SAFE-T "

@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     MarkdownTextObject,
     Option,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
 )
@@ -26,8 +25,8 @@ from rules.kinds import State
 from rules.records import CaseRecord, HomeData
 from views import ids
 from views.case_list import case_detail_blocks, case_line, fit, is_overdue, sections
-from views.i18n import Translator
-from views.text import date_token, escape, mood_emoji
+from views.i18n import LANGUAGE_NAMES, Translator
+from views.text import date_token, escape, mood_emoji, plain
 
 HOME_BLOCKS = 100
 """Slack's limit for a Home tab (and a modal)."""
@@ -35,12 +34,7 @@ MINE_SHOWN = 20
 """What ``store.queries.home_data`` returns at most for "your cases" and for the team's."""
 FOLLOW_SLACK = "slack"
 """The language option that drops the person's own choice and follows Slack's locale again."""
-LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 """Each language named in itself, whatever the language of the page."""
-
-
-def _plain(text: str) -> PlainTextObject:
-    return PlainTextObject(text=text, emoji=True)
 
 
 def _small(text: str) -> ContextBlock:
@@ -70,7 +64,7 @@ def my_case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datet
 
 def language_options(tr: Translator) -> list[Option]:
     return [Option(value=FOLLOW_SLACK, label=tr._("Slack's language")),
-            *(Option(value=code, label=name) for code, name in LANGUAGES.items())]
+            *(Option(value=code, label=name) for code, name in LANGUAGE_NAMES.items())]
 
 
 def account_filter(tr: Translator, accounts: Sequence[tuple[str, str]], account: str | None) -> list[Block]:
@@ -91,11 +85,11 @@ def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, 
     """The Home tab for one person, in their language; date tokens read in their own zone. ``accounts``
     (key, name) offers a filter when there are several; ``account`` is the one shown."""
     blocks: list[Block] = [*account_filter(tr, accounts, account),
-                           HeaderBlock(text=_plain(tr._("Your cases ({count} open)", count=_count(data.mine))))]
+                           HeaderBlock(text=plain(tr._("Your cases ({count} open)", count=_count(data.mine))))]
     for case in data.mine:
         blocks.append(SectionBlock(
             block_id=f"mine:{case.id}", text=MarkdownTextObject(text=my_case_line(case, tr, zone=zone, now=now)),
-            accessory=ButtonElement(text=_plain(tr._("Open")), action_id=ids.ACTION_HOME_OPEN_CASE,
+            accessory=ButtonElement(text=plain(tr._("Open")), action_id=ids.ACTION_HOME_OPEN_CASE,
                                     value=str(case.id), style="danger" if is_overdue(case, now) else None),
         ))
     if not data.mine:
@@ -105,7 +99,7 @@ def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, 
                                   count=len(data.mine))))
 
     blocks += [DividerBlock(),
-               HeaderBlock(text=_plain(tr._("Team: due in the next 48 h ({count})", count=_count(data.team_due))))]
+               HeaderBlock(text=plain(tr._("Team: due in the next 48 h ({count})", count=_count(data.team_due))))]
     if data.team_due:
         blocks += sections(case_line(case, tr, zone=zone, now=now) for case in data.team_due)
     else:
@@ -126,9 +120,9 @@ def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, 
     blocks += [
         DividerBlock(),
         ActionsBlock(block_id="home_forms", elements=[
-            ButtonElement(text=_plain(tr._("File a SAFE-T claim")), action_id=ids.ACTION_HOME_FILE_CLAIM,
+            ButtonElement(text=plain(tr._("File a SAFE-T claim")), action_id=ids.ACTION_HOME_FILE_CLAIM,
                           value="file", style="primary"),
-            ButtonElement(text=_plain(tr._("Record a chargeback")), action_id=ids.ACTION_HOME_RECORD_CHARGEBACK,
+            ButtonElement(text=plain(tr._("Record a chargeback")), action_id=ids.ACTION_HOME_RECORD_CHARGEBACK,
                           value="chargeback"),
         ]),
     ]
@@ -150,5 +144,5 @@ def case_modal(case: CaseRecord | None, tr: Translator, *, zone: ZoneInfo, holid
     else:
         blocks = case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now, weekend=weekend)
         title = tr._("Case {order_id}", order_id=case.order_id)
-    return View(type="modal", title=_plain(title[:24]), close=_plain(tr._("Close")[:24]),
+    return View(type="modal", title=plain(title[:24]), close=plain(tr._("Close")[:24]),
                 blocks=fit(blocks, tr, HOME_BLOCKS))

@@ -22,6 +22,8 @@ from rules import deadlines, kinds
 from rules.errors import DomainError
 
 LOCALE_DIR = Path(__file__).with_name("locale")
+LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
+"""Each shipped language in its own words, for the pickers."""
 DOMAIN = "messages"
 SUPPORTED = ("en", "zh_CN")
 

@@ -24,18 +24,16 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import SAT_SUN, DeadlineKind, DeadlineStatus
+from rules.deadlines import DEADLINE_LABELS, SAT_SUN, DeadlineKind, DeadlineStatus
 from rules.kinds import Action, CaseKind
 from rules.ladder import OVERDUE
 from rules.parsing import USER_ID
-from rules.records import CaseRecord, DailyFacts, DeadlineRecord, EventRecord
+from rules.records import SYSTEM_ACTOR, CaseRecord, DailyFacts, DeadlineRecord, EventRecord
 from rules.text import N_
 from rules.transitions import mood
 from views.i18n import Translator
-from views.text import MOOD_EMOJI, OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text
+from views.text import MAX_BLOCKS, MOOD_EMOJI, OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text
 
-MAX_BLOCKS = 50
-"""Slack refuses a message of more blocks: a digest is split only past this."""
 DIGEST_OVER = 3
 """More notices than this for one channel in one sweep go out as one digest."""
 SECTION_CHARS = 2900
@@ -101,18 +99,11 @@ def _when(moment: datetime, r: Reader) -> dict[str, str]:
     return {"due": date_token(moment, r.tr, r.zone), "relative": relative}
 
 
-_TASKS = {
-    DeadlineKind.SAFET_INFO_REPLY: N_("Reply to the investigator"),
-    DeadlineKind.CHARGEBACK_REPLY: N_("Respond to the chargeback"),
-    DeadlineKind.CHARGEBACK_INFO_REPLY: N_("Send the requested information"),
-    DeadlineKind.APPEAL_BY: N_("Appeal the denial"),
-    DeadlineKind.OUTCOME_WINDOW: N_("Outcome window ends"),
-}
-
-
 def task(kind: DeadlineKind, tr: Translator) -> str:
     """What the deadline asks for, as a verb phrase that reads before "by {date}"."""
-    return tr._(_TASKS[kind])
+    if kind is DeadlineKind.APPEAL_BY:
+        return tr._("Appeal the denial")  # "Appeal by {date}" would read as Amazon's own label
+    return tr._(DEADLINE_LABELS[kind])
 
 
 def _subject(case: CaseRecord, tr: Translator) -> str:
@@ -294,7 +285,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
 
 def _recorded_by(event: EventRecord, r: Reader) -> str:
     at = date_token(event.at, r.tr, r.zone)
-    if event.actor == "system":
+    if event.actor == SYSTEM_ACTOR:
         return r.tr._("Recorded automatically by the app {at}", at=at)
     return r.tr._("Recorded by {person} {at}", person=mention(event.actor), at=at)
 

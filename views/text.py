@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from slack_sdk.models.blocks import PlainTextObject
+
 from rules.deadlines import BUSINESS_DAY_RULES, COUNTED_RULE_LABELS, RULE_LABELS, SAT_SUN
 from rules.eligibility import TRIP_CREDIT_CENTS
 from rules.kinds import CaseKind, Mood, SafetReason
@@ -19,6 +21,13 @@ MOOD_EMOJI = {
     Mood.CLOSED: ":white_circle:",
 }
 OVERDUE_EMOJI = ":rotating_light:"
+MAX_BLOCKS = 50
+"""Slack refuses a message of more blocks."""
+
+
+def plain(text: str) -> PlainTextObject:
+    """Plain text as Slack shows it in labels and buttons, emoji codes drawn."""
+    return PlainTextObject(text=text, emoji=True)
 
 
 def escape(text: str | None) -> str:
