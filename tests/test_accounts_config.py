@@ -182,3 +182,10 @@ def test_the_rule_line_names_the_marketplace_s_count_calendar_and_weekend() -> N
     email = ae.chargeback_reply(email_on=datetime(2026, 5, 1).date())
     assert rule_text(_record(email), en, ae.zone, ae.holidays_label, ae.weekend).startswith(
         "7 calendar days from the email date ("), "no weekend said where weekends do not count"
+
+
+def test_the_documented_example_file_loads() -> None:
+    example = Path(__file__).parents[1] / "docs" / "accounts.example.toml"
+    book = load_settings(env={"SAFET_ACCOUNTS_FILE": str(example)}).accounts
+    assert [a.key for a in book.accounts] == ["default", "acme-uk"]
+    assert book.market_of("acme-uk").source("holidays") == "our reading of the UK help page, 2026-11"
