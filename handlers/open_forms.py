@@ -30,4 +30,5 @@ def open_chargeback_modal(deps: Deps, client: WebClient, *, user: str, trigger_i
     zone = market.zone
     client.views_open(trigger_id=trigger_id, view=chargeback_modal(
         translator(person.locale), context=context, order_id=order_id, today=deps.clock().astimezone(zone).date(),
-        currency=market.currency, zone=zone, places=places(deps), place=place_value(account.key, market.code)))
+        currency=market.currency, zone=zone, places=places(deps), place=place_value(account.key, market.code),
+        reply_days=market.profile.chargeback_reply_days))

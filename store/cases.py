@@ -161,7 +161,8 @@ def perform(store: Store, case_id: int, action: Action, values: Mapping[str, Any
     case = get_case(store, case_id, history=False)
     if case is None:
         raise NotFound(N_("No such case."))
-    arguments = spec.arguments(case, values, now=now, zone=store.policy.calendar.zone)
+    # A day picked in the form (shipped on …) is read in the case's marketplace's zone.
+    arguments = spec.arguments(case, values, now=now, zone=store.policy.market(case.marketplace).zone)
     if spec.permission is not Permission.ANYONE:
         arguments["is_lead"] = is_lead
     return use_case(store, case_id, actor=actor, now=now, expected_version=expected_version, **arguments)

@@ -7,6 +7,7 @@ Expected instants are worked out by hand: Amazon.ae counts Saturdays as business
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,6 +22,10 @@ from store import cases
 from store.db import Policy, Store
 from store.queries import get_case, list_cases
 from store.roster import clear_roster, import_roster
+from views.chargeback_modal import chargeback_modal
+from views.i18n import Translator
+from views.metadata import ModalContext
+from views.notices import Reader, outcome_notice
 
 BOOK = parse_accounts({
     "accounts": {
@@ -125,3 +130,25 @@ def test_each_account_has_its_own_roster(accounts_store: Store) -> None:
                            explanation="x", account="acme-ae")
     assert clear_roster(accounts_store, "default") == 0, "the default account never had one"
     assert clear_roster(accounts_store, "acme-ae") == 1
+
+
+def test_an_amazon_ae_claim_closed_automatically_says_three_business_days(accounts_store: Store) -> None:
+    claim = cases.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
+                                   now=NOW, explanation="not home", account="acme-ae").case
+    cases.record_filing(accounts_store, claim.id, actor="U1", now=NOW, claim_number="S-1")
+    cases.log_info_request(accounts_store, claim.id, actor="U1", now=NOW, arrived_at=NOW)
+    closed = cases.auto_close(accounts_store, claim.id, now=datetime(2026, 10, 26, 9, 0, tzinfo=UTC))
+    reader = Reader(Translator("en"), BOOK.marketplace("AE").zone, closed.event.at, "UAE public")
+    said = json.dumps([b.to_dict() for b in outcome_notice(closed.case, closed.event, reader).blocks])
+    assert "unanswered for 3 business days" in said and "2 business days" not in said
+
+
+def test_the_chargeback_form_says_the_marketplaces_window() -> None:
+    tr = Translator("en")
+    jp = BOOK.marketplace("JP")
+    view = json.dumps(chargeback_modal(tr, context=ModalContext(), order_id=None, today=date(2026, 10, 22),
+                                       currency=jp.currency, zone=jp.zone,
+                                       reply_days=jp.profile.chargeback_reply_days).to_dict(), ensure_ascii=False)
+    assert "10 calendar days" in view and "10 × 24 hours" in view and "7 calendar days" not in view
+    us = json.dumps(chargeback_modal(tr, context=ModalContext(), order_id=None, today=date(2026, 10, 22)).to_dict())
+    assert "7 calendar days" in us

@@ -40,10 +40,12 @@ def currency_options() -> list[Option]:
 def chargeback_modal(
     tr: Translator, *, context: ModalContext, order_id: str | None, today: date, currency: str = "USD",
     zone: ZoneInfo | None = None, places: Sequence[tuple[str, str]] = (), place: str | None = None,
+    reply_days: int = 7,
 ) -> View:
     """Record Amazon's chargeback email; the reply deadline is computed from the email's date.
 
-    ``zone`` is the team's time zone, in which the optional exact time of the email is read.
+    ``zone`` is the team's time zone, in which the optional exact time of the email is read;
+    ``reply_days`` the marketplace's reply window (7 calendar days on the US pages).
     """
     currencies = currency_options()
     initial_currency = next((o for o in currencies if o.value == currency), currencies[0])
@@ -51,6 +53,19 @@ def chargeback_modal(
                       "later; without it, at the end of the seventh day.", zone=zone.key) if zone else
                  tr._("Optional. In the team's time zone. With it, the reply is due exactly 7 × 24 hours later; "
                       "without it, at the end of the seventh day."))
+    days_hint = tr._("The 7 calendar days to respond count from this date.")
+    respond = tr._(":alarm_clock: Respond within 7 calendar days of the email date, or Amazon may debit the account.")
+    if reply_days != 7:  # another marketplace's window
+        time_hint = tr.n_("Optional. In the marketplace's time zone ({zone}). With it, the reply is due exactly "
+                          "{count} × 24 hours later; without it, at the end of day {count}.",
+                          "Optional. In the marketplace's time zone ({zone}). With it, the reply is due exactly "
+                          "{count} × 24 hours later; without it, at the end of day {count}.",
+                          reply_days, zone=zone.key if zone else "—")
+        days_hint = tr.n_("The {count} calendar day to respond counts from this date.",
+                          "The {count} calendar days to respond count from this date.", reply_days)
+        respond = tr.n_(":alarm_clock: Respond within {count} calendar day of the email date, or Amazon may debit "
+                        "the account.", ":alarm_clock: Respond within {count} calendar days of the email date, or "
+                        "Amazon may debit the account.", reply_days)
     blocks = [
         *account_select(tr, places, place),
         InputBlock(
@@ -70,7 +85,7 @@ def chargeback_modal(
         ),
         InputBlock(
             block_id="email_on", label=plain(tr._("Date of Amazon's email")),
-            hint=plain(tr._("The 7 calendar days to respond count from this date.")),
+            hint=plain(days_hint),
             element=DatePickerElement(action_id="email_on", initial_date=today.isoformat()),
         ),
         InputBlock(
@@ -88,8 +103,7 @@ def chargeback_modal(
             hint=plain(tr._("For Amazon investigators only — the buyer never sees them.")),
             element=PlainTextInputElement(action_id="notes", multiline=True, max_length=NOTES_LIMIT),
         ),
-        ContextBlock(elements=[MarkdownTextObject(text=tr._(
-            ":alarm_clock: Respond within 7 calendar days of the email date, or Amazon may debit the account."))]),
+        ContextBlock(elements=[MarkdownTextObject(text=respond)]),
     ]
     return View(
         type="modal", callback_id=ids.MODAL_CHARGEBACK, private_metadata=context.dumps(),

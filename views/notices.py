@@ -240,7 +240,13 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         return said, None, step
     if action == Action.AUTO_CLOSE:
         request = _settled(case, DeadlineKind.SAFET_INFO_REPLY)
-        if request is not None:
+        if request is not None and request.days not in (None, 2):  # another marketplace's count
+            said = tr.n_("{owner} The investigator's request for information went unanswered for {count} business "
+                         "day (due {due}), so Amazon closed the claim automatically.",
+                         "{owner} The investigator's request for information went unanswered for {count} business "
+                         "days (due {due}), so Amazon closed the claim automatically.", request.days, owner=owner,
+                         due=date_token(request.due_at, tr, r.zone))
+        elif request is not None:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
                         "(due {due}), so Amazon closed the claim automatically.", owner=owner,
                         due=date_token(request.due_at, tr, r.zone))
