@@ -44,12 +44,13 @@ def register(app: App, deps: Deps) -> None:
         tr = deps.tr(body["user"]["id"])
         try:
             reason = form.choice("reason", SafetReason)
+            place = form.selected("account")
         except DomainError:
             return  # a forged option: keep the form as it is, the submit refuses it on its field
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=claim_modal(
             tr, context=ModalContext.loads(view.get("private_metadata")), order_id=form.text("order_id") or None,
             reason=reason, explanation=form.text("explanation") or None, places=places(deps),
-            place=form.selected("account")))
+            place=place))
 
     app.block_action(ids.ACTION_SAFET_REASON)(ack=ack_reason, lazy=[redraw_for_reason])
 

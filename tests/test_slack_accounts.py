@@ -212,3 +212,16 @@ def test_app_home_filters_by_account(two) -> None:
     slack.select({**home, "type": "home"}, "home_account_select", "acme-uk", user="U1", block_id="home_account")
     home = next_call(slack, "views.publish", published + 1).args["view"]
     assert UK_ORDER in text(home) and US_ORDER not in text(home)
+
+
+def test_choosing_the_reason_redraws_the_form_with_the_account_kept(two) -> None:
+    slack = two
+    before = calls(slack, "views.open")
+    slack.command("file", user="U1", channel="CUS")
+    view = next_call(slack, "views.open", before).args["view"]
+    updates = calls(slack, "views.update")
+    slack.select(view, "safet_reason_select", "second_appointment", user="U1",
+                 values={"account": select_input("acme-uk:UK"), "reason": select_input("second_appointment")})
+    redrawn = next_call(slack, "views.update", updates).args["view"]
+    block = next(b for b in redrawn["blocks"] if b.get("block_id") == "account")
+    assert block["element"]["initial_option"]["value"] == "acme-uk:UK"
