@@ -73,8 +73,8 @@ class Runtime:
 
     def start_background(self) -> None:
         if self.deps.settings.sweep_seconds > 0:
-            self._sweeper = start_sweeper(self.deps.store, self.client, self.deps.settings, self.deps.clock,
-                                          refresh_card=self.refresh_card)
+            # The sweep redraws its cards itself, in bulk, only those whose shown content changed.
+            self._sweeper = start_sweeper(self.deps.store, self.client, self.deps.settings, self.deps.clock)
 
     def stop_background(self) -> None:
         if self._sweeper is not None:

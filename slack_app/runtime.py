@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -98,9 +99,40 @@ def serve(host: str, port: int, *, workers: int = 1, threads: int = 8) -> int:
     return 0
 
 
+def check_slack(settings: Settings, keep=None, *, sleep=time.sleep, most: float = 60.0) -> int:  # type: ignore[no-untyped-def]
+    """``auth.test`` once at start: a refused token stops start-up with one line (exit 2); Slack out
+    of reach is said in one line per try, retried with back-off (1 s, 2 s, 4 s … at most ``most``).
+    What it says (the workspace URL) is kept for the client ``keep``, which then needs no call of its own."""
+    from slack_sdk.errors import SlackApiError
+
+    from webapi.client import make_client, remember_identity
+    from webapi.posting import SLACK_ERRORS, classify
+
+    client = make_client(settings, max_retries=0)  # the back-off is ours, one line per try
+    delay = 1.0
+    while True:
+        try:
+            auth = client.auth_test()
+        except SLACK_ERRORS as error:
+            kind, reason = classify(error)
+            if isinstance(error, SlackApiError) and kind != "transient":
+                print(f"safet: Slack refused SLACK_BOT_TOKEN ({reason}): check the token and the app's "
+                      "installation in the workspace.", file=sys.stderr, flush=True)
+                return 2
+            print(f"safet: Slack could not be reached at {settings.api_url} ({reason}); "
+                  f"trying again in {delay:.0f} s", file=sys.stderr, flush=True)
+            sleep(delay)
+            delay = min(delay * 2, most)
+            continue
+        remember_identity(keep or client, auth)
+        print(f"safet: connected to Slack as {auth.get('user')} in {auth.get('team')}", file=sys.stderr, flush=True)
+        return 0
+
+
 def _preflight(settings: Settings) -> int:
-    """Check the holiday calendar and migrate SQLite in a short-lived child process: both load large
-    libraries (holidays, Alembic, the ORM) that the gunicorn master never needs afterwards."""
+    """Check the holiday calendar, migrate SQLite and check the bot token in a short-lived child
+    process: they load large libraries (holidays, Alembic, the ORM, slack_sdk) that the gunicorn
+    master never needs afterwards."""
     pid = os.fork()
     if pid == 0:
         code = 0
@@ -110,6 +142,7 @@ def _preflight(settings: Settings) -> int:
                 check_holidays(market.holidays)
             if settings.database_url.startswith("sqlite"):
                 upgrade(settings.database_url)
+            code = check_slack(settings)
         except ConfigError as error:
             print(f"safet: {error}", file=sys.stderr)
             code = 2
@@ -132,8 +165,13 @@ def socket() -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from slack_app.app import create_runtime
+    from webapi.client import make_client
 
-    runtime = create_runtime(settings, open_store(settings))
+    client = make_client(settings)
+    status = check_slack(settings, client)
+    if status:
+        return status
+    runtime = create_runtime(settings, open_store(settings), client=client)
     runtime.start_background()
     try:
         SocketModeHandler(runtime.app, settings.app_token).start()
@@ -172,21 +210,13 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
             print("\n".join(report.preview))
             print(f"\n{report.summary()}")
             return 0
-        from handlers.case_card import refresh_card as redraw
-        from handlers.deps import Deps
         from webapi.client import make_client
         from webapi.people import Directory
 
         client = make_client(settings)
         directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
                               leads=settings.leads, clock=lambda: at)
-        deps = Deps(settings=settings, store=store, directory=directory, clock=lambda: at)
-
-        def refresh_card(case_id: int) -> None:
-            """Redraw the case card as the app does after a change."""
-            redraw(deps, client, case_id)
-
-        report = scheduler.sweep(store, client, settings, now=at, refresh_card=refresh_card, directory=directory)
+        report = scheduler.sweep(store, client, settings, now=at, directory=directory)
         print(report.summary())
         if report.failed:
             print(f"safet: Slack refused {report.failed} notice(s) for good (archived channel, app not invited…); "

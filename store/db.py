@@ -114,6 +114,21 @@ class Store:
         with self._read_sessions() as session:
             yield session
 
+    @contextmanager
+    def rehearsal(self) -> Iterator[Store]:
+        """A store whose every transaction runs inside one outer transaction that is rolled back at the
+        end (the sweep's dry run runs its real code on it): nothing it writes is ever kept."""
+        with self.engine.connect() as connection:
+            outer = connection.begin()
+            try:
+                trial = Store.__new__(Store)
+                trial.engine, trial.policy = self.engine, self.policy
+                trial._sessions = trial._read_sessions = sessionmaker(
+                    bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+                yield trial
+            finally:
+                outer.rollback()
+
     def ping(self) -> bool:
         try:
             with self.engine.connect() as connection:

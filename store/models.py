@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -66,6 +67,9 @@ class Case(Base):
         Index(None, "owner_id", "state"),
         Index(None, "claim_number"),
         Index(None, "account", "state"),
+        # Few rows at any time: the cards a sweep could not redraw within its budget.
+        Index(None, "card_stale_at", sqlite_where=text("card_stale_at IS NOT NULL"),
+              postgresql_where=text("card_stale_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -95,6 +99,12 @@ class Case(Base):
     approved_by: Mapped[str | None] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(String(32))
     card_ts: Mapped[str | None] = mapped_column(String(32))
+    card_claimed_at: Mapped[datetime | None]
+    """Set while one process posts the case's first card (the card slot): no one else posts one."""
+    card_shown: Mapped[str | None] = mapped_column(String(64))
+    """A digest of what the card shows now: a redraw that would show the same is not sent."""
+    card_stale_at: Mapped[datetime | None]
+    """Since when the card may show less than the store (a sweep's redraw budget ran out): redrawn next."""
     filing_locale: Mapped[str | None] = mapped_column(String(16))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The seller account and the marketplace whose calendar and rules set the case's deadlines.
@@ -206,6 +216,9 @@ class OutboxNotice(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
+    unknown_since: Mapped[datetime | None]
+    """Set when a post's fate is unknown (its reply was lost, or its sweep died holding it): look for it
+    in the conversation's history, from this instant, before it is ever sent again."""
 
 
 class UserPreference(Base):

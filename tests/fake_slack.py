@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -80,6 +81,53 @@ def _dm_channel(channel: str) -> str:
     return "D" + channel if channel[:1] in ("U", "W") else channel
 
 
+TIERS = {"chat.update": 50, "chat.getPermalink": 100, "conversations.history": 50, "conversations.open": 50,
+         "users.info": 100, "auth.test": 100, "views.publish": 100, "usergroups.users.list": 20}
+"""Calls per minute Slack publishes for each method's tier (Tier 2 = 20, Tier 3 = 50, Tier 4 = 100)."""
+
+
+class RateLimits:
+    """Slack's published limits, enforced: each method in ``tiers`` gets its calls per minute (with a
+    short burst), ``chat.postMessage`` about ``per_channel`` per second per channel (a burst of
+    ``burst``); past them a 429 ``ratelimited`` with a whole-second ``Retry-After``. ``compress``
+    runs time faster (10: a minute's allowance every 6 s), so a bench can say what an hour would do.
+    """
+
+    def __init__(self, *, tiers: dict[str, int] | None = None, per_channel: float = 1.0, burst: int = 3,
+                 compress: float = 1.0, clock: Callable[[], float] = time.monotonic):
+        self.tiers = dict(TIERS if tiers is None else tiers)
+        self.per_channel, self.burst, self.compress, self._clock = per_channel, burst, compress, clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, at)
+        self.limited: dict[str, int] = {}
+        """429s answered, per method."""
+
+    def _take(self, key: str, rate: float, capacity: float) -> float:
+        """Take one token; 0 when taken, else the seconds until one is there."""
+        now = self._clock()
+        tokens, at = self._buckets.get(key, (capacity, now))
+        tokens = min(capacity, tokens + (now - at) * rate)
+        if tokens >= 1:
+            self._buckets[key] = (tokens - 1, now)
+            return 0.0
+        self._buckets[key] = (tokens, now)
+        return (1 - tokens) / rate
+
+    def check(self, method: str, args: dict) -> tuple[int, dict, dict] | None:
+        """None when the call may go through, else the 429 answer."""
+        if method == "chat.postMessage":
+            wait = self._take("post:" + _dm_channel(str(args.get("channel", ""))), self.per_channel * self.compress,
+                              self.burst)
+        elif method in self.tiers:
+            per_minute = self.tiers[method]
+            wait = self._take(method, per_minute / 60 * self.compress, max(1, per_minute // 6))
+        else:
+            return None
+        if not wait:
+            return None
+        self.limited[method] = self.limited.get(method, 0) + 1
+        return 429, {"Retry-After": str(max(1, int(wait + 0.999)))}, {"ok": False, "error": "ratelimited"}
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     """Decodes one HTTP request, passes it to ``FakeSlack._dispatch`` and writes the JSON answer."""
 
@@ -131,14 +179,21 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _reply(self, status: int, headers: dict, payload: dict):
+    def _reply(self, status: int, headers: dict, payload: dict | None):
+        if payload is None:  # a dropped connection: no status line, no body
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         data = json.dumps(payload).encode()
         self.send_response(status)
         for name, value in {"Content-Type": "application/json; charset=utf-8", **headers}.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (its timeout)
+            self.close_connection = True
 
 
 class _Server(ThreadingHTTPServer):
@@ -210,6 +265,9 @@ class FakeSlack:
             self._files: dict[str, dict] = {}
             self._file_counter = 0
             self._uploads: list[Upload] = []
+            self._after_write: dict[str, deque[tuple[str, float]]] = {}
+            self._after_call: dict[str, Callable[[Call], None]] = {}
+            self.limits: RateLimits | None = None
 
     def set_user(self, user_id: str, *, tz: str = DEFAULT_TZ, locale: str = DEFAULT_LOCALE,
                  name: str | None = None, **fields) -> None:
@@ -236,6 +294,23 @@ class FakeSlack:
         body = {"ok": False, "error": error or ("ratelimited" if status == 429 else "internal_error")}
         with self._lock:
             self._failures.setdefault(method, deque()).extend([(status, headers, body)] * times)
+
+    def lose_reply(self, method: str, how: str = "500", *, times: int = 1, delay: float = 0.0) -> None:
+        """Do the next ``times`` calls of ``method`` (the message is stored), then lose the answer:
+        ``how="500"`` answers HTTP 500 ``internal_error``; ``"drop"`` closes the connection without a
+        reply; ``"late"`` replies only after ``delay`` seconds (set it past the client's timeout)."""
+        if how not in ("500", "drop", "late"):
+            raise ValueError(f"unknown way to lose a reply: {how!r}")
+        with self._lock:
+            self._after_write.setdefault(method, deque()).extend([(how, delay)] * times)
+
+    def after_call(self, method: str, callback: Callable[[Call], None] | None) -> None:
+        """Run ``callback(call)`` after each handled call of ``method``, before its reply is sent."""
+        with self._lock:
+            if callback is None:
+                self._after_call.pop(method, None)
+            else:
+                self._after_call[method] = callback
 
     def set_channel_error(self, channel: str, error: str) -> None:
         """Make every post/update to ``channel`` fail with ``error`` (e.g. "is_archived") for good."""
@@ -303,19 +378,37 @@ class FakeSlack:
 
     # -- request dispatch ------------------------------------------------------------------------
 
-    def _dispatch(self, method: str, args: dict, token: str | None) -> tuple[int, dict, dict]:
-        """Record the call, then answer (status, extra headers, JSON body)."""
+    def _dispatch(self, method: str, args: dict, token: str | None) -> tuple[int, dict, dict | None]:
+        """Record the call, then answer (status, extra headers, JSON body; ``None``: drop the connection)."""
         with self._lock:
-            self._calls.append(Call(method, args, token, time.monotonic()))
+            call = Call(method, args, token, time.monotonic())
+            self._calls.append(call)
+            limited = self.limits.check(method, args) if self.limits is not None else None
             pending = self._failures.get(method)
-            failure = pending.popleft() if pending else None
+            failure = pending.popleft() if pending and limited is None else None
+            lost = self._after_write.get(method)
+            lose = lost.popleft() if lost and limited is None and failure is None else None
             latency = self.latency
         if latency:
             time.sleep(latency)
+        if limited is not None:
+            return limited
         if failure:
             return failure
         with self._lock:
-            return 200, {}, self._handle(method, args)
+            answer = self._handle(method, args)
+            hook = self._after_call.get(method)
+        if hook is not None:
+            hook(call)
+        if lose is None:
+            return 200, {}, answer
+        how, delay = lose
+        if how == "500":
+            return 500, {}, {"ok": False, "error": "internal_error"}
+        if how == "drop":
+            return 0, {}, None
+        time.sleep(delay)
+        return 200, {}, answer
 
     def _handle(self, method: str, args: dict) -> dict:
         if method not in self._HANDLERS:

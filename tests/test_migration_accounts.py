@@ -1,4 +1,5 @@
-"""Migration 0006 on a database that holds data: created at 0001, upgraded, checked, downgraded, checked.
+"""Migration 0006 on a database that holds data: rows written at 0001 (a single-account team of today),
+brought to 0006's parent, upgraded, checked, downgraded to the parent, checked.
 
 Runs on SQLite, and on PostgreSQL when SAFET_TEST_DATABASE_URL is set (its own schema).
 """
@@ -92,13 +93,18 @@ def _snapshot(engine, meta: MetaData) -> dict[str, list[tuple]]:  # type: ignore
     return rows
 
 
+PARENT = "0002"  # 0006's down_revision: this test covers 0006 alone
+
+
 def test_upgrade_keeps_every_row_under_the_default_account_and_downgrade_restores_0001(empty_url: str) -> None:
     upgrade(empty_url, "0001")
-    before = _fill_at_0001(empty_url)
-    old_meta = MetaData()
+    written = _fill_at_0001(empty_url)
+    upgrade(empty_url, PARENT)
+    old_meta = MetaData()  # the tables as 0006 finds them
     engine = create_engine(empty_url)
     old_meta.reflect(engine)
-    assert sum(len(v) for v in before.values()) == 11
+    before = _snapshot(engine, old_meta)
+    assert sum(len(v) for v in before.values()) == sum(len(v) for v in written.values()) == 11
 
     upgrade(empty_url, "0006")
     assert current_revision(empty_url) == "0006"
@@ -117,8 +123,8 @@ def test_upgrade_keeps_every_row_under_the_default_account_and_downgrade_restore
         session.execute(text("UPDATE cases SET account = 'acme-uk', marketplace = 'UK' WHERE id = 3"))
     store.dispose()
 
-    command.downgrade(alembic_config(empty_url), "0001")
-    assert current_revision(empty_url) == "0001"
+    command.downgrade(alembic_config(empty_url), PARENT)
+    assert current_revision(empty_url) == PARENT
     names = {c["name"] for c in inspect(engine).get_columns("cases")}
     assert "account" not in names and "marketplace" not in names
     assert "days" not in {c["name"] for c in inspect(engine).get_columns("deadlines")}
