@@ -88,7 +88,7 @@ def act(slack: SlackDriver, case_id: int, action_id: str, values: dict, user: st
 def run_sweep(slack: SlackDriver, at: datetime) -> None:
     runtime = slack.runtime
     report = sweep(slack.store, runtime.client, runtime.deps.settings, now=at, pacer=Pacer(0),
-                   refresh_card=runtime.refresh_card, directory=runtime.deps.directory)
+                   directory=runtime.deps.directory)  # the cards redrawn as production does, in bulk
     assert report.ok, report.errors
 
 
@@ -143,6 +143,8 @@ def test_two_accounts_file_warn_and_summarise_each_in_its_own_channel_with_its_o
     assert len(uk_new) == 1 and UK_ORDER in text(uk_new[0]) and "每日汇总" not in text(uk_new[0])
     assert len(us_new) == 1 and "Daily summary" in text(us_new[0])
     assert UK_ORDER not in text(us_new[0]) and US_ORDER not in text(us_new[0]), "the US case is due Monday"
+    # The sweep redraws the card it warned about: still in its account's language and calendar.
+    assert "英国银行" in text(card_of(slack, uk)) and "Reply to the investigator" not in text(card_of(slack, uk))
 
     # Sunday 18:00 UTC: the US's 24 h warning (due Monday 17:00 UTC), in the US channel only.
     cus, cuk = len(own_messages(slack, "CUS")), len(own_messages(slack, "CUK"))
@@ -150,6 +152,11 @@ def test_two_accounts_file_warn_and_summarise_each_in_its_own_channel_with_its_o
     us_new = [m for m in own_messages(slack, "CUS")[cus:] if "Daily summary" not in text(m)]
     assert len(us_new) == 1 and US_ORDER in text(us_new[0]) and "Reply to the investigator" in text(us_new[0])
     assert all(US_ORDER not in text(m) for m in own_messages(slack, "CUK")[cuk:])
+    # By then the UK request (due Friday) went unanswered: the claim closed; the US one still waits for Monday.
+    assert (get_case(slack.store, uk).state, get_case(slack.store, us).state) == ("auto_closed", "info_requested")
+    # The sweep redraws the cards it touched: still each in its account's language and calendar.
+    assert "SAFE-T 索赔" in text(card_of(slack, uk)) and "SAFE-T claim" not in text(card_of(slack, uk))
+    assert "US holidays skipped" in text(card_of(slack, us))
 
 
 def test_a_lead_of_one_account_cannot_act_on_the_others_cases(two) -> None:
