@@ -14,7 +14,8 @@ from rules.records import CaseRecord, EventRecord
 from store import cards
 from store.cases import Change
 from store.queries import case_version, get_case
-from views.case_card import Team, card_text, case_card, history_line
+from views.case_card import Team, card_text, case_card
+from views.history import history_line
 from views.i18n import Translator, translator
 from webapi.posting import SLACK_ERRORS, Fate, SlackPoster, card_metadata, classify, fate_of, plain, shown_digest
 
@@ -94,7 +95,8 @@ def post_history(deps: Deps, client: WebClient, case: CaseRecord, event: EventRe
         return
     try:
         client.chat_postMessage(channel=case.channel_id, thread_ts=case.card_ts,
-                                text=history_line(event, channel_tr(deps, case), team=team_of(deps, case)))
+                                text=history_line(event, channel_tr(deps, case), team=team_of(deps, case),
+                                                  currency=case.currency))
     except SlackApiError as error:
         log.warning("could not add to the thread of case %s: %s", case.id, error.response.get("error"))
 

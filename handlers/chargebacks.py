@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -23,7 +23,7 @@ from store.cases import Change
 from views import ids
 from views.i18n import translator
 from views.metadata import ModalContext
-from views.text import date_token
+from views.text import due_token
 
 FIELDS = ("order_id", "amount", "currency", "email_on", "email_time", "complaint_type", "notes", "account")
 
@@ -42,12 +42,17 @@ def read_currency(form: Form) -> str:
     return currency
 
 
-def read_email_at(form: Form, deps: Deps, now: datetime, marketplace: str) -> datetime | None:
-    """The email's exact instant when its time was given, read in the marketplace's zone."""
+def read_email_at(form: Form, deps: Deps, now: datetime, marketplace: str,
+                  exact: int | None = None) -> datetime | None:
+    """The email's exact instant when its time was given, read in the marketplace's zone. ``exact`` is the
+    instant intake read from the email (to the second); it stands when the picked minute is still that email's."""
     email_on, at = form.date("email_on"), form.time("email_time")
     if email_on is None or at is None:
         return None
-    return local_instant(email_on, at, deps.settings.accounts.marketplace(marketplace).zone)
+    email_at = local_instant(email_on, at, deps.settings.accounts.marketplace(marketplace).zone)
+    if isinstance(exact, int) and 0 <= exact - email_at.timestamp() < 60:
+        email_at = datetime.fromtimestamp(exact, UTC)
+    return email_at
 
 
 def register(app: App, deps: Deps) -> None:
@@ -57,6 +62,7 @@ def register(app: App, deps: Deps) -> None:
         tr = deps.tr(user)
         form = Form.of(view)
         now = deps.clock()
+        exact = ModalContext.loads(view.get("private_metadata")).email_at
         errors: dict[str, str] = {}
         values: dict[str, Any] = {}
         try:
@@ -68,7 +74,7 @@ def register(app: App, deps: Deps) -> None:
             "order_id": lambda: parse_order_id(form.text("order_id")),
             "currency": lambda: read_currency(form),
             "complaint_type": lambda: read_complaint(form),
-            "email_at": lambda: read_email_at(form, deps, now, values["place"][1]),
+            "email_at": lambda: read_email_at(form, deps, now, values["place"][1], exact),
         }
         for name, read in readers.items():
             try:
@@ -117,7 +123,7 @@ def register(app: App, deps: Deps) -> None:
             "Seller Central (Performance → Chargeback Claims) by {due} ({relative}), then press the matching "
             "button on the case card.",
             order_id=case.order_id, amount=tr.money(case.amount_cents, case.currency),
-            due=date_token(reply.due_at, tr, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
+            due=due_token(reply, tr, deps.settings.zone, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
         tell(client, user=user, channel=modal.channel_id, text=text)
 
     app.view(ids.MODAL_CHARGEBACK)(ack=submit, lazy=[announce])

@@ -73,7 +73,7 @@ def register(app: App, deps: Deps) -> None:
                     query=escape(slack_unescape(argument)[:60]))}
             team = team_of(deps, case)
             return case_detail(case, tr, zone=deps.settings.zone, holidays=team.holidays, now=now,
-                               weekend=team.weekend)
+                               weekend=team.weekend, team_zone=team.zone)
         return help_message(tr, unknown=sub if sub != "help" else None)
 
     def answer(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:

@@ -32,7 +32,7 @@ def publish_home(deps: Deps, client: WebClient, user: str, account: str | None =
     account = account if book.several and book.known(account) else None
     view = home_view(home_data(deps.store, user_id=user, now=now, account=account), translator(person.locale),
                      zone=person.zone, now=now, chosen_locale=preference.chosen_locale if preference else None,
-                     accounts=accounts, account=account)
+                     team_zone=deps.settings.zone, accounts=accounts, account=account)
     client.views_publish(user_id=user, view=view)
 
 
@@ -54,7 +54,7 @@ def register(app: App, deps: Deps) -> None:
         team = team_of(deps, case)
         client.views_open(trigger_id=body["trigger_id"], view=case_modal(
             case, translator(person.locale), zone=person.zone, holidays=team.holidays, now=deps.clock(),
-            weekend=team.weekend))
+            team_zone=team.zone, weekend=team.weekend))
 
     def file_claim(client: WebClient, body: dict[str, Any]) -> None:
         open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"], context=ModalContext())

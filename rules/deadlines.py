@@ -63,6 +63,16 @@ class DeadlineRule(StrEnum):
     OUTCOME_X24H = "outcome-x24h"
     APPEAL_BD = "appeal-bd"
 
+    @property
+    def ends_at_day_end(self) -> bool:
+        """Whether the rule's instant is the end of a day (24:00, stored as 00:00 of the next day)
+        in the team's zone, rather than an exact time."""
+        return self in END_OF_DAY_RULES
+
+
+END_OF_DAY_RULES = frozenset({DeadlineRule.CHARGEBACK_7CD, DeadlineRule.OUTCOME_90D, DeadlineRule.CHARGEBACK_CD,
+                              DeadlineRule.OUTCOME_D})
+
 
 class DeadlineStatus(StrEnum):
     OPEN = "open"
@@ -148,6 +158,16 @@ class Deadline:
         return self.stated_due_at is not None and self.stated_due_at == self.due_at and (
             self.computed_due_at is None or self.stated_due_at < self.computed_due_at
         )
+
+    def ends_on(self, zone: ZoneInfo) -> date | None:
+        """The day this deadline is the end of, in ``zone`` (its instant is 24:00 of that day, stored
+        as 00:00 of the next), so it can be shown as "end of Sat, Dec 19" rather than "Dec 20, 12:00 AM";
+        ``None`` when the instant in force is an exact time (Amazon's date, a 7 × 24 h rule) or does not
+        fall at a day's end in ``zone``."""
+        if self.set_by_amazon or not self.rule.ends_at_day_end:
+            return None
+        day = self.due_at.astimezone(zone).date() - timedelta(days=1)
+        return day if end_of_day(day, zone) == self.due_at else None
 
 
 def to_utc(moment: datetime) -> datetime:

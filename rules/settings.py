@@ -24,6 +24,14 @@ WHERE = {
 }
 
 
+# Amazon's sender domains (and their subdomains) whose emails intake reads on its own (SAFET_INTAKE_SENDERS).
+DEFAULT_INTAKE_SENDERS = (
+    "amazon.com", "amazon.cn", "amazon.ca", "amazon.com.mx", "amazon.com.br", "amazon.co.uk", "amazon.de",
+    "amazon.fr", "amazon.it", "amazon.es", "amazon.nl", "amazon.se", "amazon.pl", "amazon.com.tr", "amazon.ae",
+    "amazon.sa", "amazon.eg", "amazon.in", "amazon.co.jp", "amazon.com.au", "amazon.sg",
+)
+
+
 class ConfigError(Exception):
     """A setting is missing or wrong; the message says which and how to fix it."""
 
@@ -47,6 +55,9 @@ class Settings:
     channel_locale: str = "en"
     require_approval: bool = False
     approval_above_cents: int | None = None
+    intake_channel: str | None = None
+    """The channel that receives Amazon's emails (its email address); each new one is read."""
+    intake_senders: tuple[str, ...] = DEFAULT_INTAKE_SENDERS
     accounts_file: str | None = None
     book: AccountBook | None = None
     """The accounts file's accounts; ``None`` for the one account the settings above describe."""

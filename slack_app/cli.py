@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     clear = roster_commands.add_parser("clear", help="empty the roster (then any order can be claimed)")
     for sub in (load, clear):
         sub.add_argument("--account", help="the seller account's key (default: the default account)")
+
+    intake = commands.add_parser("intake", help="read one of Amazon's emails (.eml or pasted .txt) and print what "
+                                                "it says; records nothing")
+    intake.add_argument("file")
     return parser
 
 
@@ -85,6 +89,8 @@ def _run(args: argparse.Namespace) -> int:
         return runtime.socket()
     if args.command == "sweep":
         return runtime.sweep(now=args.now, dry_run=args.dry_run)
+    if args.command == "intake":
+        return runtime.intake(args.file)
     if args.command == "demo":
         return runtime.demo(args.database, days=args.days, locale=args.locale)
     raise AssertionError(args.command)

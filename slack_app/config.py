@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules.deadlines import BusinessCalendar
 from rules.ladder import parse_ladder
-from rules.settings import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, Settings
+from rules.settings import DEFAULT_DATABASE_URL, DEFAULT_INTAKE_SENDERS, SLACK_API_URL, ConfigError, Settings
 
 __all__ = ["ConfigError", "Settings", "check_holidays", "load_settings"]
 
@@ -103,4 +103,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
         channel_locale=env.get("SAFET_CHANNEL_LOCALE", "").strip() or "en",
         require_approval=_bool(env, "SAFET_REQUIRE_APPROVAL"),
         approval_above_cents=approval_above_cents,
+        intake_channel=env.get("SAFET_INTAKE_CHANNEL", "").strip() or None,
+        intake_senders=_list(env, "SAFET_INTAKE_SENDERS") or DEFAULT_INTAKE_SENDERS,
     )
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(x.strip().lower() for x in env.get(name, "").replace(";", ",").split(",") if x.strip())

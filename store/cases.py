@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from rules import deadlines as rules_deadlines
 from rules.accounts import Account
 from rules.actions import ACTIONS, Permission
+from rules.checklists import SAFET_CHECKLISTS
 from rules.deadlines import DeadlineStatus
 from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
 from rules.errors import AlreadyClaimed, DomainError, NotFound, NotPermitted
@@ -52,11 +53,12 @@ def open_safet_claim(
     store: Store, *, actor: str, order_id: str, reason: SafetReason, now: datetime,
     product_order_id: str | None = None, explanation: str = "",
     second_appointment_completed_on: date | None = None, claim_number: str | None = None,
-    attachments: Sequence[Attachment] = (), filing_locale: str | None = None,
+    attachments: Sequence[Attachment] = (), filing_locale: str | None = None, checklist: Sequence[str] = (),
     account: str | None = None, marketplace: str | None = None,
 ) -> Change:
     """Check eligibility and open a SAFE-T claim in preparation (one claim per order), for ``account``
-    (default: the deployment's default account) in ``marketplace`` (default: the account's own)."""
+    (default: the deployment's default account) in ``marketplace`` (default: the account's own).
+    ``checklist``: the documents the preparer says are ready (checklist message IDs of the reason)."""
     policy = store.policy
     owner, market = placement(policy, account, marketplace)
     order_id = parse_order_id(order_id)
@@ -78,7 +80,8 @@ def open_safet_claim(
                 second_appointment_completed_on=second_appointment_completed_on,
                 expected_amount_cents=eligibility.expected_amount_cents, currency=eligibility.currency,
                 claim_number=_clean_reference(claim_number), filing_locale=filing_locale,
-                channel_id=owner.channel, details={}, deadlines=[], account=owner.key, marketplace=market.code,
+                channel_id=owner.channel, deadlines=[], account=owner.key, marketplace=market.code,
+                details={"checklist": [item for item in SAFET_CHECKLISTS[reason] if item in set(checklist)]},
                 needs_approval=needs_approval(
                     required=policy.require_approval, above_cents=policy.approval_above_cents,
                     amount_cents=eligibility.expected_amount_cents,

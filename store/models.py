@@ -231,3 +231,18 @@ class UserPreference(Base):
     slack_locale: Mapped[str | None] = mapped_column(String(16))
     tz: Mapped[str | None] = mapped_column(String(64))
     fetched_at: Mapped[datetime | None]
+
+
+class IntakeRead(Base):
+    """A Slack message intake has answered (an email in the intake channel, a shortcut's message): a retried
+    event or a second look finds it here and the thread gets one reply."""
+
+    __tablename__ = "intake_reads"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    """``channel`` (the intake channel) or ``shortcut``."""
+    read_by: Mapped[str | None] = mapped_column(String(32))
+    """The person who pressed the shortcut; ``None`` when the email was read on arrival."""
+    read_at: Mapped[datetime]

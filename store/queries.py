@@ -28,9 +28,11 @@ def _tab_states(tab: SellerCentralTab) -> list[tuple[str, str]]:
 def get_case(store: Store, case_id: int, *, history: bool = True) -> CaseRecord | None:
     with store.reading() as session:
         # The audit log only when it is shown: a card redraw needs the case and its deadlines.
-        options = [selectinload(Case.deadlines), *([selectinload(Case.events)] if history else [])]
+        # The attached documents always: the card says what is attached (a small, indexed read).
+        options = [selectinload(Case.deadlines), selectinload(Case.evidence),
+                   *([selectinload(Case.events)] if history else [])]
         case = session.get(Case, case_id, options=options)
-        return case_record(case, history=history) if case else None
+        return case_record(case, history=history, evidence=True) if case else None
 
 
 def case_version(store: Store, case_id: int) -> int | None:
@@ -51,7 +53,7 @@ def find_case(store: Store, text: str) -> CaseRecord | None:
         ).first()
         if case is None:
             return None
-        session.refresh(case, ["deadlines", "events"])
+        session.refresh(case, ["deadlines", "events", "evidence"])
         return case_record(case, history=True)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from slack_app.cli import build_parser
 
-COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster", "accounts"]
+COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster", "intake", "accounts"]
 
 
 # The entry point pip installed beside this interpreter: the README runs the tests without activating the venv.

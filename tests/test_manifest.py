@@ -25,6 +25,7 @@ EXPECTED_BOT_SCOPES = [
     "groups:history",
     "usergroups:read",
     "files:read",
+    "files:write",
 ]
 
 
@@ -63,8 +64,9 @@ def test_declared_surface_matches_view_ids(manifest):
             ids.SHORTCUT_FILE_CLAIM,
             ids.SHORTCUT_RECORD_CHARGEBACK,
             ids.SHORTCUT_CLAIM_FROM_MESSAGE,
+            ids.SHORTCUT_RECORD_FROM_MESSAGE,
         },
-        "events": {"app_home_opened"},
+        "events": {"app_home_opened", "message.channels", "message.groups"},
     }
 
 
@@ -74,6 +76,7 @@ def test_shortcut_types(manifest):
         ids.SHORTCUT_FILE_CLAIM: "global",
         ids.SHORTCUT_RECORD_CHARGEBACK: "global",
         ids.SHORTCUT_CLAIM_FROM_MESSAGE: "message",
+        ids.SHORTCUT_RECORD_FROM_MESSAGE: "message",
     }
 
 
@@ -143,7 +146,7 @@ def _duplicate_shortcut(m):
         (_command_without_slash, "$.features.slash_commands[0].command"),
         (_unknown_top_level_key, "$"),
         (_bad_background_color, "$.display_information.background_color"),
-        (_bad_scope_name, "$.oauth_config.scopes.bot[10]"),
+        (_bad_scope_name, "$.oauth_config.scopes.bot[11]"),
         (_duplicate_scope, "$.oauth_config.scopes.bot"),
         (_missing_commands_scope, "$.oauth_config.scopes.bot"),
         (_duplicate_shortcut, "$.features.shortcuts"),

@@ -93,7 +93,7 @@ def _snapshot(engine, meta: MetaData) -> dict[str, list[tuple]]:  # type: ignore
     return rows
 
 
-PARENT = "0002"  # 0006's down_revision: this test covers 0006 alone
+PARENT = "0003"  # 0006's down_revision: this test covers 0006 alone
 
 
 def test_upgrade_keeps_every_row_under_the_default_account_and_downgrade_restores_0001(empty_url: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -39,14 +39,17 @@ def currency_options() -> list[Option]:
 
 def chargeback_modal(
     tr: Translator, *, context: ModalContext, order_id: str | None, today: date, currency: str = "USD",
-    zone: ZoneInfo | None = None, places: Sequence[tuple[str, str]] = (), place: str | None = None,
-    reply_days: int = 7,
+    zone: ZoneInfo | None = None, amount: str | None = None, email_on: date | None = None,
+    email_time: time | None = None, complaint: ComplaintType | None = None, notes: str | None = None,
+    places: Sequence[tuple[str, str]] = (), place: str | None = None, reply_days: int = 7,
 ) -> View:
     """Record Amazon's chargeback email; the reply deadline is computed from the email's date.
 
-    ``zone`` is the team's time zone, in which the optional exact time of the email is read;
-    ``reply_days`` the marketplace's reply window (7 calendar days on the US pages).
+    ``zone`` is the team's time zone, in which the optional exact time of the email is read. The other
+    optional values prefill the form (from the email itself, when intake read it). ``places`` are the
+    seller accounts to choose from; ``reply_days`` the marketplace's reply window (7 on the US pages).
     """
+    complaints = complaint_options(tr)
     currencies = currency_options()
     initial_currency = next((o for o in currencies if o.value == currency), currencies[0])
     time_hint = (tr._("Optional. In the team's time zone ({zone}). With it, the reply is due exactly 7 × 24 hours "
@@ -77,7 +80,8 @@ def chargeback_modal(
         InputBlock(
             block_id="amount", label=plain(tr._("Amount")),
             hint=plain(tr._("The chargeback amount in Amazon's email, e.g. 129.99, $129.99 or 1,234.56")),
-            element=PlainTextInputElement(action_id="amount", placeholder=plain("129.99"), max_length=32),
+            element=PlainTextInputElement(action_id="amount", placeholder=plain("129.99"), max_length=32,
+                                          initial_value=amount or None),
         ),
         InputBlock(
             block_id="currency", label=plain(tr._("Currency")),
@@ -86,22 +90,26 @@ def chargeback_modal(
         InputBlock(
             block_id="email_on", label=plain(tr._("Date of Amazon's email")),
             hint=plain(days_hint),
-            element=DatePickerElement(action_id="email_on", initial_date=today.isoformat()),
+            element=DatePickerElement(action_id="email_on", initial_date=(email_on or today).isoformat()),
         ),
         InputBlock(
             block_id="email_time", label=plain(tr._("Time of the email")), optional=True,
             hint=plain(time_hint),
-            element=TimePickerElement(action_id="email_time", timezone=zone.key if zone else None),
+            element=TimePickerElement(action_id="email_time", timezone=zone.key if zone else None,
+                                      initial_time=email_time.strftime("%H:%M") if email_time else None),
         ),
         InputBlock(
             block_id="complaint_type", label=plain(tr._("The buyer's claim")),
-            element=StaticSelectElement(action_id="complaint_type", options=complaint_options(tr),
+            element=StaticSelectElement(action_id="complaint_type", options=complaints,
+                                        initial_option=next((o for o in complaints if complaint
+                                                             and o.value == complaint.value), None),
                                         placeholder=plain(tr._("What the buyer told the card company"))),
         ),
         InputBlock(
             block_id="notes", label=plain(tr._("Notes")), optional=True,
             hint=plain(tr._("For Amazon investigators only — the buyer never sees them.")),
-            element=PlainTextInputElement(action_id="notes", multiline=True, max_length=NOTES_LIMIT),
+            element=PlainTextInputElement(action_id="notes", multiline=True, max_length=NOTES_LIMIT,
+                                          initial_value=notes or None),
         ),
         ContextBlock(elements=[MarkdownTextObject(text=respond)]),
     ]

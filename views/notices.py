@@ -30,7 +30,15 @@ from rules.records import SYSTEM_ACTOR, CaseRecord, DeadlineRecord, EventRecord
 from rules.text import N_
 from rules.transitions import mood
 from views.i18n import Translator
-from views.text import MOOD_EMOJI, OVERDUE_EMOJI, case_title, date_token, escape, rule_text
+from views.text import (
+    MOOD_EMOJI,
+    OVERDUE_EMOJI,
+    case_title,
+    date_token,
+    due_token,
+    escape,
+    rule_text,
+)
 
 DIGEST_OVER = 3
 """More notices than this for one channel in one sweep go out as one digest."""
@@ -112,10 +120,13 @@ def _card_link(permalink: str | None, tr: Translator) -> str | None:
     return f"<{permalink}|{label}>"
 
 
-def _when(moment: datetime, r: Reader) -> dict[str, str]:
+def _when(due: DeadlineRecord | datetime, r: Reader) -> dict[str, str]:
+    """A deadline's token ("end of <day>" for an end-of-day one) or an instant's, with a relative hint."""
+    moment = due if isinstance(due, datetime) else due.due_at
     passed = r.now - moment
     relative = r.tr._("just now") if timedelta(0) <= passed < timedelta(minutes=1) else r.tr.relative(moment, r.now)
-    return {"due": _token(moment, r.tr, r.zone), "relative": relative}
+    token = _token(moment, r.tr, r.zone) if isinstance(due, datetime) else due_token(due, r.tr, r.zone)
+    return {"due": token, "relative": relative}
 
 
 def task(kind: DeadlineKind, tr: Translator) -> str:
@@ -200,7 +211,7 @@ def deadline_notice(case: CaseRecord, deadline: DeadlineRecord, stage: str, r: R
     notice that it passed: who, what, by when, what to do next, and the rule in small print."""
     tr = r.tr
     owner = mention(case.owner_id)
-    when = _when(deadline.due_at, r)
+    when = _when(deadline, r)
     if stage == OVERDUE:
         headline = tr._("{emoji} {owner} Overdue: *{task}* was due {due} ({relative})", emoji=OVERDUE_EMOJI,
                         owner=owner, task=task(deadline.kind, tr), **when)
@@ -275,7 +286,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         elif request is not None:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
                         "(due {due}), so Amazon closed the claim automatically.", owner=owner,
-                        due=_token(request.due_at, tr, r.zone))
+                        due=due_token(request, tr, r.zone))
         else:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days, "
                         "so Amazon closed the claim automatically.", owner=owner)
@@ -303,7 +314,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         said = tr._("{owner} No debit came: the 90-day outcome window after the representation ended {due} with "
                     "no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
                     "emails the outcome only when the seller is financially responsible).", owner=owner,
-                    due=_token(window.due_at, tr, r.zone) if window else "—")
+                    due=due_token(window, tr, r.zone) if window else "—")
         return said, None, tr._("If a debit email arrives later after all, press *{debited}* on the card.",
                                 debited=buttons["debited"])
     if action == Action.DISPUTE_REVERSED:
@@ -356,7 +367,7 @@ def approval_notice(case: CaseRecord, event: EventRecord, r: Reader, *, permalin
             step = tr._("Next: respond in Seller Central → Performance → Chargeback Claims, then press *{refund}* "
                         "or *{represent}* on the card.", refund=buttons["refund"], represent=buttons["represent"])
     due = (tr._("Deadline: *{task}* by {due} ({relative})", task=task(deadline.kind, tr),
-                **_when(deadline.due_at, r))
+                **_when(deadline, r))
            if deadline is not None and not deadline.kind.is_window else None)
     note_line = tr._("Their note: {note}", note="\n" + quote(note)) if isinstance(note, str) and note.strip() else None
     body = _lines(headline, note_line, step, due)

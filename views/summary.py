@@ -53,7 +53,7 @@ def digest(messages: Sequence[Message], tr: Translator) -> list[tuple[Message, i
 def _item(case: CaseRecord, deadline: DeadlineRecord, r: Reader) -> str:
     return r.tr._("• {emoji} `{order_id}` {title} — *{task}* by {due} ({relative}) · {owner}",
                   emoji=mood_emoji(case, r.now), order_id=case.order_id, title=escape(case_title(case, r.tr)),
-                  task=task(deadline.kind, r.tr), owner=mention(case.owner_id), **_when(deadline.due_at, r))
+                  task=task(deadline.kind, r.tr), owner=mention(case.owner_id), **_when(deadline, r))
 
 
 def _sections(heading: str, lines: Sequence[str], more: int, tr: Translator) -> list[Block]:
