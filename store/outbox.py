@@ -11,13 +11,13 @@ next sweep first looks for it in the conversation's history, by its key, before 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, text, tuple_, update
+from sqlalchemy import Select, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -81,7 +81,7 @@ class DueSettlement:
     due_at: datetime
 
 
-def _record(row: OutboxNotice, uncertain_since: datetime | None = None) -> DueNotice:
+def _record(row: Any, uncertain_since: datetime | None = None) -> DueNotice:
     since = min(t for t in (row.unknown_since, uncertain_since) if t is not None) \
         if row.unknown_since or uncertain_since else None
     return DueNotice(
@@ -94,13 +94,14 @@ def _record(row: OutboxNotice, uncertain_since: datetime | None = None) -> DueNo
 def _due(now: datetime, case_id: int | None = None) -> Select:
     # (status, post_at) index: an equality then a range, read in index order. One case's rows are
     # filtered among the due ones (few at any instant): no index on case_id needed.
-    query = select(OutboxNotice).where(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now)
+    query = select(OutboxNotice.__table__).where(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now)
     return query if case_id is None else query.where(OutboxNotice.case_id == case_id)
 
 
 def _stale(now: datetime, lease: timedelta, case_id: int | None = None) -> Select:
     # Same index, status prefix: claimed rows are few (the ones in flight).
-    query = select(OutboxNotice).where(OutboxNotice.status == CLAIMED, OutboxNotice.claimed_at < now - lease)
+    query = select(OutboxNotice.__table__).where(OutboxNotice.status == CLAIMED,
+                                                 OutboxNotice.claimed_at < now - lease)
     return query if case_id is None else query.where(OutboxNotice.case_id == case_id)
 
 
@@ -122,8 +123,9 @@ def claim_due(store: Store, *, now: datetime, token: str, limit: int = BATCH, le
         if store.dialect == "postgresql":
             stale_query = stale_query.with_for_update(skip_locked=True)
             due_query = due_query.with_for_update(skip_locked=True)
-        stale = list(session.scalars(stale_query))
-        due = list(session.scalars(due_query.limit(limit - len(stale)))) if len(stale) < limit else []
+        # Core rows, not ORM objects: a batch is hundreds of rows, none of them changed through the ORM.
+        stale = session.execute(stale_query).all()
+        due = session.execute(due_query.limit(limit - len(stale))).all() if len(stale) < limit else []
         claimed = [_record(row, row.claimed_at) for row in stale] + [_record(row) for row in due]
         if claimed:
             session.execute(
@@ -134,21 +136,6 @@ def claim_due(store: Store, *, now: datetime, token: str, limit: int = BATCH, le
                 .execution_options(synchronize_session=False)
             )
         return claimed
-
-
-def peek_due(store: Store, *, now: datetime, after: tuple[datetime, int] | None = None, limit: int = BATCH,
-             lease: timedelta = LEASE) -> list[DueNotice]:
-    """The notices ``claim_due`` would take, without taking them (a dry run): earliest first,
-    after the ``(post_at, id)`` of the previous page."""
-    with store.reading() as session:
-        query = select(OutboxNotice).where(or_(
-            and_(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now),
-            and_(OutboxNotice.status == CLAIMED, OutboxNotice.claimed_at < now - lease),
-        ))
-        if after is not None:
-            query = query.where(tuple_(OutboxNotice.post_at, OutboxNotice.id) > tuple_(*after))
-        rows = session.scalars(query.order_by(OutboxNotice.post_at, OutboxNotice.id).limit(limit))
-        return [_record(row, row.claimed_at if row.status == CLAIMED else None) for row in rows]
 
 
 def renew(store: Store, *, token: str, now: datetime) -> int:
@@ -287,8 +274,8 @@ def load_events(store: Store, event_ids: Iterable[int]) -> dict[int, EventRecord
     if not ids:
         return {}
     with store.reading() as session:
-        rows = list(session.scalars(select(AuditEvent).where(AuditEvent.id.in_(ids))))
-        events = {row.id: event_record(row) for row in rows}
+        rows = session.execute(select(AuditEvent.__table__).where(AuditEvent.id.in_(ids))).all()
+        events = {row.id: event_record(row) for row in rows}  # type: ignore[arg-type]
         denials = {row.id: row.case_id for row in rows if row.action == str(Action.DENY)}
         if denials:
             appeals = session.execute(select(AuditEvent.case_id, AuditEvent.id).where(
@@ -383,44 +370,3 @@ def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25
               for key, kind, target, error, order_id, settled_at in failed_rows]
     return DailyFacts(overdue=overdue, overdue_total=overdue_total, due=due, due_total=due_total, failed=failed,
                       failed_total=failed_total, open_chargebacks=open_chargebacks)
-
-
-# ---------------------------------------------------------------- one sweeper per database
-
-
-@contextmanager
-def sweep_lock(store: Store) -> Iterator[bool]:
-    """Hold the database's sweep lock while the block runs; yields False when another process holds it.
-
-    PostgreSQL: a session advisory lock keyed by database and schema (so test runs in other schemas
-    never wait on each other), freed by the server if the process dies. SQLite is one host's file and
-    its single writer already serialises the claims: yields True.
-    """
-    if store.dialect != "postgresql":
-        yield True
-        return
-    with store.engine.connect() as connection:
-        key = connection.scalar(text(
-            "SELECT hashtext('safet.sweep:' || current_database() || ':' || current_schema())"))
-        held = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
-        connection.commit()
-        try:
-            yield held
-        finally:
-            if held:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                connection.commit()
-
-
-def keep_statistics(store: Store) -> None:
-    """SQLite plans queries from ``sqlite_stat1`` only once ``ANALYZE`` ran: without it a count written
-    the other way round can read a whole table (seen: 1.4 s at 1 M cases). After each sweep, a bounded
-    ``ANALYZE`` the first time, then ``PRAGMA optimize`` (re-analyses only what changed a lot)."""
-    if store.dialect != "sqlite":
-        return  # PostgreSQL's autovacuum keeps its statistics
-    with store.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA analysis_limit=400")
-        analysed = connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").first()
-        connection.exec_driver_sql("PRAGMA optimize" if analysed else "ANALYZE")
-        connection.commit()

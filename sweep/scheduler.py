@@ -6,7 +6,7 @@ themselves or lapse), ``sweep.daily`` (plan today's summary), then claims due ou
 ``sweep.deliver`` (look up notices of unknown fate, group, post, mark). ``sweep.preview`` runs the
 same jobs on a rehearsal of the store that is rolled back (the dry run).
 
-One process sweeps a database at a time (``store.outbox.sweep_lock``); the claims keep every notice
+One process sweeps a database at a time (``store.upkeep.sweep_lock``); the claims keep every notice
 to one post even so. ``deliver_case_notices`` runs the claim-plan-deliver part for one case right
 after it changed, so an outcome is told at once; whichever gets there first posts it.
 """
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 
 from rules.settings import Settings
-from store import outbox
+from store import outbox, upkeep
 from store.cards import CARD_BUDGET
 from store.db import Store
 from store.outbox import BATCH, LEASE
@@ -103,7 +103,7 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
     """
     if dry_run:
         return preview(store, settings, now=now, batch=batch, lease=lease, directory=directory, jobs=jobs)
-    with outbox.sweep_lock(store) as held:
+    with upkeep.sweep_lock(store) as held:
         if not held:
             log.info("another process is sweeping this database: this sweep does nothing")
             return SweepReport(busy=True)
@@ -112,7 +112,7 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
                     directory=directory, card_budget=card_budget, seconds=seconds)
         jobs(run)
         redraw_cards(run)
-        outbox.keep_statistics(store)
+        upkeep.keep_statistics(store)
         return run.report
 
 

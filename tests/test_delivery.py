@@ -5,6 +5,8 @@ lease taken over mid-way, a conflict on one case, one sweeper per database."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +15,7 @@ from sqlalchemy import event, update
 
 from store.db import Policy, Store
 from store.models import OutboxNotice
-from store.outbox import sweep_lock
+from store.upkeep import sweep_lock
 from sweep.scheduler import sweep
 from tests.test_sweep import (
     CHANNEL,
@@ -103,19 +105,16 @@ def test_a_sweep_whose_lease_is_taken_over_mid_way_posts_nothing_more(store, cli
     assert Counter(keys(slack)) == {stage_key(c, "warn-4h"): 1 for c in made}
 
 
-def test_a_conflict_on_one_case_skips_it_this_round_and_the_others_still_settle_and_post(
-        store, client, settings, slack, now):  # noqa: F811
-    denials = [denied(store, now, appeal_by=now + timedelta(days=3)) for _ in range(3)]
-    run(store, client, settings, now)
-    victim = denials[1].case.id
-    due = denials[0].case.next_deadline.due_at
+@contextmanager
+def another_writer(store: Store, victims: set[int]) -> Iterator[None]:
+    """Just before the sweep writes one of ``victims``, another writer changes it (its version moves on)."""
     bumping = [False]
 
-    def another_writer(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        # Just before the sweep writes the victim's case, another writer changes it (its version moves on).
+    def bump(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         if bumping[0] or not statement.startswith("UPDATE cases") or "version" not in statement:
             return
-        if context is None or context.compiled_parameters[0].get("cases_id") != victim:
+        victim = context.compiled_parameters[0].get("cases_id") if context is not None else None
+        if victim not in victims:
             return
         bumping[0] = True
         try:
@@ -123,16 +122,38 @@ def test_a_conflict_on_one_case_skips_it_this_round_and_the_others_still_settle_
         finally:
             bumping[0] = False
 
-    event.listen(store.engine, "before_cursor_execute", another_writer)
+    event.listen(store.engine, "before_cursor_execute", bump)
     try:
-        report = run(store, client, settings, due + H)
+        yield
     finally:
-        event.remove(store.engine, "before_cursor_execute", another_writer)
+        event.remove(store.engine, "before_cursor_execute", bump)
+
+
+def test_a_conflict_on_one_case_skips_it_this_round_and_the_others_still_settle_and_post(
+        store, client, settings, slack, now):  # noqa: F811
+    denials = [denied(store, now, appeal_by=now + timedelta(days=3)) for _ in range(3)]
+    run(store, client, settings, now)
+    due = denials[0].case.next_deadline.due_at
+
+    with another_writer(store, {denials[1].case.id}):
+        report = run(store, client, settings, due + H)
 
     assert (report.expired, report.conflicts, report.errors) == (2, 1, [])
     assert sorted(keys(slack)[-3:]) == sorted(stage_key(d, "overdue") for d in denials)
     again = run(store, client, settings, due + 2 * H)
     assert (again.expired, again.conflicts, again.posted) == (1, 0, 0)
+
+
+def test_a_full_page_of_refused_settlements_never_hides_the_ones_after_it(store, client, settings, slack, now):  # noqa: F811
+    denials = [denied(store, now, appeal_by=now + timedelta(days=3)) for _ in range(3)]
+    run(store, client, settings, now)
+    due = denials[0].case.next_deadline.due_at
+
+    with another_writer(store, {denials[0].case.id, denials[1].case.id}):  # the whole first page of two
+        report = run(store, client, settings, due + H, batch=2)
+
+    assert (report.expired, report.conflicts) == (1, 2)
+    assert run(store, client, settings, due + 2 * H, batch=2).expired == 2
 
 
 def test_one_process_sweeps_a_database_at_a_time(store, client, settings, slack, now):  # noqa: F811
