@@ -197,7 +197,7 @@ def register(app: App, deps: Deps) -> None:
             tell(client, user=user, channel=channel, text=refusal)
             refresh_card(deps, client, case.id)
             return
-        is_lead = deps.directory.is_lead(user, client)
+        is_lead = deps.directory.is_lead(user, client, account=case.account)
         if name not in (SET_STATED_DUE, ADD_DOCUMENTS):  # anyone on the team may do these
             try:
                 check_permission(action, actor=user, owner=case.owner_id, is_lead=is_lead)
@@ -209,8 +209,8 @@ def register(app: App, deps: Deps) -> None:
         open_deadlines = [d for d in case.open_deadlines if not d.kind.is_window]
         context = ModalContext(case_id=case.id, action=name, version=case.version, channel_id=channel,
                                deadline_id=open_deadlines[0].id if len(open_deadlines) == 1 else None,
-                               lead=is_lead or None)
-        now, team = deps.clock(), team_of(deps)
+                               lead=is_lead or None, account=case.account)
+        now, team = deps.clock(), team_of(deps, case)
         if action is not None:
             view = action_modal(tr, case, action, context=context, now=now, team=team, prefill=prefill)
         elif name == SET_STATED_DUE:
@@ -239,7 +239,7 @@ def register(app: App, deps: Deps) -> None:
                 raise DomainError(N_("This form is out of date: close it and press the button on the card again."))
             # No Web API call inside the ack: a lead in a user group was recognised when the form opened
             # (carried in the form's context, which only this app writes); IDs and cached groups count too.
-            is_lead = bool(modal.lead) or deps.directory.is_lead(user, None)
+            is_lead = bool(modal.lead) or deps.directory.is_lead(user, None, account=modal.account)
             change = submitter(Submission(deps, Form.of(view), modal, user, is_lead, deps.clock()))
         except DomainError as error:
             ack(response_action="errors", errors={error_block(error, view): tr.error(error)})

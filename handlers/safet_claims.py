@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from handlers.accounts import places, read_place
 from handlers.case_card import after_change
 from handlers.deps import Deps
 from handlers.forms import Form
@@ -24,7 +25,7 @@ from views.metadata import ModalContext
 from views.paste_text import claim_documents, claim_text
 
 FIELDS = {"order_id", "product_order_id", "reason", "second_appointment_completed_on", "explanation",
-          "attachments", "claim_number", "filing_locale", "checklist"}
+          "attachments", "claim_number", "filing_locale", "checklist", "account"}
 
 
 def read_reason(form: Form) -> SafetReason:
@@ -45,12 +46,13 @@ def register(app: App, deps: Deps) -> None:
         tr = deps.tr(body["user"]["id"])
         try:
             reason = form.choice("reason", SafetReason)
+            place = form.selected("account")
         except DomainError:
             return  # a forged option: keep the form as it is, the submit refuses it on its field
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=claim_modal(
             tr, context=ModalContext.loads(view.get("private_metadata")), order_id=form.text("order_id") or None,
             reason=reason, explanation=form.text("explanation") or None,
-            claim_number=form.text("claim_number") or None))
+            claim_number=form.text("claim_number") or None, places=places(deps), place=place))
 
     app.block_action(ids.ACTION_SAFET_REASON)(ack=ack_reason, lazy=[redraw_for_reason])
 
@@ -60,6 +62,7 @@ def register(app: App, deps: Deps) -> None:
         tr = deps.tr(user)
         form = Form.of(view)
         try:
+            account, marketplace = read_place(form, deps, ModalContext.loads(view.get("private_metadata")).channel_id)
             reason = read_reason(form)
             order_id = parse_order_id(form.text("order_id"))
             product_order_id = form.text("product_order_id")
@@ -71,6 +74,7 @@ def register(app: App, deps: Deps) -> None:
                 checklist=chosen_items(SAFET_CHECKLISTS[reason], form.checked("checklist")),
                 attachments=[cases.Attachment(label=f.get("name") or f.get("title") or f["id"], slack_file_id=f["id"],
                                               url=f.get("permalink")) for f in form.files("attachments")],
+                account=account, marketplace=marketplace,
             )
         except DomainError as error:
             field = error.field if error.field in FIELDS else "order_id"

@@ -29,7 +29,7 @@ _AMOUNT = re.compile(r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-
 _SYMBOLS = {"$": ("USD", "CAD", "AUD", "MXN"), "US$": ("USD",), "€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"),
             "CA$": ("CAD",), "C$": ("CAD",), "A$": ("AUD",), "MX$": ("MXN",), "₹": ("INR",)}
 
-SUPPORTED_CURRENCIES = ("USD", "CAD", "MXN", "EUR", "GBP", "JPY", "CNY", "AUD", "INR")
+SUPPORTED_CURRENCIES = ("USD", "CAD", "MXN", "EUR", "GBP", "JPY", "CNY", "AUD", "INR", "AED")
 MAX_WHOLE_UNITS = 10_000_000
 """No chargeback or claim is this large; a bigger number is a typo. It also keeps every amount in minor
 units within a 32-bit integer column (10,000,000.00 is 1,000,000,000 cents)."""

@@ -27,10 +27,11 @@ class DeadlineRecord:
     stated_due_at: datetime | None
     status: DeadlineStatus
     settled_at: datetime | None = None
+    days: int | None = None
 
     @property
     def deadline(self) -> Deadline:
-        return Deadline(self.kind, self.rule, self.basis_at, self.computed_due_at, self.stated_due_at)
+        return Deadline(self.kind, self.rule, self.basis_at, self.computed_due_at, self.stated_due_at, self.days)
 
     @property
     def due_at(self) -> datetime:
@@ -100,6 +101,8 @@ class CaseRecord:
     details: dict[str, Any] = field(default_factory=dict)
     deadlines: tuple[DeadlineRecord, ...] = ()
     events: tuple[EventRecord, ...] = ()
+    account: str = "default"
+    marketplace: str = "US"
     evidence: tuple[EvidenceRecord, ...] = ()
     """Loaded by ``store.queries.get_case`` (the card, `/safet show`, the packet), not for lists."""
 

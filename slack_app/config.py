@@ -78,7 +78,15 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
     holidays_code = env.get("SAFET_HOLIDAYS", "").strip() or "US"
     if check_calendar:
         check_holidays(holidays_code)
+    accounts_file = env.get("SAFET_ACCOUNTS_FILE", "").strip() or None
+    book = None
+    if accounts_file:
+        from slack_app.accounts import load_accounts
+
+        book = load_accounts(accounts_file, check_calendar=check_calendar)
     return Settings(
+        accounts_file=accounts_file,
+        book=book,
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
         app_token=env.get("SLACK_APP_TOKEN", "").strip(),

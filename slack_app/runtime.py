@@ -26,15 +26,44 @@ def db_command(action: str) -> int:
     return 0
 
 
-def roster_command(action: str, path: str | None) -> int:
+def accounts_command() -> int:
+    """`safet accounts`: each account, its channel and leads, and each marketplace's rules with their sources."""
+    from rules.marketplaces import PROFILE_FIELDS, weekend_names
+
+    book = load_settings().accounts
+    print(f"{len(book.accounts)} account(s), from {book.source}; new cases without a channel's account go to "
+          f"{book.default.key}")
+    for account in book.accounts:
+        print(f"\n{account.key}: {account.name}")
+        print(f"  marketplaces: {', '.join(account.marketplaces)}")
+        print(f"  channel: {account.channel or '— (cards go to the person filing)'}")
+        print(f"  leads: {', '.join(account.leads) or '—'}")
+        hour = "none" if account.digest_hour is None else f"{account.digest_hour:02d}:00"
+        print(f"  language: {account.locale}; daily summary: {hour}")
+    for market in book.markets:
+        print(f"\nmarketplace {market.code} ({market.site})")
+        values = {"timezone": market.timezone, "holidays": market.holidays, "weekend": weekend_names(market.weekend),
+                  "currency": market.currency, **{n: getattr(market.profile, n) for n in PROFILE_FIELDS}}
+        for name, value in values.items():
+            shown = "none" if value is None else value
+            print(f"  {name}: {shown}  [{market.source(name)}]")
+    return 0
+
+
+def roster_command(action: str, path: str | None, *, account: str | None = None) -> int:
     from rules.errors import DomainError
     from store.roster import clear_roster, import_roster
 
     settings = load_settings()
+    book = settings.accounts
+    if account is not None and not book.known(account):
+        print(f"safet: no account {account!r} (accounts: {', '.join(a.key for a in book.accounts)})", file=sys.stderr)
+        return 2
+    key = book.account(account).key
     store = open_store(settings)
     try:
         if action == "clear":
-            print(f"roster cleared ({clear_roster(store)} orders removed); any order can be claimed")
+            print(f"roster of {key} cleared ({clear_roster(store, key)} orders removed); any order can be claimed")
             return 0
         assert path is not None
         try:
@@ -43,11 +72,11 @@ def roster_command(action: str, path: str | None) -> int:
             print(f"safet: cannot read {path}: {error.strerror}", file=sys.stderr)
             return 1
         try:
-            result = import_roster(store, text, now=now_utc())
+            result = import_roster(store, text, now=now_utc(), account=key)
         except DomainError as error:
             print(f"safet: {path}: {error}", file=sys.stderr)
             return 1
-        print(f"read {result.read} orders, added {result.added}, roster now holds {result.total}")
+        print(f"read {result.read} orders, added {result.added}, roster of {key} now holds {result.total}")
         for line, value in result.skipped[:20]:
             print(f"  line {line}: not an order ID: {value!r}", file=sys.stderr)
         if len(result.skipped) > 20:
@@ -109,6 +138,8 @@ def _preflight(settings: Settings) -> int:
         code = 0
         try:
             check_holidays(settings.holidays)
+            for market in settings.accounts.markets:
+                check_holidays(market.holidays)
             if settings.database_url.startswith("sqlite"):
                 upgrade(settings.database_url)
             code = check_slack(settings)

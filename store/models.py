@@ -21,6 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from rules.accounts import DEFAULT_ACCOUNT
+from rules.marketplaces import DEFAULT_MARKETPLACE
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC in Python; naive UTC in SQLite, ``timestamptz`` in PostgreSQL."""
@@ -63,6 +66,7 @@ class Case(Base):
         Index(None, "state", "updated_at"),
         Index(None, "owner_id", "state"),
         Index(None, "claim_number"),
+        Index(None, "account", "state"),
         # Few rows at any time: the cards a sweep could not redraw within its budget.
         Index(None, "card_stale_at", sqlite_where=text("card_stale_at IS NOT NULL"),
               postgresql_where=text("card_stale_at IS NOT NULL")),
@@ -107,6 +111,11 @@ class Case(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     decided_at: Mapped[datetime | None]
     """When the latest action that gave the case an outcome was taken (``rules.report_records.DECIDING_ACTIONS``)."""
+    # The seller account and the marketplace whose calendar and rules set the case's deadlines.
+    # One claim per order stays deployment-wide: Amazon's order IDs do not repeat across marketplaces.
+    account: Mapped[str] = mapped_column(String(32), default=DEFAULT_ACCOUNT, server_default=DEFAULT_ACCOUNT)
+    marketplace: Mapped[str] = mapped_column(String(8), default=DEFAULT_MARKETPLACE,
+                                             server_default=DEFAULT_MARKETPLACE)
 
     deadlines: Mapped[list[CaseDeadline]] = relationship(back_populates="case", order_by="CaseDeadline.id")
     events: Mapped[list[AuditEvent]] = relationship(back_populates="case", order_by="AuditEvent.id")
@@ -132,6 +141,8 @@ class CaseDeadline(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
+    days: Mapped[int | None]
+    """The marketplace's count for a counted rule (``rules.deadlines.COUNTED_RULE_LABELS``)."""
 
     case: Mapped[Case] = relationship(back_populates="deadlines")
 
@@ -171,10 +182,12 @@ class Evidence(Base):
 
 
 class RosterOrder(Base):
-    """An order assigned to the team (imported from a Seller Central order report)."""
+    """An order assigned to one of the team's accounts (imported from a Seller Central order report)."""
 
     __tablename__ = "roster_orders"
 
+    account: Mapped[str] = mapped_column(String(32), primary_key=True, default=DEFAULT_ACCOUNT,
+                                         server_default=DEFAULT_ACCOUNT)
     order_id: Mapped[str] = mapped_column(String(19), primary_key=True)
     imported_at: Mapped[datetime]
 

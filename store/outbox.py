@@ -329,11 +329,16 @@ def has_notice(store: Store, key: str) -> bool:
 _OPEN_STATES = [str(s) for s in State if s not in TERMINAL_STATES]
 
 
-def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25) -> DailyFacts:
+def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25,
+                account: str | None = None) -> DailyFacts:
     """Overdue and soon-due deadlines (through the (status, due_at) index), notices that failed in
-    the last 24 hours, and how many chargebacks the team believes open."""
+    the last 24 hours, and how many chargebacks the team believes open; with ``account``, that
+    seller account's only (a deployment of several accounts summarises each in its own channel)."""
     tasks = [str(k) for k in DeadlineKind if not k.is_window]
-    open_deadline = (CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.kind.in_(tasks))
+    open_deadline: tuple = (CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.kind.in_(tasks))
+    own_cases = () if account is None else (Case.account == account,)
+    if account is not None:
+        open_deadline += (CaseDeadline.case_id.in_(select(Case.id).where(*own_cases)),)
     with store.reading() as session:
         def pick(*where: object) -> tuple[list[tuple[CaseRecord, DeadlineRecord]], int]:
             total = session.scalar(select(func.count()).select_from(CaseDeadline).where(*open_deadline, *where)) or 0
@@ -345,7 +350,9 @@ def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25
 
         overdue, overdue_total = pick(CaseDeadline.due_at < now)
         due, due_total = pick(CaseDeadline.due_at >= now, CaseDeadline.due_at < until)
-        recent = (OutboxNotice.status == FAILED, OutboxNotice.settled_at >= now - timedelta(days=1))
+        recent: tuple = (OutboxNotice.status == FAILED, OutboxNotice.settled_at >= now - timedelta(days=1))
+        if account is not None:
+            recent += (OutboxNotice.case_id.in_(select(Case.id).where(*own_cases)),)
         failed_rows = session.execute(
             select(OutboxNotice.key, OutboxNotice.kind, OutboxNotice.target, OutboxNotice.error, Case.order_id,
                    OutboxNotice.settled_at)
@@ -356,7 +363,7 @@ def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25
         # Grouped by kind rather than filtered on it, so the planner reads the open states through the
         # (state, updated_at) index instead of every chargeback ever recorded through (kind, order_id).
         open_by_kind = dict(session.execute(
-            select(Case.kind, func.count()).where(Case.state.in_(_OPEN_STATES)).group_by(Case.kind)
+            select(Case.kind, func.count()).where(Case.state.in_(_OPEN_STATES), *own_cases).group_by(Case.kind)
         ).all())
         open_chargebacks = open_by_kind.get(str(CaseKind.CHARGEBACK), 0)
     failed = [FailedNotice(key, kind, target, error or "", order_id, settled_at)

@@ -13,7 +13,7 @@ def deadline_record(row: CaseDeadline) -> DeadlineRecord:
     return DeadlineRecord(
         id=row.id, kind=DeadlineKind(row.kind), rule=DeadlineRule(row.rule), basis_at=row.basis_at,
         computed_due_at=row.computed_due_at, stated_due_at=row.stated_due_at,
-        status=DeadlineStatus(row.status), settled_at=row.settled_at,
+        status=DeadlineStatus(row.status), settled_at=row.settled_at, days=row.days,
     )
 
 
@@ -50,5 +50,6 @@ def case_record(row: Case, *, history: bool = False, evidence: bool | None = Non
         details=dict(row.details or {}),
         deadlines=tuple(deadline_record(d) for d in row.deadlines),
         events=tuple(event_record(e) for e in row.events) if history else (),
+        account=row.account, marketplace=row.marketplace,
         evidence=tuple(evidence_record(e) for e in row.evidence) if evidence else (),
     )

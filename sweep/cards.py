@@ -31,14 +31,17 @@ def redraw(run: Round) -> None:
         return
     loaded = outbox.load_cases(run.store, chosen)
     was = cards.shown(run.store, loaded)
-    tr = translator(run.settings.channel_locale)
-    team = Team(zone=run.settings.zone, holidays=run.settings.holidays)
+    book = run.settings.accounts
     drawn: list[tuple[int, str]] = []
     try:
         for case_id in chosen:
             case = loaded.get(case_id)
             if case is None or not case.channel_id or not case.card_ts:
                 continue
+            # In the language of the case's account, with its marketplace's calendar in the rule lines.
+            tr = translator(book.account(case.account).locale)
+            market = book.marketplace(case.marketplace)
+            team = Team(zone=market.zone, holidays=market.holidays_label, weekend=market.weekend)
             blocks = plain(case_card(case, tr, team=team, now=run.now))  # serialised once
             text = card_text(case, tr)
             digest = shown_digest(blocks, text)

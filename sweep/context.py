@@ -106,7 +106,12 @@ class Round:
         """Channels read in the channel language and the team's zone; a direct message in its reader's."""
         reader = self._readers.get(target)
         if reader is None:
-            locale, zone = self.settings.channel_locale, self.settings.zone
+            locale, zone, holidays = self.settings.channel_locale, self.settings.zone, self.settings.holidays
+            weekend = self.settings.calendar.weekend
+            account = self.settings.accounts.for_channel(target)
+            if account is not None:  # an account's channel: its language, its marketplace's zone and calendar
+                market = self.settings.accounts.market_of(account.key)
+                locale, zone, holidays, weekend = account.locale, market.zone, market.holidays_label, market.weekend
             if is_user(target):
                 try:
                     person = self.directory.person(target, self.client)
@@ -114,7 +119,7 @@ class Round:
                 except SLACK_ERRORS as error:
                     log.info("no profile for %s (%s): using the team's language", target, error)
                     locale = self.settings.default_locale
-            reader = Reader(translator(locale), zone, self.now, self.settings.holidays)
+            reader = Reader(translator(locale), zone, self.now, holidays, weekend)
             self._readers[target] = reader
         return reader
 

@@ -16,20 +16,27 @@ from views.summary import daily_summary
 
 
 def plan_daily(run: Round) -> None:
-    hour, channel = run.settings.digest_hour, run.settings.alert_channel
-    if hour is None or not channel:
-        return
-    local = run.now.astimezone(run.settings.zone)
-    if local.hour < hour:
-        return
-    post_at = local_instant(local.date(), wall_time(hour), run.settings.zone)
-    outbox.queue_daily(run.store, channel=channel, day=local.date().isoformat(), post_at=post_at, now=run.now)
+    """One summary a day in each account's channel, at the account's hour in its marketplace's zone."""
+    book = run.settings.accounts
+    for account in book.accounts:
+        hour, channel, zone = account.digest_hour, account.channel, book.market_of(account.key).zone
+        if hour is None or not channel:
+            continue
+        local = run.now.astimezone(zone)
+        if local.hour < hour:
+            continue
+        post_at = local_instant(local.date(), wall_time(hour), zone)
+        outbox.queue_daily(run.store, channel=channel, day=local.date().isoformat(), post_at=post_at, now=run.now)
 
 
 def daily_item(run: Round, row: DueNotice) -> Item:
-    local_day = run.now.astimezone(run.settings.zone).date()
-    facts = outbox.daily_facts(run.store, now=run.now,
-                               until=end_of_day(local_day + timedelta(days=1), run.settings.zone))
+    """With several accounts, a channel's summary holds its account's cases only."""
+    book = run.settings.accounts
+    account = book.for_channel(row.target)
+    zone = book.market_of(account.key).zone if account else run.settings.zone
+    local_day = run.now.astimezone(zone).date()
+    facts = outbox.daily_facts(run.store, now=run.now, until=end_of_day(local_day + timedelta(days=1), zone),
+                               account=account.key if account and book.several else None)
     message = daily_summary(facts, run.reader(row.target))
     return Item(key=row.key, target=row.target, kind=outbox.DAILY, rank=(-1, row.post_at), message=message,
                 ids=(row.id,), uncertain_since=row.uncertain_since)

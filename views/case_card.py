@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import DEADLINE_LABELS
+from rules.deadlines import DEADLINE_LABELS, SAT_SUN
 from rules.kinds import Action, CaseKind
 from rules.records import CaseRecord
 from views import ids
@@ -37,6 +37,8 @@ class Team:
 
     zone: ZoneInfo
     holidays: str
+    weekend: frozenset[int] = SAT_SUN
+    """The case's marketplace's calendar: how its rule lines name the holidays and the weekend."""
 
 
 def card_text(case: CaseRecord, tr: Translator) -> str:
@@ -57,8 +59,8 @@ def case_card(case: CaseRecord, tr: Translator, *, team: Team, now: datetime) ->
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._(
             ":alarm_clock: {what} by {due} ({relative})", what=tr._(DEADLINE_LABELS[deadline.kind]),
             due=due_token(deadline, tr, team.zone), relative=tr.relative(deadline.due_at, now)))))
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(rule_text(deadline, tr, team.zone,
-                                                                                    team.holidays)))]))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(rule_text(
+            deadline, tr, team.zone, team.holidays, team.weekend)))]))
     buttons = case_buttons(case, tr)
     if buttons:
         blocks.append(ActionsBlock(block_id=f"case:{case.id}", elements=buttons))

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import DEADLINE_LABELS
+from rules.deadlines import DEADLINE_LABELS, SAT_SUN
 from rules.kinds import CaseKind, SellerCentralTab
 from rules.records import LIST_WORDS, TAB_LISTS, CaseRecord, ListFilter
 from rules.text import N_
@@ -189,11 +189,12 @@ def _detail_lines(case: CaseRecord, tr: Translator) -> list[str]:
 
 
 def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str,
-                       now: datetime, team_zone: ZoneInfo | None = None) -> list[Block]:
+                       now: datetime, team_zone: ZoneInfo | None = None,
+                       weekend: frozenset[int] = SAT_SUN) -> list[Block]:
     """The case with its details, open deadlines (and the rule behind each), and its history.
 
     Also the body of the modal App Home's *Open* button shows."""
-    team = Team(zone=zone, holidays=holidays)
+    team = Team(zone=zone, holidays=holidays, weekend=weekend)
     summary = [tr._("Order `{order_id}` · owner <@{user}> · *{state}*", order_id=escape(case.order_id),
                     user=case.owner_id, state=case.state),
                _where_in_seller_central(case, tr)]
@@ -216,7 +217,7 @@ def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holi
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._(
             "{emoji} {what} by {due} ({relative})", emoji=emoji, what=tr._(DEADLINE_LABELS[deadline.kind]),
             due=due_token(deadline, tr, team_zone or zone, zone), relative=relative))))
-        blocks.append(small(escape(rule_text(deadline, tr, zone, holidays))))
+        blocks.append(small(escape(rule_text(deadline, tr, zone, holidays, weekend))))
     if not deadlines:
         blocks.append(small(tr._("No open deadline.")))
     blocks.append(DividerBlock())
@@ -235,9 +236,11 @@ def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holi
     return fit(blocks, tr)
 
 
-def case_detail(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime) -> dict[str, Any]:
+def case_detail(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime,
+                weekend: frozenset[int] = SAT_SUN, team_zone: ZoneInfo | None = None) -> dict[str, Any]:
     """`/safet show <order | claim number>`."""
-    return as_kwargs(card_text(case, tr), case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now), tr)
+    return as_kwargs(card_text(case, tr), case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now,
+                                                             weekend=weekend, team_zone=team_zone), tr)
 
 
 # ---------------------------------------------------------------- /safet help

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     CheckboxesElement,
     ContextBlock,
@@ -20,6 +22,7 @@ from rules.checklists import SAFET_CHECKLISTS
 from rules.eligibility import EXPLANATION_LIMIT, TRIP_CREDIT_CENTS
 from rules.kinds import SafetReason
 from views import ids
+from views.accounts import account_select
 from views.i18n import LANGUAGE_NAMES, Translator
 from views.metadata import ModalContext
 from views.paste_text import paste_parts
@@ -42,13 +45,18 @@ def reason_options(tr: Translator) -> list[Option]:
 def claim_modal(
     tr: Translator, *, context: ModalContext, order_id: str | None = None, reason: SafetReason | None = None,
     explanation: str | None = None, claim_number: str | None = None,
+    places: Sequence[tuple[str, str]] = (), place: str | None = None,
 ) -> View:
-    """The form; changing the reason redraws it (``views.update``) with that reason's checklist."""
+    """The form; changing the reason redraws it (``views.update``) with that reason's checklist.
+
+    ``places`` are the seller accounts to choose from (asked only when there are several), ``place`` the chosen one.
+    """
     options = reason_options(tr)
     blocks: list = [
         SectionBlock(text=MarkdownTextObject(text=tr._(
             "Check Eligibility comes first: one claim per order, only orders assigned to the team, and "
             "chargebacks go through `/safet chargeback`."))),
+        *account_select(tr, places, place),
         InputBlock(
             block_id="order_id", label=plain(tr._("Service order ID")),
             hint=plain(tr._("As in Seller Central: 123-1234567-1234567")),

@@ -165,7 +165,7 @@ def summary_pdf(case: CaseRecord, tr: Translator, *, team: Team, now: datetime, 
     for deadline in sorted(case.deadlines, key=lambda d: d.id):
         para(tr._("{what}: {due} ({status})", what=tr._(DEADLINE_LABELS[deadline.kind]),
                   due=due_text(deadline, tr, zone), status=tr._(_STATUS[deadline.status])))
-        para(rule_text(deadline, tr, zone, team.holidays), "small")
+        para(rule_text(deadline, tr, zone, team.holidays, team.weekend), "small")
 
     if case.kind is CaseKind.SAFET:
         heading(tr._("Text to paste in Seller Central"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -84,11 +85,27 @@ def language_options(tr: Translator) -> list[Option]:
             *(Option(value=code, label=name) for code, name in LANGUAGE_NAMES.items())]
 
 
+def account_filter(tr: Translator, accounts: Sequence[tuple[str, str]], account: str | None) -> list[Block]:
+    """Which seller account's cases the Home tab shows (offered only when there are several)."""
+    if len(accounts) < 2:
+        return []
+    options = [Option(value=ids.ALL_ACCOUNTS, label=tr._("All accounts")[:75]),
+               *(Option(value=key, label=name[:75]) for key, name in accounts[:99])]
+    initial = next((o for o in options if o.value == account), options[0])
+    return [SectionBlock(
+        block_id="home_account", text=MarkdownTextObject(text=tr._("*Seller account*")),
+        accessory=StaticSelectElement(action_id=ids.ACTION_HOME_ACCOUNT, options=options, initial_option=initial),
+    )]
+
+
 def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, chosen_locale: str | None,
-              team_zone: ZoneInfo | None = None) -> View:
+              team_zone: ZoneInfo | None = None, accounts: Sequence[tuple[str, str]] = (),
+              account: str | None = None) -> View:
     """The Home tab for one person, in their language; date tokens read in their own zone (``zone``),
-    end-of-day deadlines name the day of the team's zone (``team_zone``, default the same)."""
-    blocks: list[Block] = [HeaderBlock(text=plain(tr._("Your cases ({count} open)", count=_count(data.mine))))]
+    end-of-day deadlines name the day of the team's zone (``team_zone``, default the same). ``accounts``
+    (key, name) offers a filter when there are several; ``account`` is the one shown."""
+    blocks: list[Block] = [*account_filter(tr, accounts, account),
+                           HeaderBlock(text=plain(tr._("Your cases ({count} open)", count=_count(data.mine))))]
     for case in data.mine:
         blocks.append(SectionBlock(
             block_id=f"mine:{case.id}",
@@ -140,13 +157,14 @@ def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, 
 
 
 def case_modal(case: CaseRecord | None, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime,
-               team_zone: ZoneInfo | None = None) -> View:
+               team_zone: ZoneInfo | None = None, weekend: frozenset[int] = frozenset({5, 6})) -> View:
     """What App Home's *Open* button shows: the same content as `/safet show`, privately."""
     if case is None:
         blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=tr._("No such case.")))]
         title = tr._("Case")
     else:
-        blocks = case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now, team_zone=team_zone)
+        blocks = case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now, team_zone=team_zone,
+                                    weekend=weekend)
         title = tr._("Case {order_id}", order_id=case.order_id)
     return View(type="modal", title=plain(title[:24]), close=plain(tr._("Close")[:24]),
                 blocks=fit(blocks, tr, HOME_BLOCKS))

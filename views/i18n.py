@@ -104,6 +104,11 @@ class Translator:
             return format_currency(amount, currency, locale=self._babel, format="¤#,##0", currency_digits=False)
         return format_currency(amount, currency, locale=self._babel)
 
+    def weekdays(self, days: frozenset[int]) -> str:
+        """Weekday numbers (Monday 0) as this locale abbreviates them: "Sun", "周日"."""
+        names = self._babel.days["format"]["abbreviated"]
+        return ", ".join(names[d] for d in sorted(days)) or "—"
+
     def day(self, value: date) -> str:
         return format_date(value, "medium", locale=self._babel)
 

@@ -19,6 +19,8 @@ class ModalContext:
     order_id: str | None = None
     lead: bool | None = None
     """Whether the person was a lead when the form opened (Slack was asked then, outside any ack)."""
+    account: str | None = None
+    """The seller account of the case the form is for: whose leads count on submit."""
     email_at: int | None = None
     """The exact instant (Unix seconds) of the email a form was prefilled from; the time picker has minutes."""
 

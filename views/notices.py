@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import DEADLINE_LABELS, DeadlineKind, DeadlineStatus
+from rules.deadlines import DEADLINE_LABELS, SAT_SUN, DeadlineKind, DeadlineStatus
 from rules.kinds import Action, CaseKind
 from rules.ladder import OVERDUE
 from rules.parsing import USER_ID
@@ -63,6 +63,7 @@ class Reader:
     zone: ZoneInfo
     now: datetime
     holidays: str = "US"
+    weekend: frozenset[int] = SAT_SUN
 
 
 # ---------------------------------------------------------------- small pieces
@@ -221,7 +222,7 @@ def deadline_notice(case: CaseRecord, deadline: DeadlineRecord, stage: str, r: R
         step = _step(_NEXT_STEP[deadline.kind], tr)
     note = tr._("Team note: {note}", note="\n" + quote(case.notes)) if case.notes.strip() else None
     body = _lines(headline, _subject(case, tr), step, note)
-    context = _context(rule_text(deadline, tr, r.zone, r.holidays), _card_link(permalink, tr))
+    context = _context(rule_text(deadline, tr, r.zone, r.holidays, r.weekend), _card_link(permalink, tr))
     return _message(headline, body, context)
 
 
@@ -276,7 +277,13 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         return said, None, step
     if action == Action.AUTO_CLOSE:
         request = _settled(case, DeadlineKind.SAFET_INFO_REPLY, event)
-        if request is not None:
+        if request is not None and request.days not in (None, 2):  # another marketplace's count
+            said = tr.n_("{owner} The investigator's request for information went unanswered for {count} business "
+                         "day (due {due}), so Amazon closed the claim automatically.",
+                         "{owner} The investigator's request for information went unanswered for {count} business "
+                         "days (due {due}), so Amazon closed the claim automatically.", request.days, owner=owner,
+                         due=date_token(request.due_at, tr, r.zone))
+        elif request is not None:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
                         "(due {due}), so Amazon closed the claim automatically.", owner=owner,
                         due=due_token(request, tr, r.zone))
@@ -364,6 +371,6 @@ def approval_notice(case: CaseRecord, event: EventRecord, r: Reader, *, permalin
            if deadline is not None and not deadline.kind.is_window else None)
     note_line = tr._("Their note: {note}", note="\n" + quote(note)) if isinstance(note, str) and note.strip() else None
     body = _lines(headline, note_line, step, due)
-    context = _context(rule_text(deadline, tr, r.zone, r.holidays) if due and deadline else None,
+    context = _context(rule_text(deadline, tr, r.zone, r.holidays, r.weekend) if due and deadline else None,
                        _card_link(permalink, tr))
     return _message(headline, body, context)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import PlainTextObject
 
-from rules.deadlines import RULE_LABELS, Deadline, DeadlineRule
+from rules.deadlines import BUSINESS_DAY_RULES, COUNTED_RULE_LABELS, RULE_LABELS, SAT_SUN, Deadline
 from rules.eligibility import TRIP_CREDIT_CENTS
 from rules.kinds import CaseKind, Mood, SafetReason
 from rules.records import CaseRecord, DeadlineRecord
@@ -92,8 +92,13 @@ def mood_emoji(case: CaseRecord, now: datetime) -> str:
     return MOOD_EMOJI[case.mood]
 
 
-def rule_text(deadline: DeadlineRecord, tr: Translator, zone: ZoneInfo, holidays: str) -> str:
-    """The rule that set a deadline, in small print: "2 business days from …, US holidays skipped"."""
+def rule_text(deadline: DeadlineRecord, tr: Translator, zone: ZoneInfo, holidays: str,
+              weekend: frozenset[int] = SAT_SUN) -> str:
+    """The rule that set a deadline, in small print: "2 business days from …; UK bank holidays skipped".
+
+    ``holidays`` names the calendar (a marketplace's label, or a holidays-package code); ``weekend``
+    is said only when it is not Saturday and Sunday.
+    """
     if deadline.set_by_amazon:
         computed = deadline.computed_due_at
         if computed is None:
@@ -105,9 +110,15 @@ def rule_text(deadline: DeadlineRecord, tr: Translator, zone: ZoneInfo, holidays
     # A day rule counts from a date (its basis is 00:00 of it): show the date, not a midnight.
     basis = tr.day(deadline.basis_at.astimezone(zone).date()) if rule.ends_at_day_end else tr.moment(
         deadline.basis_at, zone)
-    if rule is DeadlineRule.SAFET_INFO_2BD:
-        return tr._(RULE_LABELS[rule], basis=basis, holidays=holidays or "—")
-    return tr._(RULE_LABELS[rule], basis=basis)
+    params = {"basis": basis, "holidays": tr._(holidays) if holidays else "—"}
+    if rule in COUNTED_RULE_LABELS:
+        singular, plural = COUNTED_RULE_LABELS[rule]
+        text = tr.n_(singular, plural, deadline.days or 0, **params)
+    else:
+        text = tr._(RULE_LABELS[rule], **params)
+    if rule in BUSINESS_DAY_RULES and weekend != SAT_SUN:
+        text += tr._("; weekend: {days}", days=tr.weekdays(weekend))
+    return text
 
 
 def case_title(case: CaseRecord, tr: Translator) -> str:
