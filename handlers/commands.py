@@ -76,7 +76,7 @@ def register(app: App, deps: Deps) -> None:
             return case_detail(case, tr, zone=deps.settings.zone, holidays=team.holidays, now=now,
                                weekend=team.weekend, team_zone=team.zone)
         if sub == "report":
-            return report_reply(deps, tr, slack_unescape(argument))
+            return report_reply(deps, tr, slack_unescape(argument), channel=channel)
         return help_message(tr, unknown=sub if sub != "help" else None)
 
     def answer(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
