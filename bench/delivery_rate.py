@@ -39,7 +39,7 @@ NOW = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
 def fill(url: str, notices: int, channels: list[str], owners: int) -> list[str]:
     """The chargebacks, each due in 2 h (its warn-4h stage due now); their notice keys."""
     from rules.kinds import ComplaintType
-    from store import cases
+    from store import opening
     from store.db import Policy, Store, upgrade
 
     upgrade(url)
@@ -49,7 +49,7 @@ def fill(url: str, notices: int, channels: list[str], owners: int) -> list[str]:
         for n in range(notices):
             store = stores[channels[n % len(channels)]]
             email_at = NOW + timedelta(hours=2) - timedelta(days=7)
-            change = cases.open_chargeback(store, actor=f"U{n % owners:04d}", order_id=f"{100 + n % 900:03d}-"
+            change = opening.open_chargeback(store, actor=f"U{n % owners:04d}", order_id=f"{100 + n % 900:03d}-"
                                            f"{n:07d}-{n:07d}", amount_cents=12999, currency="USD", now=email_at,
                                            complaint_type=ComplaintType.NOT_RECEIVED, email_at=email_at)
             deadline = change.case.next_deadline

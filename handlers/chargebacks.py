@@ -18,7 +18,7 @@ from rules.errors import DomainError
 from rules.kinds import ComplaintType
 from rules.parsing import SUPPORTED_CURRENCIES, parse_amount, parse_order_id
 from rules.text import N_
-from store import cases
+from store import opening
 from store.cases import Change
 from views import ids
 from views.i18n import translator
@@ -90,7 +90,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=errors)
             return
         try:
-            change = cases.open_chargeback(
+            change = opening.open_chargeback(
                 deps.store, actor=user, order_id=values["order_id"], amount_cents=values["amount_cents"],
                 currency=values["currency"], now=now, complaint_type=values["complaint_type"],
                 email_on=form.date("email_on"), email_at=values["email_at"],

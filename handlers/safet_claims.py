@@ -16,7 +16,7 @@ from rules.errors import DomainError
 from rules.kinds import SafetReason
 from rules.parsing import parse_order_id
 from rules.text import N_
-from store import cases
+from store import opening
 from views import ids
 from views.case_facts import missing_documents
 from views.claim_modal import claim_modal, claim_saved
@@ -66,13 +66,13 @@ def register(app: App, deps: Deps) -> None:
             reason = read_reason(form)
             order_id = parse_order_id(form.text("order_id"))
             product_order_id = form.text("product_order_id")
-            change = cases.open_safet_claim(
+            change = opening.open_safet_claim(
                 deps.store, actor=user, order_id=order_id, reason=reason, now=deps.clock(),
                 product_order_id=product_order_id, explanation=form.text("explanation").strip(),
                 second_appointment_completed_on=form.date("second_appointment_completed_on"),
                 claim_number=form.text("claim_number"), filing_locale=form.selected("filing_locale"),
                 checklist=chosen_items(SAFET_CHECKLISTS[reason], form.checked("checklist")),
-                attachments=[cases.Attachment(label=f.get("name") or f.get("title") or f["id"], slack_file_id=f["id"],
+                attachments=[opening.Attachment(label=f.get("name") or f.get("title") or f["id"], slack_file_id=f["id"],
                                               url=f.get("permalink")) for f in form.files("attachments")],
                 account=account, marketplace=marketplace,
             )

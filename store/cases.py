@@ -1,144 +1,35 @@
-"""One function per use case. Each validates through the rules and writes the case, its audit
-event, its deadlines and its outbox notices in one transaction, or nothing."""
+"""One function per state change of a case (opening one: ``store.opening``). Each validates through the
+rules and writes the case, its audit event, its deadlines and its outbox notices in one transaction, or
+nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from rules import deadlines as rules_deadlines
-from rules.accounts import Account
 from rules.actions import ACTIONS, Permission
-from rules.checklists import SAFET_CHECKLISTS
 from rules.deadlines import DeadlineStatus
-from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
-from rules.errors import AlreadyClaimed, DomainError, NotFound, NotPermitted
-from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
+from rules.errors import DomainError, NotFound, NotPermitted
+from rules.kinds import Action, CaseKind, ComplaintType
 from rules.ladder import OVERDUE
-from rules.marketplaces import Marketplace
-from rules.parsing import normalize, parse_optional_order_id, parse_order_id
 from rules.records import SYSTEM_ACTOR
 from rules.text import N_
 from rules.transitions import (
-    INITIAL_STATE,
     check_permission,
-    needs_approval,
 )
 
-from .db import Policy, Store
-from .models import Case, CaseDeadline, Evidence, OutboxNotice, RosterOrder
+from .db import Store
+from .models import Case, CaseDeadline, OutboxNotice
+from .opening import clean_reference
 from .queries import get_case
 from .records import deadline_record
-from .unit import Change, audit, changing, finish, open_deadline, plan_ladder, result
-
-
-@dataclass(frozen=True)
-class Attachment:
-    label: str
-    slack_file_id: str | None = None
-    url: str | None = None
-
-
-# ---------------------------------------------------------------- opening cases
-
-
-def open_safet_claim(
-    store: Store, *, actor: str, order_id: str, reason: SafetReason, now: datetime,
-    product_order_id: str | None = None, explanation: str = "",
-    second_appointment_completed_on: date | None = None, claim_number: str | None = None,
-    attachments: Sequence[Attachment] = (), filing_locale: str | None = None, checklist: Sequence[str] = (),
-    account: str | None = None, marketplace: str | None = None,
-) -> Change:
-    """Check eligibility and open a SAFE-T claim in preparation (one claim per order), for ``account``
-    (default: the deployment's default account) in ``marketplace`` (default: the account's own).
-    ``checklist``: the documents the preparer says are ready (checklist message IDs of the reason)."""
-    policy = store.policy
-    owner, market = placement(policy, account, marketplace)
-    order_id = parse_order_id(order_id)
-    product_order_id = parse_optional_order_id(product_order_id, field="product_order_id")
-    if product_order_id == order_id:
-        product_order_id = None  # the same order: nothing to tell Amazon apart
-    try:
-        with store.transaction() as session:
-            facts = _order_facts(session, order_id, owner.key)
-            today = now.astimezone(market.zone).date()
-            eligibility = check_safet_claim(
-                order_id=order_id, reason=reason, facts=facts, today=today, explanation=explanation,
-                second_appointment_completed_on=second_appointment_completed_on,
-            )
-            case = Case(
-                kind=CaseKind.SAFET, order_id=order_id, state=INITIAL_STATE[CaseKind.SAFET],
-                owner_id=actor, created_by=actor, created_at=now, updated_at=now, reason=reason,
-                product_order_id=product_order_id, explanation=explanation,
-                second_appointment_completed_on=second_appointment_completed_on,
-                expected_amount_cents=eligibility.expected_amount_cents, currency=eligibility.currency,
-                claim_number=_clean_reference(claim_number), filing_locale=filing_locale,
-                channel_id=owner.channel, deadlines=[], account=owner.key, marketplace=market.code,
-                details={"checklist": [item for item in SAFET_CHECKLISTS[reason] if item in set(checklist)]},
-                needs_approval=needs_approval(
-                    required=policy.require_approval, above_cents=policy.approval_above_cents,
-                    amount_cents=eligibility.expected_amount_cents,
-                ),
-            )
-            session.add(case)
-            session.flush()
-            for item in attachments:
-                session.add(Evidence(case_id=case.id, label=item.label, slack_file_id=item.slack_file_id,
-                                     url=item.url, added_by=actor, added_at=now))
-            event = audit(session, case, actor, "open", None, now, {"reason": str(reason)})
-            return finish(session, case, event, deadlines_loaded=True)  # a new claim has none yet
-    except IntegrityError:
-        raise _already_claimed(CaseKind.SAFET, order_id) from None
-
-
-def open_chargeback(
-    store: Store, *, actor: str, order_id: str, amount_cents: int, currency: str, now: datetime,
-    complaint_type: ComplaintType, email_on: date | None = None, email_at: datetime | None = None,
-    notes: str = "", account: str | None = None, marketplace: str | None = None,
-) -> Change:
-    """Record Amazon's chargeback email: the reply is due 7 calendar days from its date (or the
-    marketplace's count), read in the marketplace's zone."""
-    policy = store.policy
-    owner, market = placement(policy, account, marketplace)
-    order_id = parse_order_id(order_id)
-    zone = market.zone
-    if email_at is not None:
-        if email_at > now:
-            raise DomainError(N_("The email's time cannot be in the future."), field="email_time")
-        email_on = email_at.astimezone(zone).date()
-    if email_on is None:
-        raise DomainError(N_("Enter the date of Amazon's email."), field="email_on")
-    if email_on > now.astimezone(zone).date():
-        raise DomainError(N_("The email date cannot be in the future."), field="email_on")
-    try:
-        with store.transaction() as session:
-            check_chargeback(order_id=order_id, has_chargeback=_has_case(session, CaseKind.CHARGEBACK, order_id))
-            case = Case(
-                kind=CaseKind.CHARGEBACK, order_id=order_id, state=INITIAL_STATE[CaseKind.CHARGEBACK],
-                owner_id=actor, created_by=actor, created_at=now, updated_at=now, amount_cents=amount_cents,
-                currency=currency, complaint_type=complaint_type, email_on=email_on, email_at=email_at,
-                notes=notes, channel_id=owner.channel, details={}, account=owner.key, marketplace=market.code,
-                needs_approval=needs_approval(
-                    required=policy.require_approval, above_cents=policy.approval_above_cents,
-                    amount_cents=amount_cents,
-                ),
-            )
-            session.add(case)
-            session.flush()
-            deadline = market.chargeback_reply(email_on=email_on, email_at=email_at)
-            open_deadline(session, store, case, deadline, now)
-            event = audit(session, case, actor, "open", None, now, {"complaint_type": str(complaint_type)})
-            return finish(session, case, event)
-    except IntegrityError:
-        raise _already_claimed(CaseKind.CHARGEBACK, order_id) from None
-
+from .unit import Change, audit, changing, finish, plan_ladder, result
 
 # ---------------------------------------------------------------- state changes
 
@@ -210,7 +101,7 @@ def record_filing(store: Store, case_id: int, *, actor: str, now: datetime, clai
     with changing(store, case_id, Action.FILE, actor=actor, now=now,
                    expected_version=expected_version) as change:
         if claim_number:  # empty: keep the number recorded before
-            change.case.claim_number = _clean_reference(claim_number)
+            change.case.claim_number = clean_reference(claim_number)
         change.case.details = {**change.case.details, "filed_at": (filed_at or now).isoformat()}
         change.details.update(claim_number=change.case.claim_number)
     return result(change)
@@ -473,56 +364,8 @@ def set_card(store: Store, case_id: int, *, channel_id: str, ts: str) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def placement(policy: Policy, account: str | None, marketplace: str | None) -> tuple[Account, Marketplace]:
-    """The account and marketplace a new case belongs to; a key the deployment does not have is a field
-    error (a forged form value), never a case filed somewhere else."""
-    book = policy.accounts
-    if account is not None and not book.known(account):
-        raise DomainError(N_("Pick one of the seller accounts."), field="account")
-    owner = book.account(account)
-    if marketplace is not None and marketplace not in owner.marketplaces:
-        raise DomainError(N_("Pick one of the account's marketplaces."), field="marketplace")
-    return owner, book.marketplace(marketplace or owner.marketplace)
-
-
 def _get(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(N_("No such case."))
     return case
-
-
-def _has_case(session: Session, kind: CaseKind, order_id: str) -> bool:
-    return bool(session.scalar(select(exists().where(Case.kind == kind, Case.order_id == order_id))))
-
-
-# One statement, built once: Check Eligibility runs inside the ack of every claim submission.
-# The roster is the account's own: an account without one can claim any order.
-_ORDER_FACTS = select(
-    exists().where(Case.kind == CaseKind.SAFET, Case.order_id == bindparam("order_id")),
-    exists().where(Case.kind == CaseKind.CHARGEBACK, Case.order_id == bindparam("order_id")),
-    exists().where(RosterOrder.account == bindparam("account")),
-    exists().where(RosterOrder.account == bindparam("account"), RosterOrder.order_id == bindparam("order_id")),
-)
-
-
-def _order_facts(session: Session, order_id: str, account: str) -> OrderFacts:
-    has_safet, has_chargeback, roster_loaded, on_roster = session.execute(
-        _ORDER_FACTS, {"order_id": order_id, "account": account}).one()
-    return OrderFacts(has_safet_claim=bool(has_safet), has_chargeback=bool(has_chargeback),
-                      roster_loaded=bool(roster_loaded), on_roster=bool(on_roster))
-
-
-def _already_claimed(kind: CaseKind, order_id: str) -> AlreadyClaimed:
-    if kind is CaseKind.SAFET:
-        message = N_("Order {order_id} already has a SAFE-T claim: Amazon allows one claim per order.")
-    else:
-        message = N_("Order {order_id} already has a chargeback case.")
-    return AlreadyClaimed(message, field="order_id", order_id=order_id)
-
-
-def _clean_reference(reference: str | None) -> str | None:
-    """Amazon does not publish the claim number's format: keep it as text, trimmed."""
-    return normalize(reference) or None
-
-

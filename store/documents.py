@@ -10,9 +10,9 @@ from rules.errors import DomainError, NotFound, StaleCase
 from rules.kinds import CaseKind, ComplaintType, SafetReason
 from rules.text import N_
 
-from .cases import Attachment
 from .db import Store
 from .models import Case, Evidence
+from .opening import Attachment
 from .unit import Change, audit, finish
 
 

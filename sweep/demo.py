@@ -22,6 +22,7 @@ from rules.kinds import SafetReason as R
 from rules.records import ListFilter
 from rules.settings import Settings
 from store import cases as store_cases
+from store import opening as store_opening
 from store.db import Policy, Store, upgrade
 from store.people import save_chosen_locale
 from store.queries import list_cases
@@ -110,7 +111,7 @@ class _DemoTeam:
         label, order_id = self._label(label), self.order_id()
 
         def open_it(now: datetime) -> None:
-            self.ids[label] = store_cases.open_safet_claim(
+            self.ids[label] = store_opening.open_safet_claim(
                 self.store, actor=owner, order_id=order_id, reason=reason, now=now,
                 explanation="Technician arrived; the customer was not home (photos attached)."
                 if str(reason) == "trip_credit" else "See attached documents.",
@@ -140,7 +141,7 @@ class _DemoTeam:
         email_on = self.date(email_day)
 
         def open_it(now: datetime) -> None:
-            self.ids[label] = store_cases.open_chargeback(
+            self.ids[label] = store_opening.open_chargeback(
                 self.store, actor=owner, order_id=order_id, amount_cents=cents, currency="USD", now=now,
                 complaint_type=complaint, email_on=email_on, notes=notes,
             ).case.id

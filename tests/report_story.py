@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from rules.kinds import ComplaintType, SafetReason
-from store import cases
+from store import cases, opening
 from store.db import Store
 
 OWNER, OTHER = "UOWNER", "UOTHER"
@@ -21,7 +21,7 @@ def order(n: int) -> str:
 
 
 def _claim(store: Store, n: int, reason: SafetReason, opened: datetime, owner: str = OWNER) -> int:
-    change = cases.open_safet_claim(store, actor=owner, order_id=order(n), reason=reason, now=opened,
+    change = opening.open_safet_claim(store, actor=owner, order_id=order(n), reason=reason, now=opened,
                                     explanation="The appointment could not be completed.")
     cases.record_filing(store, change.case.id, actor=owner, now=opened + timedelta(hours=1))
     return change.case.id
@@ -29,7 +29,7 @@ def _claim(store: Store, n: int, reason: SafetReason, opened: datetime, owner: s
 
 def _chargeback(store: Store, n: int, cents: int, currency: str, email_on: date, opened: datetime,
                 claim: ComplaintType = ComplaintType.NOT_RECEIVED) -> int:
-    return cases.open_chargeback(store, actor=OWNER, order_id=order(n), amount_cents=cents, currency=currency,
+    return opening.open_chargeback(store, actor=OWNER, order_id=order(n), amount_cents=cents, currency=currency,
                                  now=opened, complaint_type=claim, email_on=email_on).case.id
 
 

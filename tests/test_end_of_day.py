@@ -17,7 +17,7 @@ import pytest
 from rules.deadlines import DeadlineKind, DeadlineRule, DeadlineStatus, chargeback_reply, outcome_window
 from rules.kinds import ComplaintType
 from rules.records import DailyFacts, DeadlineRecord
-from store import cases
+from store import opening
 from store.db import Policy, Store, upgrade
 from store.queries import get_case
 from sweep import demo
@@ -99,7 +99,7 @@ def test_a_reader_elsewhere_gets_the_teams_day_and_the_instant_in_their_own_zone
                                                    (ZH, END_ZH, "回应信用卡拒付索赔")])
 def test_notices_digests_and_the_daily_summary_say_end_of_day(tr, end, words, store):  # type: ignore[no-untyped-def]
     now = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
-    change = cases.open_chargeback(store, actor="U1", order_id=ORDER, amount_cents=12999, currency="USD",
+    change = opening.open_chargeback(store, actor="U1", order_id=ORDER, amount_cents=12999, currency="USD",
                                    now=now, complaint_type=ComplaintType.NOT_RECEIVED, email_on=date(2026, 11, 18))
     case = change.case
     deadline = case.next_deadline

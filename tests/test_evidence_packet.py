@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from pypdf import PdfReader
 
 from rules.kinds import ComplaintType
-from store import cases
+from store import opening
 from store.queries import get_case
 from tests.case_steps import CASES, ORDER, act, card, file_claim, open_chargeback, press, settle
 from tests.slack_harness import Clock, date_input, running_app, text_input
@@ -110,7 +110,7 @@ def _last_button(slack, case_id: int) -> str:  # type: ignore[no-untyped-def]
 
 def test_the_summary_pdf_is_built_from_records_alone(store):  # type: ignore[no-untyped-def]
     now = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
-    change = cases.open_chargeback(store, actor="U1", order_id=ORDER, amount_cents=12999, currency="USD", now=now,
+    change = opening.open_chargeback(store, actor="U1", order_id=ORDER, amount_cents=12999, currency="USD", now=now,
                                    complaint_type=ComplaintType.MATERIALLY_DIFFERENT, email_on=now.date(),
                                    notes="Photos of the item as sent.")
     case = get_case(store, change.case.id)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from rules.kinds import ComplaintType, SafetReason
 from rules.settings import Settings
-from store import cases
+from store import cases, opening
 from store.db import Policy
 from sweep.scheduler import sweep
 from tests.slack_harness import Clock, running_app
@@ -24,13 +24,13 @@ US_ORDER, UK_ORDER = "111-1111111-1111111", "222-2222222-2222222"
 
 def two_accounts_decided(store) -> None:  # type: ignore[no-untyped-def]
     """Last week: the US account was reimbursed $50 (Trip Credit); the UK account was debited £42.00."""
-    claim = cases.open_safet_claim(store, actor="U1", order_id=US_ORDER, reason=SafetReason.TRIP_CREDIT,
+    claim = opening.open_safet_claim(store, actor="U1", order_id=US_ORDER, reason=SafetReason.TRIP_CREDIT,
                                    now=datetime(2026, 11, 24, 17, tzinfo=UTC), explanation="Not home.",
                                    account="acme-us").case.id
     cases.record_filing(store, claim, actor="U1", now=datetime(2026, 11, 24, 18, tzinfo=UTC))
     cases.record_grant(store, claim, actor="U1", is_lead=False, now=datetime(2026, 11, 26, 18, tzinfo=UTC),
                        amount_cents=5000)
-    chargeback = cases.open_chargeback(store, actor="U2", order_id=UK_ORDER, amount_cents=4200, currency="GBP",
+    chargeback = opening.open_chargeback(store, actor="U2", order_id=UK_ORDER, amount_cents=4200, currency="GBP",
                                        now=datetime(2026, 11, 24, 12, tzinfo=UTC),
                                        complaint_type=ComplaintType.NOT_RECEIVED, email_on=date(2026, 11, 24),
                                        account="acme-uk").case.id

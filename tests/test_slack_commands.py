@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from rules.kinds import ComplaintType, SafetReason
-from store import cases
+from store import cases, opening
 from store.db import Store
 
 # Orders of the seeded cases (see `seed_team_cases`).
@@ -37,13 +37,13 @@ def seed_team_cases(store: Store, now: datetime) -> Seeded:
     ids: dict[str, int] = {}
 
     def claim(order_id: str, actor: str) -> int:
-        change = cases.open_safet_claim(store, actor=actor, order_id=order_id, reason=SafetReason.TRIP_CREDIT,
+        change = opening.open_safet_claim(store, actor=actor, order_id=order_id, reason=SafetReason.TRIP_CREDIT,
                                         now=tuesday, explanation="The customer was not home.")
         ids[order_id] = change.case.id
         return change.case.id
 
     def chargeback(order_id: str, actor: str, email_on: date) -> int:
-        change = cases.open_chargeback(store, actor=actor, order_id=order_id, amount_cents=12999, currency="USD",
+        change = opening.open_chargeback(store, actor=actor, order_id=order_id, amount_cents=12999, currency="USD",
                                        now=now - timedelta(hours=1), complaint_type=ComplaintType.NOT_RECEIVED,
                                        email_on=email_on)
         ids[order_id] = change.case.id
@@ -182,7 +182,7 @@ def test_an_unknown_list_name_is_refused_with_the_names_to_try(slack, seeded):  
 def test_a_list_of_fifty_cases_keeps_slack_limits_and_shows_every_case(slack, now):  # type: ignore[no-untyped-def]
     orders = [f"900-{n:07d}-0000000" for n in range(50)]
     for n, order in enumerate(orders):
-        cases.open_chargeback(slack.store, actor="U1", order_id=order, amount_cents=100 + n, currency="USD",
+        opening.open_chargeback(slack.store, actor="U1", order_id=order, amount_cents=100 + n, currency="USD",
                               now=now, complaint_type=ComplaintType.OTHER, email_on=date(2026, 11, 20))
     answer = ask(slack, "list")
     assert len(answer["blocks"]) <= 50

@@ -177,10 +177,10 @@ def test_the_home_tab_keeps_within_slacks_block_limit_with_many_cases(slack, now
     from datetime import date
 
     from rules.kinds import ComplaintType
-    from store import cases
+    from store import opening
 
     for n in range(60):
-        cases.open_chargeback(slack.store, actor="U1", order_id=f"901-{n:07d}-0000000", amount_cents=100 + n,
+        opening.open_chargeback(slack.store, actor="U1", order_id=f"901-{n:07d}-0000000", amount_cents=100 + n,
                               currency="USD", now=now - timedelta(minutes=n), complaint_type=ComplaintType.OTHER,
                               email_on=date(2026, 11, 14))
     view = open_home(slack)

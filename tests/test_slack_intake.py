@@ -17,7 +17,7 @@ import pytest
 from rules.deadlines import DeadlineKind, DeadlineRule
 from rules.kinds import State
 from rules.settings import DEFAULT_INTAKE_SENDERS
-from store import cases
+from store import cases, opening
 from store.intake import was_read
 from store.queries import get_case
 from tests.case_steps import case_id_of, settle
@@ -248,7 +248,7 @@ def test_a_safet_email_naming_only_its_claim_number_goes_to_the_claim_with_that_
     from rules.kinds import SafetReason
 
     now = slack.clock()
-    opened = cases.open_safet_claim(slack.store, actor="U1", order_id="150-1111111-2222222",
+    opened = opening.open_safet_claim(slack.store, actor="U1", order_id="150-1111111-2222222",
                                     reason=SafetReason.PENALTY_FEE, now=now, explanation="The penalty is wrong.")
     cases.record_filing(slack.store, opened.case.id, actor="U1", now=now, claim_number="SC-88001234")
     event = email_event(email_file(slack, (CORPUS / "safet_info_html_claim_only.eml").read_bytes()))
@@ -286,7 +286,7 @@ def _filed_claim(slack, order: str, claim_number: str) -> int:  # type: ignore[n
     from rules.kinds import SafetReason
 
     now = slack.clock()
-    opened = cases.open_safet_claim(slack.store, actor="U1", order_id=order, reason=SafetReason.TRIP_CREDIT,
+    opened = opening.open_safet_claim(slack.store, actor="U1", order_id=order, reason=SafetReason.TRIP_CREDIT,
                                     now=now, explanation="The customer was not home.")
     cases.record_filing(slack.store, opened.case.id, actor="U1", now=now, claim_number=claim_number)
     return opened.case.id
@@ -360,7 +360,7 @@ def test_the_reply_speaks_the_channels_language(store, fake_slack, now):  # type
 def test_the_same_notification_again_points_to_its_case_and_offers_no_second_one(slack):  # type: ignore[no-untyped-def]
     from rules.kinds import ComplaintType
 
-    cases.open_chargeback(slack.store, actor="U1", order_id="111-2223334-4445556", amount_cents=12999,
+    opening.open_chargeback(slack.store, actor="U1", order_id="111-2223334-4445556", amount_cents=12999,
                           currency="USD", now=slack.clock(), complaint_type=ComplaintType.NOT_RECEIVED,
                           email_at=datetime(2026, 11, 2, 17, 15, 27, tzinfo=UTC))
     event = email_event(email_file(slack, (CORPUS / "cb_notice_en.eml").read_bytes()))

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from rules.kinds import SafetReason
-from store import cases
+from store import cases, opening
 from tests.report_story import OWNER, order, tell_story, utc
 from tests.slack_harness import wait_until
 from views import ids
@@ -27,7 +27,7 @@ def blocks_text(reply: dict) -> str:
 def told(slack):  # type: ignore[no-untyped-def]
     tell_story(slack.store)
     # A claim number typed to run in a spreadsheet: the CSV must show it, never run it.
-    evil = cases.open_safet_claim(slack.store, actor=OWNER, order_id=order(11), reason=SafetReason.TRIP_CREDIT,
+    evil = opening.open_safet_claim(slack.store, actor=OWNER, order_id=order(11), reason=SafetReason.TRIP_CREDIT,
                                   now=utc(2026, 11, 19, 18), explanation="The appointment could not be completed.")
     cases.record_filing(slack.store, evil.case.id, actor=OWNER, now=utc(2026, 11, 19, 19),
                         claim_number="=HYPERLINK(\"http://x\")")

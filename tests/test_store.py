@@ -18,7 +18,7 @@ from rules.deadlines import DeadlineKind, DeadlineRule, DeadlineStatus
 from rules.errors import AlreadyClaimed, DomainError, IllegalTransition, NotPermitted, StaleCase
 from rules.kinds import ComplaintType, SafetReason, State
 from rules.records import CaseRecord, ListFilter
-from store import cases
+from store import cases, opening
 from store.db import Policy, Store
 from store.models import Base, CaseDeadline, Evidence, OutboxNotice
 from store.queries import find_case, get_case, home_data, list_cases
@@ -114,7 +114,7 @@ def mark_sent(store: Store, key: str) -> None:
 
 
 def open_trip_credit(store: Store, now: datetime, order_id: str = ORDER, actor: str = OWNER) -> CaseRecord:
-    return cases.open_safet_claim(store, actor=actor, order_id=order_id, reason=SafetReason.TRIP_CREDIT,
+    return opening.open_safet_claim(store, actor=actor, order_id=order_id, reason=SafetReason.TRIP_CREDIT,
                                   now=now, explanation="The technician came; the customer was not home.").case
 
 
@@ -132,7 +132,7 @@ def claim_with_info_request(store: Store, now: datetime, order_id: str = ORDER) 
 
 def open_cb(store: Store, now: datetime, order_id: str = ORDER, *, amount_cents: int = 12999,
             complaint: ComplaintType = ComplaintType.NOT_RECEIVED, actor: str = OWNER) -> CaseRecord:
-    return cases.open_chargeback(store, actor=actor, order_id=order_id, amount_cents=amount_cents, currency="USD",
+    return opening.open_chargeback(store, actor=actor, order_id=order_id, amount_cents=amount_cents, currency="USD",
                                  now=now, complaint_type=complaint, email_on=date(2026, 11, 19)).case
 
 
@@ -151,7 +151,7 @@ def test_a_safet_claim_goes_from_preparation_to_filing_to_information_request_to
     store: Store, now: datetime,
 ) -> None:
     # Open: being prepared, a flat $50 expected, no deadline, nothing to post.
-    opened = cases.open_safet_claim(store, actor=OWNER, order_id=ORDER, reason=SafetReason.TRIP_CREDIT, now=now,
+    opened = opening.open_safet_claim(store, actor=OWNER, order_id=ORDER, reason=SafetReason.TRIP_CREDIT, now=now,
                                     explanation="The technician came; the customer was not home.")
     case_id = opened.case.id
     assert opened.case.state is State.PREPARING
@@ -281,7 +281,7 @@ def test_a_chargeback_goes_from_action_required_to_represented_to_debit_to_dispu
     store: Store, now: datetime,
 ) -> None:
     # Amazon's email dated Thursday 2026-11-19: reply by the end of Thursday 2026-11-26 (LA), 7 calendar days.
-    opened = cases.open_chargeback(store, actor=OWNER, order_id=ORDER, amount_cents=12999, currency="USD", now=now,
+    opened = opening.open_chargeback(store, actor=OWNER, order_id=ORDER, amount_cents=12999, currency="USD", now=now,
                                    complaint_type=ComplaintType.NOT_RECEIVED, email_on=date(2026, 11, 19))
     case_id = opened.case.id
     assert opened.case.state is State.ACTION_REQUIRED
@@ -356,7 +356,7 @@ def test_a_chargeback_goes_from_action_required_to_represented_to_debit_to_dispu
 def test_a_chargeback_with_the_emails_exact_time_is_due_seven_times_24_hours_later(store: Store, now: datetime) -> None:
     email_at = utc(2026, 11, 19, 18, 30)  # Thursday 10:30 PST
 
-    opened = cases.open_chargeback(store, actor=OWNER, order_id=ORDER, amount_cents=5000, currency="USD", now=now,
+    opened = opening.open_chargeback(store, actor=OWNER, order_id=ORDER, amount_cents=5000, currency="USD", now=now,
                                    complaint_type=ComplaintType.UNAUTHORIZED, email_at=email_at)
 
     [reply] = opened.case.deadlines
@@ -371,10 +371,10 @@ def test_a_chargeback_email_dated_tomorrow_or_undated_is_refused_and_nothing_is_
     before = snapshot(store)
 
     with pytest.raises(DomainError) as future:
-        cases.open_chargeback(store, actor=OWNER, order_id=ORDER, amount_cents=5000, currency="USD", now=now,
+        opening.open_chargeback(store, actor=OWNER, order_id=ORDER, amount_cents=5000, currency="USD", now=now,
                               complaint_type=ComplaintType.OTHER, email_on=date(2026, 11, 21))
     with pytest.raises(DomainError) as undated:
-        cases.open_chargeback(store, actor=OWNER, order_id=ORDER, amount_cents=5000, currency="USD", now=now,
+        opening.open_chargeback(store, actor=OWNER, order_id=ORDER, amount_cents=5000, currency="USD", now=now,
                               complaint_type=ComplaintType.OTHER)
 
     assert future.value.field == "email_on"
@@ -601,7 +601,7 @@ def test_the_approval_threshold_decides_which_cases_need_a_lead(
         assert amount_cents is not None
         case = open_cb(gated, now, amount_cents=amount_cents)
     else:
-        case = cases.open_safet_claim(gated, actor=OWNER, order_id=ORDER, reason=SafetReason(kind), now=now).case
+        case = opening.open_safet_claim(gated, actor=OWNER, order_id=ORDER, reason=SafetReason(kind), now=now).case
 
     assert case.needs_approval is needs
     assert case.expected_amount_cents == (amount_cents if kind != "chargeback" else None)
@@ -905,7 +905,7 @@ def test_a_second_safet_claim_on_the_same_order_is_refused_naming_the_order(stor
     before = snapshot(store)
 
     with pytest.raises(AlreadyClaimed) as refused:
-        cases.open_safet_claim(store, actor=OTHER, order_id=ORDER, reason=SafetReason.PENALTY_FEE, now=now)
+        opening.open_safet_claim(store, actor=OTHER, order_id=ORDER, reason=SafetReason.PENALTY_FEE, now=now)
 
     assert refused.value.params == {"order_id": ORDER}
     assert refused.value.field == "order_id"
@@ -916,7 +916,7 @@ def test_a_second_safet_claim_on_the_same_order_is_refused_naming_the_order(stor
 def test_the_store_keeps_only_the_ascii_order_id_so_a_full_width_paste_cannot_open_a_second_claim(
     store: Store, now: datetime,
 ) -> None:
-    pasted = cases.open_safet_claim(store, actor=OWNER, order_id=" １２３－１２３４５６７－１２３４５６７ ",
+    pasted = opening.open_safet_claim(store, actor=OWNER, order_id=" １２３－１２３４５６７－１２３４５６７ ",
                                     reason=SafetReason.TRIP_CREDIT, now=now)
 
     assert pasted.case.order_id == ORDER
@@ -975,10 +975,10 @@ def test_once_a_roster_is_loaded_only_orders_on_it_can_be_claimed(store: Store, 
 def test_a_second_appointment_claim_keeps_its_completion_date_and_has_no_expected_amount(
     store: Store, now: datetime,
 ) -> None:
-    opened = cases.open_safet_claim(store, actor=OWNER, order_id=ORDER, reason=SafetReason.SECOND_APPOINTMENT,
+    opened = opening.open_safet_claim(store, actor=OWNER, order_id=ORDER, reason=SafetReason.SECOND_APPOINTMENT,
                                     now=now, second_appointment_completed_on=date(2026, 11, 20),
                                     product_order_id="111-1111111-1111111",
-                                    attachments=[cases.Attachment("Photos", slack_file_id="F123")])
+                                    attachments=[opening.Attachment("Photos", slack_file_id="F123")])
 
     assert opened.case.second_appointment_completed_on == date(2026, 11, 20)
     assert opened.case.product_order_id == "111-1111111-1111111"

@@ -18,7 +18,7 @@ from rules.errors import DomainError
 from rules.kinds import ComplaintType, SafetReason
 from rules.records import ListFilter
 from slack_app.accounts import parse_accounts
-from store import cases
+from store import cases, opening
 from store.db import Policy, Store
 from store.queries import get_case, list_cases
 from store.roster import clear_roster, import_roster
@@ -45,9 +45,9 @@ def accounts_store(store: Store) -> Store:
 
 
 def test_cases_take_their_accounts_channel_and_marketplace(accounts_store: Store) -> None:
-    us = cases.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
+    us = opening.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
                                 now=NOW, explanation="not home").case
-    ae = cases.open_chargeback(accounts_store, actor="U1", order_id=ORDER_B, amount_cents=5000, currency="AED",
+    ae = opening.open_chargeback(accounts_store, actor="U1", order_id=ORDER_B, amount_cents=5000, currency="AED",
                                now=NOW, complaint_type=ComplaintType.NOT_RECEIVED, email_on=date(2026, 10, 20),
                                account="acme-ae").case
     assert (us.account, us.marketplace, us.channel_id) == ("default", "US", "CUS")
@@ -59,7 +59,7 @@ def test_cases_take_their_accounts_channel_and_marketplace(accounts_store: Store
 
 
 def test_another_marketplace_of_the_account_uses_its_own_overridden_counts(accounts_store: Store) -> None:
-    jp = cases.open_chargeback(accounts_store, actor="U1", order_id=ORDER_B, amount_cents=5000, currency="JPY",
+    jp = opening.open_chargeback(accounts_store, actor="U1", order_id=ORDER_B, amount_cents=5000, currency="JPY",
                                now=NOW, complaint_type=ComplaintType.NOT_RECEIVED, email_on=date(2026, 10, 20),
                                account="acme-ae", marketplace="JP").case
     reply = jp.open_deadlines[0]
@@ -74,7 +74,7 @@ def test_another_marketplace_of_the_account_uses_its_own_overridden_counts(accou
 
 
 def test_amazon_ae_information_request_and_appeal_window(accounts_store: Store) -> None:
-    claim = cases.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
+    claim = opening.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
                                    now=NOW, explanation="not home", account="acme-ae").case
     cases.record_filing(accounts_store, claim.id, actor="U1", now=NOW, claim_number="S-1")
     # Thursday 12:00 Dubai: Friday 1, Saturday 2, (Sunday off), Monday 3 → Monday 26 October 12:00 = 08:00 UTC.
@@ -91,7 +91,7 @@ def test_amazon_ae_information_request_and_appeal_window(accounts_store: Store) 
 
 
 def test_amazons_earlier_appeal_by_wins_over_the_marketplaces_window(accounts_store: Store) -> None:
-    claim = cases.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
+    claim = opening.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
                                    now=NOW, explanation="not home", account="acme-ae").case
     cases.record_filing(accounts_store, claim.id, actor="U1", now=NOW, claim_number="S-1")
     stated = datetime(2026, 10, 25, 10, 0, tzinfo=UTC)
@@ -102,7 +102,7 @@ def test_amazons_earlier_appeal_by_wins_over_the_marketplaces_window(accounts_st
 
 
 def test_a_us_denial_without_appeal_by_opens_no_deadline(accounts_store: Store) -> None:
-    claim = cases.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
+    claim = opening.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
                                    now=NOW, explanation="not home").case
     cases.record_filing(accounts_store, claim.id, actor="U1", now=NOW, claim_number="S-1")
     denied = cases.record_denial(accounts_store, claim.id, actor="U1", is_lead=False, now=NOW).case
@@ -112,7 +112,7 @@ def test_a_us_denial_without_appeal_by_opens_no_deadline(accounts_store: Store) 
 def test_unknown_account_or_marketplace_is_a_field_error(accounts_store: Store) -> None:
     for account, market, field in (("acme-xx", None, "account"), ("default", "AE", "marketplace")):
         with pytest.raises(DomainError) as caught:
-            cases.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
+            opening.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
                                    now=NOW, explanation="x", account=account, marketplace=market)
         assert caught.value.field == field
     assert get_case(accounts_store, 1) is None
@@ -121,19 +121,19 @@ def test_unknown_account_or_marketplace_is_a_field_error(accounts_store: Store) 
 def test_each_account_has_its_own_roster(accounts_store: Store) -> None:
     import_roster(accounts_store, f"order-id\n{ORDER_B}\n", now=NOW, account="acme-ae")
     # The default account has no roster: any order; acme-ae's holds only ORDER_B.
-    cases.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT, now=NOW,
+    opening.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT, now=NOW,
                            explanation="x")
     with pytest.raises(DomainError):
-        cases.open_safet_claim(accounts_store, actor="U1", order_id="333-3333333-3333333",
+        opening.open_safet_claim(accounts_store, actor="U1", order_id="333-3333333-3333333",
                                reason=SafetReason.TRIP_CREDIT, now=NOW, explanation="x", account="acme-ae")
-    cases.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_B, reason=SafetReason.TRIP_CREDIT, now=NOW,
+    opening.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_B, reason=SafetReason.TRIP_CREDIT, now=NOW,
                            explanation="x", account="acme-ae")
     assert clear_roster(accounts_store, "default") == 0, "the default account never had one"
     assert clear_roster(accounts_store, "acme-ae") == 1
 
 
 def test_an_amazon_ae_claim_closed_automatically_says_three_business_days(accounts_store: Store) -> None:
-    claim = cases.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
+    claim = opening.open_safet_claim(accounts_store, actor="U1", order_id=ORDER_A, reason=SafetReason.TRIP_CREDIT,
                                    now=NOW, explanation="not home", account="acme-ae").case
     cases.record_filing(accounts_store, claim.id, actor="U1", now=NOW, claim_number="S-1")
     cases.log_info_request(accounts_store, claim.id, actor="U1", now=NOW, arrived_at=NOW)

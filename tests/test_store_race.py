@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, func, select
 
 from rules.errors import AlreadyClaimed, IllegalTransition, StaleCase
 from rules.kinds import SafetReason, State
-from store import cases
+from store import cases, opening
 from store.db import Policy, Store
 from store.models import AuditEvent, Base, Case
 from tests.conftest import PG_URL
@@ -60,7 +60,7 @@ def count(store: Store, query) -> int:  # type: ignore[no-untyped-def]
 
 
 def open_claim(store: Store, index: int) -> cases.Change:
-    return cases.open_safet_claim(store, actor=f"U{index:03d}", order_id=ORDER, reason=SafetReason.TRIP_CREDIT,
+    return opening.open_safet_claim(store, actor=f"U{index:03d}", order_id=ORDER, reason=SafetReason.TRIP_CREDIT,
                                   now=NOW)
 
 

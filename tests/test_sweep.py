@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from rules.errors import DomainError
 from rules.kinds import ComplaintType, SafetReason, State
 from slack_app.config import Settings
-from store import cases
+from store import cases, opening
 from store.db import Policy, Store
 from store.models import AuditEvent, Case, OutboxNotice
 from store.queries import home_data
@@ -84,13 +84,13 @@ def order_id() -> str:
 def chargeback_due(store: Store, due_at: datetime, *, owner: str = MEI, notes: str = "") -> cases.Change:
     """A chargeback whose email's exact time makes the reply due at ``due_at`` (7 × 24 h later)."""
     email_at = due_at - timedelta(days=7)
-    return cases.open_chargeback(store, actor=owner, order_id=order_id(), amount_cents=12999, currency="USD",
+    return opening.open_chargeback(store, actor=owner, order_id=order_id(), amount_cents=12999, currency="USD",
                                  now=email_at, complaint_type=ComplaintType.NOT_RECEIVED, email_at=email_at,
                                  notes=notes)
 
 
 def filed_claim(store: Store, at: datetime, *, owner: str = MEI) -> int:
-    change = cases.open_safet_claim(store, actor=owner, order_id=order_id(), reason=SafetReason.TRIP_CREDIT, now=at)
+    change = opening.open_safet_claim(store, actor=owner, order_id=order_id(), reason=SafetReason.TRIP_CREDIT, now=at)
     cases.record_filing(store, change.case.id, actor=owner, now=at, claim_number="SAFE-T 4471-2290")
     return change.case.id
 
@@ -396,7 +396,7 @@ def test_each_outcome_is_told_to_the_channel_and_to_the_owner_directly(store, cl
 def test_approval_and_send_back_reach_the_preparer_by_direct_message_only(db_url, client, settings, slack, now):
     store = Store.from_url(db_url, Policy(case_channel=CHANNEL, require_approval=True))
     try:
-        claim = cases.open_safet_claim(store, actor=JAMES, order_id=order_id(), reason=SafetReason.PENALTY_FEE,
+        claim = opening.open_safet_claim(store, actor=JAMES, order_id=order_id(), reason=SafetReason.PENALTY_FEE,
                                        now=now - 3 * H).case.id
         cases.submit_for_approval(store, claim, actor=JAMES, now=now - 2 * H)
         cases.send_back(store, claim, actor=LEAD, is_lead=True, now=now - H,

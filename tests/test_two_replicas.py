@@ -248,7 +248,7 @@ def test_two_sweeps_at_once_post_each_due_notice_once(replicas: Replicas) -> Non
     from handlers.deps import Deps
     from rules.kinds import ComplaintType
     from slack_app.config import Settings
-    from store import cases
+    from store import opening
     from store.db import Policy, Store
     from store.models import OutboxNotice
     from store.outbox import BATCH
@@ -269,7 +269,7 @@ def test_two_sweeps_at_once_post_each_due_notice_once(replicas: Replicas) -> Non
         for n in range(24 + 120):
             store = in_channel if n < 24 else direct
             owner = f"U{n % 3 + 5}" if n < 24 else f"U{100 + n // 2}"
-            change = cases.open_chargeback(
+            change = opening.open_chargeback(
                 store, actor=owner, order_id=f"22{n % 10}-{5000000 + n:07d}-{8000000 + n:07d}",
                 amount_cents=1000 + n, currency="USD", now=opened_at, complaint_type=ComplaintType.NOT_RECEIVED,
                 email_on=date(2026, 11, 1) + timedelta(days=n % 3))
