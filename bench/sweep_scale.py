@@ -87,6 +87,7 @@ def _case(i: int, kind: str, state: str, created: datetime, updated: datetime, *
         "claim_number": f"44{i:08d}" if kind == "safet" and state != "preparing" else None, "appeals_used": 0,
         "needs_approval": False, "approved_by": None, "channel_id": CHANNEL if channel else None,
         "card_ts": f"1600000000.{i % 1_000_000:06d}" if channel else None, "filing_locale": "en", "details": {},
+        "card_claimed_at": None, "card_shown": None, "card_stale_at": None,
         "decided_at": updated if state in DECIDED else None,  # a closed case was decided when it last changed
     }
 
@@ -114,7 +115,8 @@ def _notice(ids: Ids, key: str, kind: str, stage: str, case_id: int, target: str
             "deadline_id": deadline_id, "event_id": event_id, "target": target, "post_at": post_at,
             "status": status, "claim_token": None, "claimed_at": None, "attempts": 1 if status == "sent" else 0,
             "sent_ts": f"1600000001.{ids.outbox % 1_000_000:06d}" if status == "sent" else None, "error": None,
-            "created_at": post_at - timedelta(days=2), "settled_at": post_at if done else None}
+            "created_at": post_at - timedelta(days=2), "settled_at": post_at if done else None,
+            "unknown_since": None}
 
 
 def _ladder(ids: Ids, case_id: int, deadline_id: int, due: datetime, offsets: list[tuple[str, timedelta]],
@@ -318,7 +320,7 @@ def _to_sqlite(rows: list[dict[str, Any]], kinds: tuple[list[str], list[str], li
     instants, dates, documents = kinds
     for row in rows:
         for name in instants:
-            value = row[name]
+            value = row.get(name)
             if value is not None:
                 row[name] = value.replace(tzinfo=None).isoformat(" ", "microseconds")
         for name in dates:
@@ -424,10 +426,12 @@ def restore(url: str, snap: dict[str, Any]) -> None:
         c.execute(text("DELETE FROM outbox WHERE id > :m"), {"m": snap["max_outbox"]})
         c.execute(text("DELETE FROM audit_events WHERE id > :m"), {"m": snap["max_event"]})
         c.execute(text("UPDATE outbox SET status = 'pending', claim_token = NULL, claimed_at = NULL, sent_ts = NULL, "
-                       "settled_at = NULL, error = NULL, attempts = 0 WHERE id IN :ids")
+                       "settled_at = NULL, error = NULL, attempts = 0, unknown_since = NULL WHERE id IN :ids")
                   .bindparams(bindparam("ids", expanding=True)), {"ids": snap["pending"]})
         c.execute(text("UPDATE deadlines SET status = 'open', settled_at = NULL WHERE id IN :ids")
                   .bindparams(bindparam("ids", expanding=True)), {"ids": snap["open"]})
+        c.execute(text("UPDATE cases SET card_shown = NULL, card_stale_at = NULL WHERE card_shown IS NOT NULL "
+                       "OR card_stale_at IS NOT NULL"))
         c.execute(text("UPDATE cases SET state = :state, version = :version, updated_at = :updated WHERE id = :id"),
                   [{"id": i, "state": s, "version": v, "updated": u} for i, s, v, u in snap["cases"]])
         c.execute(text("DELETE FROM user_preferences WHERE user_id NOT LIKE 'U0%'"))
@@ -443,12 +447,10 @@ def child(url: str, api_url: str, profile: bool) -> None:
 
     from slack_sdk import WebClient
 
-    from handlers.case_card import refresh_card as redraw
-    from handlers.deps import Deps
     from slack_app.config import Settings
     from store.db import Policy, Store
-    from sweep import scheduler
-    from webapi.people import Directory
+    from sweep import cards, scheduler
+    from webapi.client import remember_identity
 
     logging.basicConfig(level=logging.ERROR)
     slack = {"seconds": 0.0, "calls": {}}
@@ -466,25 +468,29 @@ def child(url: str, api_url: str, profile: bool) -> None:
                         sweep_seconds=0)
     store = Store.from_url(url, Policy.of(settings))
     client = TimedClient(token=settings.bot_token, base_url=api_url, timeout=10)
-    directory = Directory(store, default_locale="en", team_zone=settings.zone, leads=(), clock=lambda: NOW)
-    deps = Deps(settings=settings, store=store, directory=directory, clock=lambda: NOW)
+    remember_identity(client, client.auth_test())  # as at start-up: auth.test once per process, not per sweep
+    slack["calls"].clear()
+    slack["seconds"] = 0.0
 
     phases: dict[str, list[float]] = {}
-    for name in ("settle", "plan_daily", "post_due", "_refresh", "plan", "deliver"):
-        original = getattr(scheduler._Sweep, name, None)
-        if original is None:
-            continue
 
-        def timed(self: Any, *args: Any, _original: Any = original, _name: str = name, **kwargs: Any) -> Any:
+    def timing(module: Any, name: str) -> None:
+        original = getattr(module, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
             wall, inside = time.perf_counter(), slack["seconds"]
             try:
-                return _original(self, *args, **kwargs)
+                return original(*args, **kwargs)
             finally:
-                spent = phases.setdefault(_name, [0.0, 0.0])
+                spent = phases.setdefault(name, [0.0, 0.0])
                 spent[0] += time.perf_counter() - wall
                 spent[1] += slack["seconds"] - inside
 
-        setattr(scheduler._Sweep, name, timed)
+        setattr(module, name, timed)
+
+    for name in ("settle", "plan_daily", "post_due", "plan", "recover", "deliver"):
+        timing(scheduler, name)
+    timing(cards, "redraw")
 
     assert store.ping()
     settings.calendar.holiday_name(NOW.date())  # the holiday data is loaded before the clock starts
@@ -492,25 +498,31 @@ def child(url: str, api_url: str, profile: bool) -> None:
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
     profiler = None
     if profile:
-        from pyinstrument import Profiler
+        import cProfile
 
-        profiler = Profiler(interval=0.001)
-        profiler.start()
-    started = time.perf_counter()
-    report = scheduler.sweep(store, client, settings, now=NOW, pacer=scheduler.Pacer(0),
-                             refresh_card=lambda case_id: redraw(deps, client, case_id))
-    total = time.perf_counter() - started
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started, cpu = time.perf_counter(), time.process_time()
+    report = scheduler.sweep(store, client, settings, now=NOW, pacer=scheduler.Pacer(0))
+    total, cpu = time.perf_counter() - started, time.process_time() - cpu
     if profiler is not None:
-        profiler.stop()
+        profiler.disable()
     peak = _status("VmHWM")
     print(json.dumps({
-        "total": total, "slack": slack["seconds"], "calls": slack["calls"], "rss_before_mb": rss_before / 1024,
+        "total": total, "cpu": cpu, "slack": slack["seconds"], "calls": slack["calls"],
+        "rss_before_mb": rss_before / 1024,
         "growth_mb": (peak - rss_before) / 1024, "posted": report.posted, "messages": report.messages,
         "skipped": report.skipped, "closed": report.closed, "failed": report.failed, "left": report.left,
         "errors": report.errors, "phases": phases,
     }))
     if profiler is not None:
-        sys.stderr.write(profiler.output_text(unicode=True, color=False))
+        import io
+        import pstats
+
+        out = io.StringIO()
+        order = os.environ.get("SAFET_PROFILE_SORT", "cumulative")
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(60)
+        sys.stderr.write(out.getvalue())
     store.dispose()
 
 
@@ -562,10 +574,10 @@ def explain(url: str) -> None:
         "daily_facts failed (24 h)": select(func.count()).select_from(OutboxNotice).where(
             OutboxNotice.status == "failed", OutboxNotice.settled_at >= NOW - timedelta(days=1)),
         "daily_facts open cases by kind": select(Case.kind, func.count()).where(
-            Case.state.in_(getattr(outbox, "_OPEN_STATES", None) or outbox._OPEN_CHARGEBACK_STATES))
+            Case.state.in_(outbox._OPEN_STATES))
         .group_by(Case.kind),
         "(before 04:30) open chargebacks, state IN … AND kind =": select(func.count()).select_from(Case).where(
-            Case.state.in_(getattr(outbox, "_OPEN_STATES", None) or outbox._OPEN_CHARGEBACK_STATES),
+            Case.state.in_(outbox._OPEN_STATES),
             Case.kind == "chargeback"),
         "stages_of (deadline_id IN …)": select(OutboxNotice.id).where(
             OutboxNotice.deadline_id.in_([1, 2, 3])).order_by(OutboxNotice.post_at),
@@ -591,18 +603,26 @@ def explain(url: str) -> None:
 
 
 def bench_backend(backend: str, sizes: list[int], repeat: int, do_explain: bool, profile: bool,
-                  fake: Any, variants: dict[str, str]) -> dict[str, dict[int, dict[str, Any]]]:
+                  fake: Any, variants: dict[str, str],
+                  cache: Path | None = None) -> dict[str, dict[int, dict[str, Any]]]:
     """Per code version ("main" and each variant), per size: the medians of ``repeat`` sweeps. Versions
     alternate on the same filled store (restored between sweeps), so they see the same machine."""
     versions = {"main": None, **variants}
     results: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in versions}
     for n in sizes:
-        with temp_dir("safet-sweep-") as tmp, _database(backend, tmp, n) as url:
+        with temp_dir("safet-sweep-") as tmp, _database(backend, cache or tmp, n) as url:
             started = time.monotonic()
-            counts = fill(url, n)
+            cached = cache is not None and backend == "sqlite" and (cache / f"sweep-{n}.sqlite3").exists()
+            if cached:
+                from store.db import upgrade
+
+                upgrade(url)
+                counts = {"cases (cached)": n}
+            else:
+                counts = fill(url, n)
             seeded = seed_cards(url, fake.base_url)
             fill_s = time.monotonic() - started
-            print(f"  {backend} {n:>9,} cases: filled in {fill_s:.0f} s "
+            print(f"  {backend} {n:>9,} cases: {'reused' if cached else 'filled'} in {fill_s:.0f} s "
                   f"({', '.join(f'{v:,} {k}' for k, v in counts.items())}; {seeded} cards seeded)", flush=True)
             snap = snapshot(url)
             if do_explain:  # before any sweep: the due rows are still due
@@ -617,6 +637,7 @@ def bench_backend(backend: str, sizes: list[int], repeat: int, do_explain: bool,
                     first = False
                     runs[name].append(run_child(url, fake.base_url, profile=profile and attempt == repeat - 1,
                                                 pythonpath=versions[name]))
+            restore(url, snap)  # a cached store is left as it was filled
         for name, version_runs in runs.items():
             if version_runs:  # --repeat 0: fill and --explain only
                 results[name][n] = _summarise(name, n, version_runs)
@@ -627,6 +648,7 @@ def _summarise(name: str, n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
     outside = [(r["total"] - r["slack"]) * 1000 for r in runs]
     median_run = sorted(runs, key=lambda r: r["total"] - r["slack"])[(len(runs) - 1) // 2]
     result = {"outside_ms": statistics.median(outside), "outside_all": outside,
+              "cpu_ms": statistics.median(r["cpu"] * 1000 for r in runs),
               "total_ms": statistics.median(r["total"] * 1000 for r in runs),
               "slack_ms": statistics.median(r["slack"] * 1000 for r in runs),
               "growth_mb": max(r["growth_mb"] for r in runs), "run": median_run}
@@ -635,7 +657,8 @@ def _summarise(name: str, n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
     phases = ", ".join(f"{k} {v[0] * 1000:.0f}/{(v[0] - v[1]) * 1000:.0f}" for k, v in r["phases"].items())
     label = "" if name == "main" else f"[{name}] "
     print(f"    {label}sweep {result['total_ms']:.0f} ms, outside Slack {result['outside_ms']:.0f} ms "
-          f"(runs: {', '.join(f'{x:.0f}' for x in outside)}), in Slack {result['slack_ms']:.0f} ms; "
+          f"(runs: {', '.join(f'{x:.0f}' for x in outside)}; CPU {result['cpu_ms']:.0f} ms, the client's "
+          f"share of each call included), in Slack {result['slack_ms']:.0f} ms; "
           f"{calls} Slack calls {r['calls']}; posted {r['posted']} notices in {r['messages']} messages, "
           f"skipped {r['skipped']}, closed {r['closed']}, left {r['left']}; memory growth "
           f"{result['growth_mb']:.1f} MB", flush=True)
@@ -671,6 +694,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=DIR",
                         help="also sweep with DIR first on PYTHONPATH (a patched copy of the packages), "
                              "alternating with main on the same data; repeatable")
+    parser.add_argument("--cache", type=Path, help="SQLite: keep each size's filled store in this directory "
+                        "and reuse it on the next run (restored after every sweep)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
@@ -691,8 +716,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"== {backend}: sweep at {NOW.isoformat()} with {sum(ROLES.values())} open-or-due cases "
                   f"at every size", flush=True)
+            if args.cache:
+                args.cache.mkdir(parents=True, exist_ok=True)
             by_version = bench_backend(backend, sizes, args.repeat, args.explain, args.profile, fake,
-                                       dict(v.split("=", 1) for v in args.variant))
+                                       dict(v.split("=", 1) for v in args.variant), args.cache)
             everything[backend] = by_version
             for name, results in by_version.items():
                 if not results:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import case_actions, chargebacks, commands, errors, home, report, safet_claims, shortcuts
+from handlers import (
+    case_actions,
+    chargebacks,
+    commands,
+    errors,
+    evidence,
+    home,
+    intake,
+    report,
+    safet_claims,
+    shortcuts,
+)
 from handlers.deps import Deps
 
 
@@ -14,6 +25,8 @@ def register(app: App, deps: Deps) -> None:
     safet_claims.register(app, deps)    # SAFE-T modal: reason select, submit
     chargebacks.register(app, deps)     # chargeback modal submit
     case_actions.register(app, deps)    # case card buttons and their follow-up modals
+    evidence.register(app, deps)        # the card's Evidence packet button: ZIP to the thread
     home.register(app, deps)            # App Home tab
     shortcuts.register(app, deps)       # global and message shortcuts
+    intake.register(app, deps)          # Amazon's emails: the intake channel, "Record from this message"
     report.register(app, deps)          # the report's Export CSV button

@@ -22,8 +22,10 @@ from slack_sdk import WebClient
 from handlers.case_card import after_change, refresh_card, team_of
 from handlers.deps import Deps
 from handlers.forms import Form
+from handlers.intake import intake_case_button
 from handlers.tell import tell
 from rules.actions import ACTIONS, OUTCOME_ACTIONS, PERMISSIONS, Permission
+from rules.checklists import chosen_items
 from rules.errors import DomainError, IllegalTransition, NotFound, NotPermitted
 from rules.kinds import Action
 from rules.records import CaseRecord
@@ -31,9 +33,19 @@ from rules.text import N_
 from rules.transitions import check_permission, transition_for
 from store import cases
 from store.cases import Change
+from store.documents import add_documents
 from store.queries import get_case
 from views import ids
-from views.action_modals import REASSIGN, SET_STATED_DUE, action_modal, reassign_modal, stated_date_modal
+from views.action_modals import (
+    ADD_DOCUMENTS,
+    REASSIGN,
+    SET_STATED_DUE,
+    action_modal,
+    documents_modal,
+    reassign_modal,
+    stated_date_modal,
+)
+from views.case_facts import checklist_items
 from views.i18n import Translator, translator
 from views.metadata import CaseRef, ModalContext
 
@@ -105,10 +117,19 @@ def _reassign(s: Submission) -> Change:
                           new_owner=s.form.user("new_owner") or "", now=s.now)
 
 
+def _add_documents(s: Submission) -> Change:
+    ticked = chosen_items(checklist_items(s.case), s.form.checked("checklist"))
+    attachments = [cases.Attachment(label=f.get("name") or f.get("title") or f["id"], slack_file_id=f["id"],
+                                    url=f.get("permalink")) for f in s.form.files("attachments")]
+    return add_documents(s.deps.store, s.case_id, actor=s.actor, now=s.now, ticked=ticked, attachments=attachments,
+                         expected_version=s.context.version)
+
+
 SUBMITTERS: dict[str, Callable[[Submission], Change]] = {
     **{action: _perform(action) for action, spec in ACTIONS.items() if spec.has_form},
     SET_STATED_DUE: _set_stated_due,
     REASSIGN: _reassign,
+    ADD_DOCUMENTS: _add_documents,
 }
 """The store use case behind each form (``ModalContext.action``)."""
 
@@ -129,7 +150,8 @@ def button_action(action_id: str) -> str | None:
     if action_id.startswith(ids.ACTION_CASE_PREFIX):
         value = action_id.removeprefix(ids.ACTION_CASE_PREFIX)
         return value if value in set(Action) else None
-    return {ids.ACTION_CASE_SET_DATE: SET_STATED_DUE, ids.ACTION_CASE_REASSIGN: REASSIGN}.get(action_id)
+    return {ids.ACTION_CASE_SET_DATE: SET_STATED_DUE, ids.ACTION_CASE_REASSIGN: REASSIGN,
+            ids.ACTION_CASE_DOCUMENTS: ADD_DOCUMENTS}.get(action_id)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -142,10 +164,13 @@ def register(app: App, deps: Deps) -> None:
         pressed = body["actions"][0]
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         name = button_action(pressed.get("action_id", ""))
+        prefill: dict[str, Any] = {}
         try:
             ref = CaseRef.loads(pressed.get("value") or "")
         except ValueError:
             ref = None
+        if pressed.get("action_id") == ids.ACTION_INTAKE_CASE_ACTION:  # an email's reply: the form prefilled
+            name, ref, prefill = intake_case_button(pressed) or (None, None, {})
         if name is None or ref is None:
             log.warning("ignored a case button with action %r and value %r", pressed.get("action_id"),
                         pressed.get("value"))
@@ -172,8 +197,8 @@ def register(app: App, deps: Deps) -> None:
             tell(client, user=user, channel=channel, text=refusal)
             refresh_card(deps, client, case.id)
             return
-        is_lead = deps.directory.is_lead(user, client)
-        if name != SET_STATED_DUE:
+        is_lead = deps.directory.is_lead(user, client, account=case.account)
+        if name not in (SET_STATED_DUE, ADD_DOCUMENTS):  # anyone on the team may do these
             try:
                 check_permission(action, actor=user, owner=case.owner_id, is_lead=is_lead)
             except NotPermitted as error:
@@ -184,19 +209,24 @@ def register(app: App, deps: Deps) -> None:
         open_deadlines = [d for d in case.open_deadlines if not d.kind.is_window]
         context = ModalContext(case_id=case.id, action=name, version=case.version, channel_id=channel,
                                deadline_id=open_deadlines[0].id if len(open_deadlines) == 1 else None,
-                               lead=is_lead or None)
-        now, team = deps.clock(), team_of(deps)
+                               lead=is_lead or None, account=case.account)
+        now, team = deps.clock(), team_of(deps, case)
         if action is not None:
-            view = action_modal(tr, case, action, context=context, now=now, team=team)
+            view = action_modal(tr, case, action, context=context, now=now, team=team, prefill=prefill)
         elif name == SET_STATED_DUE:
             view = stated_date_modal(tr, case, context=context, now=now, team=team)
+        elif name == ADD_DOCUMENTS:
+            view = documents_modal(tr, case, context=context)
         else:
             view = reassign_modal(tr, case, context=context)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        in_modal = (body.get("container") or {}).get("type") == "view"  # the intake shortcut's summary
+        (client.views_push if in_modal else client.views_open)(trigger_id=body["trigger_id"], view=view)
 
     app.block_action(re.compile("^" + re.escape(ids.ACTION_CASE_PREFIX)))(ack=ack_now, lazy=[open_form])
+    app.block_action(ids.ACTION_INTAKE_CASE_ACTION)(ack=ack_now, lazy=[open_form])
     app.block_action(ids.ACTION_CASE_SET_DATE)(ack=ack_now, lazy=[open_form])
     app.block_action(ids.ACTION_CASE_REASSIGN)(ack=ack_now, lazy=[open_form])
+    app.block_action(ids.ACTION_CASE_DOCUMENTS)(ack=ack_now, lazy=[open_form])
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """Write the change inside the ack: a refusal goes back onto the form, beside the field at fault."""
@@ -209,7 +239,7 @@ def register(app: App, deps: Deps) -> None:
                 raise DomainError(N_("This form is out of date: close it and press the button on the card again."))
             # No Web API call inside the ack: a lead in a user group was recognised when the form opened
             # (carried in the form's context, which only this app writes); IDs and cached groups count too.
-            is_lead = bool(modal.lead) or deps.directory.is_lead(user, None)
+            is_lead = bool(modal.lead) or deps.directory.is_lead(user, None, account=modal.account)
             change = submitter(Submission(deps, Form.of(view), modal, user, is_lead, deps.clock()))
         except DomainError as error:
             ack(response_action="errors", errors={error_block(error, view): tr.error(error)})

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from handlers.accounts import read_place
 from handlers.case_card import after_change
 from handlers.deps import Deps
 from handlers.forms import Form
@@ -22,9 +23,9 @@ from store.cases import Change
 from views import ids
 from views.i18n import translator
 from views.metadata import ModalContext
-from views.text import date_token
+from views.text import due_token
 
-FIELDS = ("order_id", "amount", "currency", "email_on", "email_time", "complaint_type", "notes")
+FIELDS = ("order_id", "amount", "currency", "email_on", "email_time", "complaint_type", "notes", "account")
 
 
 def read_complaint(form: Form) -> ComplaintType:
@@ -41,12 +42,17 @@ def read_currency(form: Form) -> str:
     return currency
 
 
-def read_email_at(form: Form, deps: Deps, now: datetime) -> datetime | None:
-    """The email's exact instant when its time was given, read in the team's zone."""
+def read_email_at(form: Form, deps: Deps, now: datetime, marketplace: str,
+                  exact: int | None = None) -> datetime | None:
+    """The email's exact instant when its time was given, read in the marketplace's zone. ``exact`` is the
+    instant intake read from the email (to the second); it stands when the picked minute is still that email's."""
     email_on, at = form.date("email_on"), form.time("email_time")
     if email_on is None or at is None:
         return None
-    return local_instant(email_on, at, deps.settings.zone)
+    email_at = local_instant(email_on, at, deps.settings.accounts.marketplace(marketplace).zone)
+    if isinstance(exact, int) and 0 <= exact - email_at.timestamp() < 60:
+        email_at = datetime.fromtimestamp(exact, UTC)
+    return email_at
 
 
 def register(app: App, deps: Deps) -> None:
@@ -56,13 +62,19 @@ def register(app: App, deps: Deps) -> None:
         tr = deps.tr(user)
         form = Form.of(view)
         now = deps.clock()
+        exact = ModalContext.loads(view.get("private_metadata")).email_at
         errors: dict[str, str] = {}
         values: dict[str, Any] = {}
+        try:
+            values["place"] = read_place(form, deps, ModalContext.loads(view.get("private_metadata")).channel_id)
+        except DomainError as error:
+            ack(response_action="errors", errors={"account": tr.error(error)})
+            return
         readers = {
             "order_id": lambda: parse_order_id(form.text("order_id")),
             "currency": lambda: read_currency(form),
             "complaint_type": lambda: read_complaint(form),
-            "email_at": lambda: read_email_at(form, deps, now),
+            "email_at": lambda: read_email_at(form, deps, now, values["place"][1], exact),
         }
         for name, read in readers.items():
             try:
@@ -82,7 +94,7 @@ def register(app: App, deps: Deps) -> None:
                 deps.store, actor=user, order_id=values["order_id"], amount_cents=values["amount_cents"],
                 currency=values["currency"], now=now, complaint_type=values["complaint_type"],
                 email_on=form.date("email_on"), email_at=values["email_at"],
-                notes=form.text("notes").strip(),
+                notes=form.text("notes").strip(), account=values["place"][0], marketplace=values["place"][1],
             )
         except DomainError as error:
             field = error.field if error.field in FIELDS else "order_id"
@@ -111,7 +123,7 @@ def register(app: App, deps: Deps) -> None:
             "Seller Central (Performance → Chargeback Claims) by {due} ({relative}), then press the matching "
             "button on the case card.",
             order_id=case.order_id, amount=tr.money(case.amount_cents, case.currency),
-            due=date_token(reply.due_at, tr, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
+            due=due_token(reply, tr, deps.settings.zone, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
         tell(client, user=user, channel=modal.channel_id, text=text)
 
     app.view(ids.MODAL_CHARGEBACK)(ack=submit, lazy=[announce])

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
 from handlers.report import report_reply
@@ -39,17 +40,31 @@ def prefilled_order(argument: str) -> str | None:
         return normalize(argument)[:40]
 
 
+def list_account(deps: Deps, argument: str, channel: str | None) -> tuple[str, str | None]:
+    """With several accounts, `/safet list` in an account's channel lists that account's cases; a last word
+    naming an account (`/safet list due acme-uk`) lists that one's anywhere. Returns (the list words, account)."""
+    book = deps.settings.accounts
+    if not book.several:
+        return argument, None
+    words = argument.split()
+    if words and book.known(words[-1].lower()):
+        return " ".join(words[:-1]), words[-1].lower()
+    account = book.for_channel(channel)
+    return argument, account.key if account else None
+
+
 def register(app: App, deps: Deps) -> None:
-    def reply(sub: str, argument: str, tr: Translator, user: str) -> dict[str, Any]:
+    def reply(sub: str, argument: str, tr: Translator, user: str, channel: str | None = None) -> dict[str, Any]:
         """What `/safet` says back to one person: read from the store, no Slack call."""
         now = deps.clock()
         if sub == "list":
+            argument, account = list_account(deps, argument, channel)
             which = list_filter(argument)
             if which is None:
                 return {"text": tr._(
                     "Unknown list “{name}”. Try: open, mine, due, closed, awaiting, investigation, resolved, "
                     "action-required, all.", name=escape(slack_unescape(argument)[:40]))}
-            cases = list_cases(deps.store, which, user_id=user, now=now)
+            cases = list_cases(deps.store, which, user_id=user, now=now, account=account)
             return case_list(cases, which, tr, zone=deps.settings.zone, now=now)
         if sub == "show":
             case = find_case(deps.store, argument) if argument.strip() else None
@@ -57,9 +72,11 @@ def register(app: App, deps: Deps) -> None:
                 return {"text": tr._(
                     "No case for “{query}”. Give an order ID (123-1234567-1234567) or a SAFE-T claim number.",
                     query=escape(slack_unescape(argument)[:60]))}
-            return case_detail(case, tr, zone=deps.settings.zone, holidays=deps.settings.holidays, now=now)
+            team = team_of(deps, case)
+            return case_detail(case, tr, zone=deps.settings.zone, holidays=team.holidays, now=now,
+                               weekend=team.weekend, team_zone=team.zone)
         if sub == "report":
-            return report_reply(deps, tr, slack_unescape(argument))
+            return report_reply(deps, tr, slack_unescape(argument), channel=channel)
         return help_message(tr, unknown=sub if sub != "help" else None)
 
     def answer(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
@@ -75,7 +92,7 @@ def register(app: App, deps: Deps) -> None:
             ack()
             context["answer_later"] = True
             return
-        ack(response_type="ephemeral", **reply(sub, argument, deps.tr(user), user))
+        ack(response_type="ephemeral", **reply(sub, argument, deps.tr(user), user, command.get("channel_id")))
 
     def open_modal(client: WebClient, command: dict[str, Any], context: BoltContext) -> None:
         sub, argument = split(command.get("text"))
@@ -83,7 +100,8 @@ def register(app: App, deps: Deps) -> None:
         if sub not in ("file", "chargeback", "cb"):
             tr = deps.tr(user, client)  # asks Slack when the profile is missing or stale
             if context.get("answer_later"):
-                tell(client, user=user, channel=command.get("channel_id"), **reply(sub, argument, tr, user))
+                tell(client, user=user, channel=command.get("channel_id"),
+                     **reply(sub, argument, tr, user, command.get("channel_id")))
             return
         context = ModalContext(channel_id=command.get("channel_id"))
         opener = open_claim_modal if sub == "file" else open_chargeback_modal

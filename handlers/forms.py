@@ -111,6 +111,14 @@ class Form:
             raise _malformed(block_id)
         return value
 
+    def checked(self, block_id: str) -> list[str]:
+        """The values of the ticked checkboxes."""
+        options = self._element(block_id).get("selected_options") or []
+        if not isinstance(options, list) or not all(isinstance(o, dict) and isinstance(o.get("value"), str)
+                                                    for o in options):
+            raise _malformed(block_id)
+        return [o["value"] for o in options]
+
     def files(self, block_id: str) -> list[dict[str, Any]]:
         files = self._element(block_id).get("files") or []
         if not isinstance(files, list) or not all(isinstance(f, dict) and isinstance(f.get("id"), str)

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
 from store.people import load_preference
@@ -20,13 +21,18 @@ from views.metadata import ModalContext
 log = logging.getLogger("safet")
 
 
-def publish_home(deps: Deps, client: WebClient, user: str) -> None:
-    """Draw the person's Home tab from the store, in their language and time zone."""
+def publish_home(deps: Deps, client: WebClient, user: str, account: str | None = None) -> None:
+    """Draw the person's Home tab from the store, in their language and time zone; one account's cases
+    when ``account`` is chosen (App Home offers the choice when the deployment has several)."""
     person = deps.directory.person(user, client)
     now = deps.clock()
     preference = load_preference(deps.store, user)
-    view = home_view(home_data(deps.store, user_id=user, now=now), translator(person.locale), zone=person.zone,
-                     now=now, chosen_locale=preference.chosen_locale if preference else None)
+    book = deps.settings.accounts
+    accounts = [(a.key, a.name) for a in book.accounts] if book.several else []
+    account = account if book.several and book.known(account) else None
+    view = home_view(home_data(deps.store, user_id=user, now=now, account=account), translator(person.locale),
+                     zone=person.zone, now=now, chosen_locale=preference.chosen_locale if preference else None,
+                     team_zone=deps.settings.zone, accounts=accounts, account=account)
     client.views_publish(user_id=user, view=view)
 
 
@@ -45,8 +51,10 @@ def register(app: App, deps: Deps) -> None:
         person = deps.directory.person(user, client)
         value = str(action.get("value") or "")
         case = get_case(deps.store, int(value)) if value.isascii() and value.isdigit() else None
+        team = team_of(deps, case)
         client.views_open(trigger_id=body["trigger_id"], view=case_modal(
-            case, translator(person.locale), zone=person.zone, holidays=deps.settings.holidays, now=deps.clock()))
+            case, translator(person.locale), zone=person.zone, holidays=team.holidays, now=deps.clock(),
+            team_zone=team.zone, weekend=team.weekend))
 
     def file_claim(client: WebClient, body: dict[str, Any]) -> None:
         open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"], context=ModalContext())
@@ -74,3 +82,10 @@ def register(app: App, deps: Deps) -> None:
         publish_home(deps, client, body["user"]["id"])
 
     app.action(ids.ACTION_HOME_LOCALE)(ack=choose_locale, lazy=[republish])
+
+    def filter_account(client: WebClient, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """Redraw the Home tab with one account's cases (an unknown value shows them all)."""
+        value = (action.get("selected_option") or {}).get("value")
+        publish_home(deps, client, body["user"]["id"], account=value if isinstance(value, str) else None)
+
+    app.action(ids.ACTION_HOME_ACCOUNT)(ack=just_ack, lazy=[filter_account])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from slack_sdk import WebClient
 
+from handlers.accounts import default_place, place_value, places
 from handlers.deps import Deps
+from rules.kinds import ComplaintType
 from views.chargeback_modal import chargeback_modal
 from views.claim_modal import claim_modal
 from views.i18n import translator
@@ -12,18 +16,31 @@ from views.metadata import ModalContext
 
 
 def open_claim_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
-                     order_id: str | None = None, explanation: str | None = None) -> None:
+                     order_id: str | None = None, explanation: str | None = None, claim_number: str | None = None,
+                     push: bool = False) -> None:
     person = deps.directory.person(user, client)
-    client.views_open(trigger_id=trigger_id, view=claim_modal(
-        translator(person.locale), context=context, order_id=order_id, explanation=explanation))
+    account, market = default_place(deps, context.channel_id)
+    view = claim_modal(translator(person.locale), context=context, order_id=order_id, explanation=explanation,
+                       claim_number=claim_number, places=places(deps), place=place_value(account.key, market.code))
+    (client.views_push if push else client.views_open)(trigger_id=trigger_id, view=view)
 
 
 def open_chargeback_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
-                          order_id: str | None = None) -> None:
+                          order_id: str | None = None, currency: str | None = None, amount: str | None = None,
+                          email_at: datetime | None = None, complaint: ComplaintType | None = None,
+                          push: bool = False) -> None:
+    """The chargeback form; ``email_at`` (the email's instant, from intake) fills its date and time in the
+    marketplace's zone, and travels exactly in the form's metadata; ``currency`` defaults to the marketplace's."""
     person = deps.directory.person(user, client)
-    # The email date is read in the team's zone (the deadline rule's), so "today" is the team's today:
-    # someone ahead of the team would otherwise be offered a date the store refuses as in the future.
-    zone = deps.settings.zone
-    client.views_open(trigger_id=trigger_id, view=chargeback_modal(
+    # The email date is read in the marketplace's zone (the deadline rule's), so "today" is its today:
+    # someone ahead of it would otherwise be offered a date the store refuses as in the future.
+    account, market = default_place(deps, context.channel_id)
+    zone = market.zone
+    local = email_at.astimezone(zone) if email_at else None
+    view = chargeback_modal(
         translator(person.locale), context=context, order_id=order_id, today=deps.clock().astimezone(zone).date(),
-        currency="USD", zone=zone))
+        currency=currency or market.currency, zone=zone, amount=amount, email_on=local.date() if local else None,
+        email_time=local.time().replace(second=0, microsecond=0) if local else None, complaint=complaint,
+        places=places(deps), place=place_value(account.key, market.code),
+        reply_days=market.profile.chargeback_reply_days)
+    (client.views_push if push else client.views_open)(trigger_id=trigger_id, view=view)

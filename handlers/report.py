@@ -26,15 +26,26 @@ from views.text import escape
 log = logging.getLogger("safet")
 
 
-def report_reply(deps: Deps, tr: Translator, argument: str) -> dict[str, Any]:
-    """What `/safet report …` answers (privately): the figures, or a clear refusal of the period."""
+def report_reply(deps: Deps, tr: Translator, argument: str, *, channel: str | None = None) -> dict[str, Any]:
+    """What `/safet report [period] [account]` answers (privately): the figures, or a clear refusal.
+
+    With several seller accounts the report is one account's — the one named, else the one whose case
+    channel this is, else the default one — in that account's marketplace zone; it says which."""
     now = deps.clock()
-    zone = deps.settings.zone
+    book = deps.settings.accounts
+    account, zone, words = None, deps.settings.zone, argument.split()
+    if book.several:
+        named = [w for w in words if book.known(w)]
+        chosen = book.account(named[0]) if named else (book.for_channel(channel) or book.default)
+        words = [w for w in words if w not in named]
+        account, zone = chosen.key, book.market_of(chosen.key).zone
     try:
-        period = parse_period(argument, today=now.astimezone(zone).date(), zone=zone)
+        period = parse_period(" ".join(words), today=now.astimezone(zone).date(), zone=zone)
     except DomainError as refusal:  # the period typed is echoed: made inert in mrkdwn first
         return {"text": _refusal(tr, refusal)}
-    return report_message(store_reports.report(deps.store, period, now=now), tr)
+    message = report_message(store_reports.report(deps.store, period, now=now, account=account), tr,
+                             account=book.account(account).name if account else None)
+    return message
 
 
 def _refusal(tr: Translator, refusal: DomainError) -> str:

@@ -7,22 +7,25 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from handlers.accounts import places, read_place
 from handlers.case_card import after_change
 from handlers.deps import Deps
 from handlers.forms import Form
+from rules.checklists import SAFET_CHECKLISTS, chosen_items
 from rules.errors import DomainError
 from rules.kinds import SafetReason
 from rules.parsing import parse_order_id
 from rules.text import N_
 from store import cases
 from views import ids
+from views.case_facts import missing_documents
 from views.claim_modal import claim_modal, claim_saved
 from views.i18n import translator
 from views.metadata import ModalContext
 from views.paste_text import claim_documents, claim_text
 
 FIELDS = {"order_id", "product_order_id", "reason", "second_appointment_completed_on", "explanation",
-          "attachments", "claim_number", "filing_locale"}
+          "attachments", "claim_number", "filing_locale", "checklist", "account"}
 
 
 def read_reason(form: Form) -> SafetReason:
@@ -43,11 +46,13 @@ def register(app: App, deps: Deps) -> None:
         tr = deps.tr(body["user"]["id"])
         try:
             reason = form.choice("reason", SafetReason)
+            place = form.selected("account")
         except DomainError:
             return  # a forged option: keep the form as it is, the submit refuses it on its field
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=claim_modal(
             tr, context=ModalContext.loads(view.get("private_metadata")), order_id=form.text("order_id") or None,
-            reason=reason, explanation=form.text("explanation") or None))
+            reason=reason, explanation=form.text("explanation") or None,
+            claim_number=form.text("claim_number") or None, places=places(deps), place=place))
 
     app.block_action(ids.ACTION_SAFET_REASON)(ack=ack_reason, lazy=[redraw_for_reason])
 
@@ -57,6 +62,7 @@ def register(app: App, deps: Deps) -> None:
         tr = deps.tr(user)
         form = Form.of(view)
         try:
+            account, marketplace = read_place(form, deps, ModalContext.loads(view.get("private_metadata")).channel_id)
             reason = read_reason(form)
             order_id = parse_order_id(form.text("order_id"))
             product_order_id = form.text("product_order_id")
@@ -65,8 +71,10 @@ def register(app: App, deps: Deps) -> None:
                 product_order_id=product_order_id, explanation=form.text("explanation").strip(),
                 second_appointment_completed_on=form.date("second_appointment_completed_on"),
                 claim_number=form.text("claim_number"), filing_locale=form.selected("filing_locale"),
+                checklist=chosen_items(SAFET_CHECKLISTS[reason], form.checked("checklist")),
                 attachments=[cases.Attachment(label=f.get("name") or f.get("title") or f["id"], slack_file_id=f["id"],
                                               url=f.get("permalink")) for f in form.files("attachments")],
+                account=account, marketplace=marketplace,
             )
         except DomainError as error:
             field = error.field if error.field in FIELDS else "order_id"
@@ -75,7 +83,7 @@ def register(app: App, deps: Deps) -> None:
         filing_tr = translator(change.case.filing_locale or tr.locale)
         ack(response_action="update", view=claim_saved(
             tr, paste_text=claim_text(change.case, filing_tr), documents=claim_documents(change.case, filing_tr),
-            order_id=change.case.order_id))
+            order_id=change.case.order_id, missing=[tr._(item) for item in missing_documents(change.case)]))
         context["change"] = change
 
     def announce(client: WebClient, context: BoltContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .errors import DomainError
 from .kinds import ComplaintType, SafetReason
 from .text import N_
 
@@ -37,3 +38,29 @@ CHARGEBACK_CHECKLISTS: dict[ComplaintType, tuple[str, ...]] = {
     ComplaintType.NOT_RECOGNISED: (SHIPPING, BUYER_MESSAGES),
     ComplaintType.OTHER: (SHIPPING, BUYER_MESSAGES),
 }
+
+# What a claim cannot do without, per reason (the app's reading of seed 000's "depending on the situation"):
+# the service order ID, and the proof the reason rests on. The rest is attached when the situation has it.
+REQUIRED_DOCUMENTS: dict[SafetReason, tuple[str, ...]] = {
+    SafetReason.TRIP_CREDIT: (SERVICE_ORDER_ID, PROOF_OF_WORK),
+    SafetReason.PENALTY_FEE: (SERVICE_ORDER_ID, OVERTURN_PENALTY),
+    SafetReason.CANCELLED_INCORRECTLY: (SERVICE_ORDER_ID, PROOF_OF_WORK),
+    SafetReason.SECOND_APPOINTMENT: (SERVICE_ORDER_ID, SECOND_VISIT_DONE),
+}
+
+
+def required_documents(reason: SafetReason) -> tuple[str, ...]:
+    """The checklist items (message IDs) a claim for ``reason`` should not be filed without."""
+    return REQUIRED_DOCUMENTS[reason]
+
+
+def chosen_items(items: tuple[str, ...], values: list[str], *, field: str = "checklist") -> list[str]:
+    """The checklist items a form's checkboxes chose (their values are positions in ``items``); a value the
+    form never offered is refused on its field."""
+    chosen = []
+    for value in values:
+        if not (value.isascii() and value.isdigit()) or int(value) >= len(items):
+            raise DomainError(N_("This value is not one the form offers: pick it again."), field=field)
+        if items[int(value)] not in chosen:
+            chosen.append(items[int(value)])
+    return chosen

@@ -6,6 +6,11 @@
 - Chargeback reply: the email date + 7 calendar days, at the end of that day in the team's
   zone; or, when the exact time of the email is known, that instant + 7 × 24 h.
 - Outcome window: the representation date + 90 days, the same way.
+- Appeal window, where a marketplace's page states one and Amazon's "Appeal by" is not entered:
+  business days from the decision, counted like the information request.
+
+The counts and the weekend are those of the US pages unless a marketplace profile
+(``rules.marketplaces``) says otherwise; the US results never change.
 - Amazon's stated date ("Reply by", "Appeal by", a chargeback request's deadline): kept when it
   is earlier than the app's own.
 
@@ -27,7 +32,7 @@ from dateutil.relativedelta import relativedelta
 if TYPE_CHECKING:
     import holidays
 
-from .text import N_
+from .text import N_, n_
 
 
 class DeadlineKind(StrEnum):
@@ -50,6 +55,23 @@ class DeadlineRule(StrEnum):
     OUTCOME_90D = "outcome-90d"
     OUTCOME_90X24H = "outcome-90x24h"
     AMAZON_STATED = "amazon-stated"
+    # The same rules with another marketplace's count (kept on the deadline as ``days``).
+    SAFET_INFO_BD = "safet-info-bd"
+    CHARGEBACK_CD = "chargeback-cd"
+    CHARGEBACK_X24H = "chargeback-x24h"
+    OUTCOME_D = "outcome-d"
+    OUTCOME_X24H = "outcome-x24h"
+    APPEAL_BD = "appeal-bd"
+
+    @property
+    def ends_at_day_end(self) -> bool:
+        """Whether the rule's instant is the end of a day (24:00, stored as 00:00 of the next day)
+        in the team's zone, rather than an exact time."""
+        return self in END_OF_DAY_RULES
+
+
+END_OF_DAY_RULES = frozenset({DeadlineRule.CHARGEBACK_7CD, DeadlineRule.OUTCOME_90D, DeadlineRule.CHARGEBACK_CD,
+                              DeadlineRule.OUTCOME_D})
 
 
 class DeadlineStatus(StrEnum):
@@ -78,6 +100,29 @@ RULE_LABELS = {
     DeadlineRule.AMAZON_STATED: N_("Amazon's stated date"),
 }
 
+# Rules whose count is the marketplace's: a singular/plural pair, ``{count}`` the number of days.
+COUNTED_RULE_LABELS = {
+    DeadlineRule.SAFET_INFO_BD: n_(
+        "{count} business day from the request ({basis}); {holidays} holidays skipped",
+        "{count} business days from the request ({basis}); {holidays} holidays skipped"),
+    DeadlineRule.CHARGEBACK_CD: n_(
+        "{count} calendar day from the email date ({basis}), end of day",
+        "{count} calendar days from the email date ({basis}), end of day"),
+    DeadlineRule.CHARGEBACK_X24H: n_(
+        "{count} × 24 hours from the email ({basis})", "{count} × 24 hours from the email ({basis})"),
+    DeadlineRule.OUTCOME_D: n_(
+        "{count} day from the representation date ({basis}), end of day",
+        "{count} days from the representation date ({basis}), end of day"),
+    DeadlineRule.OUTCOME_X24H: n_(
+        "{count} × 24 hours from the representation ({basis})",
+        "{count} × 24 hours from the representation ({basis})"),
+    DeadlineRule.APPEAL_BD: n_(
+        "{count} business day from the decision ({basis}); {holidays} holidays skipped",
+        "{count} business days from the decision ({basis}); {holidays} holidays skipped"),
+}
+BUSINESS_DAY_RULES = frozenset({DeadlineRule.SAFET_INFO_2BD, DeadlineRule.SAFET_INFO_BD, DeadlineRule.APPEAL_BD})
+SAT_SUN = frozenset({5, 6})
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -93,6 +138,8 @@ class Deadline:
     """The instant the rule counted from (request arrival, email, representation)."""
     computed_due_at: datetime | None
     stated_due_at: datetime | None = None
+    days: int | None = None
+    """The count of a counted rule (``COUNTED_RULE_LABELS``); ``None`` for the US rules, whose count is fixed."""
 
     def __post_init__(self) -> None:
         if self.computed_due_at is None and self.stated_due_at is None:
@@ -111,6 +158,16 @@ class Deadline:
         return self.stated_due_at is not None and self.stated_due_at == self.due_at and (
             self.computed_due_at is None or self.stated_due_at < self.computed_due_at
         )
+
+    def ends_on(self, zone: ZoneInfo) -> date | None:
+        """The day this deadline is the end of, in ``zone`` (its instant is 24:00 of that day, stored
+        as 00:00 of the next), so it can be shown as "end of Sat, Dec 19" rather than "Dec 20, 12:00 AM";
+        ``None`` when the instant in force is an exact time (Amazon's date, a 7 × 24 h rule) or does not
+        fall at a day's end in ``zone``."""
+        if self.set_by_amazon or not self.rule.ends_at_day_end:
+            return None
+        day = self.due_at.astimezone(zone).date() - timedelta(days=1)
+        return day if end_of_day(day, zone) == self.due_at else None
 
 
 def to_utc(moment: datetime) -> datetime:
@@ -147,18 +204,25 @@ def _holiday_calendar(country: str, subdivision: str | None) -> holidays.Holiday
 
 @dataclass(frozen=True)
 class BusinessCalendar:
-    """Monday to Friday in the team's zone, skipping a country's public holidays.
+    """Business days in the team's zone: not a weekend day, not one of a country's public holidays.
 
     ``holiday_code`` is a country code as the ``holidays`` package knows it (``US``), optionally
-    with a subdivision (``US-CA``); ``""`` or ``none`` skips weekends only.
+    with a subdivision (``US-CA``); ``""`` or ``none`` skips weekends only. ``weekend`` holds the
+    weekday numbers (Monday 0 … Sunday 6) that are never business days: Saturday and Sunday unless a
+    marketplace counts otherwise (Amazon.ae counts Saturdays as business days).
     """
 
     zone: ZoneInfo
     holiday_code: str = "US"
+    weekend: frozenset[int] = SAT_SUN
+
+    def __post_init__(self) -> None:
+        if not self.weekend <= set(range(7)) or len(self.weekend) == 7:
+            raise ValueError("a weekend is some of the weekdays 0 (Monday) to 6 (Sunday), not all of them")
 
     @classmethod
-    def named(cls, zone_name: str, holiday_code: str = "US") -> BusinessCalendar:
-        return cls(ZoneInfo(zone_name), holiday_code)
+    def named(cls, zone_name: str, holiday_code: str = "US", weekend: frozenset[int] = SAT_SUN) -> BusinessCalendar:
+        return cls(ZoneInfo(zone_name), holiday_code, frozenset(weekend))
 
     def holiday_name(self, day: date) -> str | None:
         if not self.holiday_code or self.holiday_code.lower() == "none":
@@ -167,7 +231,7 @@ class BusinessCalendar:
         return _holiday_calendar(country.upper(), subdivision.upper() or None).get(day)
 
     def is_business_day(self, day: date) -> bool:
-        return day.weekday() < 5 and self.holiday_name(day) is None
+        return day.weekday() not in self.weekend and self.holiday_name(day) is None
 
     def next_business_day(self, day: date) -> date:
         day += timedelta(days=1)
@@ -189,43 +253,65 @@ class BusinessCalendar:
         return local_instant(day, at, self.zone)
 
 
-def safet_info_reply(arrived_at: datetime, calendar: BusinessCalendar) -> Deadline:
-    """An investigator's information request: answer within 2 business days, or the claim closes."""
+def _positive(days: int) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError(f"a window is a whole number of days from 1, not {days!r}")
+    return days
+
+
+def safet_info_reply(arrived_at: datetime, calendar: BusinessCalendar, days: int = 2) -> Deadline:
+    """An investigator's information request: answer within 2 business days (seed 000; another
+    marketplace's count where its page says so), or the claim closes."""
     arrived = to_utc(arrived_at)
-    return Deadline(
-        DeadlineKind.SAFET_INFO_REPLY, DeadlineRule.SAFET_INFO_2BD, arrived,
-        calendar.add_business_days(arrived, 2),
-    )
+    due = calendar.add_business_days(arrived, _positive(days))
+    if days == 2:
+        return Deadline(DeadlineKind.SAFET_INFO_REPLY, DeadlineRule.SAFET_INFO_2BD, arrived, due)
+    return Deadline(DeadlineKind.SAFET_INFO_REPLY, DeadlineRule.SAFET_INFO_BD, arrived, due, days=days)
+
+
+def appeal_window(decided_at: datetime, calendar: BusinessCalendar, days: int) -> Deadline:
+    """Appeal a resolved claim within ``days`` business days of the decision, where a marketplace's
+    page states it (Amazon.ae: 5) and the team entered no "Appeal by"."""
+    decided = to_utc(decided_at)
+    return Deadline(DeadlineKind.APPEAL_BY, DeadlineRule.APPEAL_BD, decided,
+                    calendar.add_business_days(decided, _positive(days)), days=days)
 
 
 def _days_after(
-    kind: DeadlineKind, days: int, day_rule: DeadlineRule, instant_rule: DeadlineRule,
-    *, on: date | None, at: datetime | None, zone: ZoneInfo,
+    kind: DeadlineKind, days: int, rules: tuple[DeadlineRule, DeadlineRule, DeadlineRule, DeadlineRule],
+    classic: int, *, on: date | None, at: datetime | None, zone: ZoneInfo,
 ) -> Deadline:
+    """``rules``: by date and by instant with the classic count, then the same with another count."""
+    counted = _positive(days) != classic
+    day_rule, instant_rule = rules[2:] if counted else rules[:2]
+    extra = days if counted else None
     if at is not None:
         basis = to_utc(at)
-        return Deadline(kind, instant_rule, basis, basis + timedelta(days=days))
+        return Deadline(kind, instant_rule, basis, basis + timedelta(days=days), days=extra)
     if on is None:
         raise ValueError("a date or an exact instant is needed")
     basis = local_instant(on, time(0, 0), zone)
-    return Deadline(kind, day_rule, basis, end_of_day(on + relativedelta(days=days), zone))
+    return Deadline(kind, day_rule, basis, end_of_day(on + relativedelta(days=days), zone), days=extra)
 
 
 def chargeback_reply(*, email_on: date | None = None, email_at: datetime | None = None,
-                     zone: ZoneInfo) -> Deadline:
-    """Respond within 7 calendar days of the email date (seed 002)."""
+                     zone: ZoneInfo, days: int = 7) -> Deadline:
+    """Respond within 7 calendar days of the email date (seed 002), or the marketplace's count."""
     return _days_after(
-        DeadlineKind.CHARGEBACK_REPLY, 7, DeadlineRule.CHARGEBACK_7CD, DeadlineRule.CHARGEBACK_7X24H,
+        DeadlineKind.CHARGEBACK_REPLY, days,
+        (DeadlineRule.CHARGEBACK_7CD, DeadlineRule.CHARGEBACK_7X24H,
+         DeadlineRule.CHARGEBACK_CD, DeadlineRule.CHARGEBACK_X24H), 7,
         on=email_on, at=email_at, zone=zone,
     )
 
 
 def outcome_window(*, represented_on: date | None = None, represented_at: datetime | None = None,
-                   zone: ZoneInfo) -> Deadline:
+                   zone: ZoneInfo, days: int = 90) -> Deadline:
     """The bank's outcome can take up to 90 days from the representation (seed 002)."""
     return _days_after(
-        DeadlineKind.OUTCOME_WINDOW, 90, DeadlineRule.OUTCOME_90D, DeadlineRule.OUTCOME_90X24H,
-        on=represented_on, at=represented_at, zone=zone,
+        DeadlineKind.OUTCOME_WINDOW, days,
+        (DeadlineRule.OUTCOME_90D, DeadlineRule.OUTCOME_90X24H, DeadlineRule.OUTCOME_D, DeadlineRule.OUTCOME_X24H),
+        90, on=represented_on, at=represented_at, zone=zone,
     )
 
 
@@ -245,14 +331,20 @@ def with_stated_date(deadline: Deadline, stated_at: datetime | None) -> Deadline
     return replace(deadline, stated_due_at=to_utc(stated_at) if stated_at else None)
 
 
-def opened(kind: DeadlineKind, *, at: datetime, stated_at: datetime | None,
-           calendar: BusinessCalendar) -> Deadline | None:
+def opened(kind: DeadlineKind, *, at: datetime, stated_at: datetime | None, calendar: BusinessCalendar,
+           info_days: int = 2, outcome_days: int = 90, appeal_days: int | None = None) -> Deadline | None:
     """The deadline an action opens (the transition table says which kind), from the moment it counts
-    from and Amazon's stated date; ``None`` when only Amazon's date could set it and none was given."""
+    from and Amazon's stated date; ``None`` when only Amazon's date could set it and none was given.
+
+    The counts are the US pages' unless a marketplace's differ; ``appeal_days`` is a marketplace's own
+    appeal window (business days), kept beside Amazon's "Appeal by" (the earlier is in force)."""
     if kind is DeadlineKind.SAFET_INFO_REPLY:
-        return with_stated_date(safet_info_reply(at, calendar), stated_at)
+        return with_stated_date(safet_info_reply(at, calendar, info_days), stated_at)
     if kind is DeadlineKind.OUTCOME_WINDOW:
-        return outcome_window(represented_on=at.astimezone(calendar.zone).date(), zone=calendar.zone)
+        return outcome_window(represented_on=at.astimezone(calendar.zone).date(), zone=calendar.zone,
+                              days=outcome_days)
+    if kind is DeadlineKind.APPEAL_BY and appeal_days is not None:
+        return with_stated_date(appeal_window(at, calendar, appeal_days), stated_at)
     if kind in (DeadlineKind.CHARGEBACK_INFO_REPLY, DeadlineKind.APPEAL_BY):
         return amazon_stated(kind, stated_at, at) if stated_at is not None else None
     raise ValueError(f"{kind} is not opened by an action")

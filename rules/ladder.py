@@ -37,10 +37,48 @@ def stage_name(offset: timedelta) -> str:
     return f"warn-{minutes // 60}h" if minutes % 60 == 0 else f"warn-{minutes}m"
 
 
+SPANS = {
+    DeadlineKind.SAFET_INFO_REPLY: timedelta(days=2),
+    DeadlineKind.CHARGEBACK_REPLY: timedelta(days=7),
+    DeadlineKind.OUTCOME_WINDOW: timedelta(days=90),
+}
+"""The shortest time each kind of deadline leaves (2 business days are at least 48 hours): a warning
+further ahead would be due before the deadline even exists. Kinds whose date Amazon states keep ``MAX_OFFSET``."""
+
+
+def _describe(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    if minutes % (24 * 60) == 0:
+        return f"{minutes // (24 * 60)}d"
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
+
+
+def check_ladder(kind: DeadlineKind, offsets: list[tuple[str, timedelta]]) -> tuple[timedelta, ...]:
+    """Refuse two warnings at the same instant (``1d`` and ``24h`` are one stage), a warning at the
+    deadline itself (that is the overdue notice), and one further ahead than the deadline's span."""
+    span = SPANS.get(kind, MAX_OFFSET)
+    seen: dict[str, str] = {}
+    for item, offset in offsets:
+        if offset <= timedelta(0):
+            raise ValueError(f"SAFET_WARNINGS: {kind.value} warning {item!r} is at the deadline itself "
+                             "(the overdue notice is sent then); use an offset before it")
+        if offset > span:
+            raise ValueError(f"SAFET_WARNINGS: {kind.value} warning {item!r} is further ahead than the deadline "
+                             f"leaves ({_describe(span)}); use a shorter offset")
+        stage = stage_name(offset)
+        if stage in seen:
+            raise ValueError(f"SAFET_WARNINGS: {kind.value} has two warnings at the same time ({seen[stage]} and "
+                             f"{item}); give each warning its own offset")
+        seen[stage] = item
+    return tuple(sorted((offset for _, offset in offsets), reverse=True))
+
+
 def parse_ladder(text: str | None) -> Ladder:
     """``SAFET_WARNINGS``: ``chargeback_reply=48h,24h,4h;safet_info_reply=24h,4h`` (kinds not named
-    keep their defaults; an empty list turns warnings off for that kind)."""
+    keep their defaults; an empty list turns warnings off for that kind). Bad values raise
+    ``ValueError`` with one line naming the variable."""
     ladder = dict(DEFAULT_LADDER)
+    named: set[DeadlineKind] = set()
     for part in filter(None, (p.strip() for p in (text or "").split(";"))):
         name, equals, offsets = part.partition("=")
         if not equals:
@@ -50,7 +88,10 @@ def parse_ladder(text: str | None) -> Ladder:
         except ValueError:
             raise ValueError(f"unknown deadline kind {name.strip()!r} in SAFET_WARNINGS; use one of "
                              + ", ".join(k.value for k in DeadlineKind)) from None
-        values = []
+        if kind in named:
+            raise ValueError(f"SAFET_WARNINGS names {kind.value} twice; give all its offsets in one place")
+        named.add(kind)
+        values: list[tuple[str, timedelta]] = []
         for item in filter(None, (o.strip() for o in offsets.split(","))):
             match = _OFFSET.fullmatch(item)
             if not match:
@@ -58,8 +99,8 @@ def parse_ladder(text: str | None) -> Ladder:
             offset = timedelta(**{_UNITS[match[2]]: min(int(match[1]), 10**6)})
             if offset > MAX_OFFSET:
                 raise ValueError(f"offset {item!r} in SAFET_WARNINGS is longer than {MAX_OFFSET.days} days")
-            values.append(offset)
-        ladder[kind] = tuple(sorted(values, reverse=True))
+            values.append((item, offset))
+        ladder[kind] = check_ladder(kind, values)
     return ladder
 
 

@@ -29,7 +29,10 @@ _AMOUNT = re.compile(r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-
 _SYMBOLS = {"$": ("USD", "CAD", "AUD", "MXN"), "US$": ("USD",), "€": ("EUR",), "£": ("GBP",), "¥": ("JPY", "CNY"),
             "CA$": ("CAD",), "C$": ("CAD",), "A$": ("AUD",), "MX$": ("MXN",), "₹": ("INR",)}
 
-SUPPORTED_CURRENCIES = ("USD", "CAD", "MXN", "EUR", "GBP", "JPY", "CNY", "AUD", "INR")
+SUPPORTED_CURRENCIES = ("USD", "CAD", "MXN", "EUR", "GBP", "JPY", "CNY", "AUD", "INR", "AED")
+MAX_WHOLE_UNITS = 10_000_000
+"""No chargeback or claim is this large; a bigger number is a typo. It also keeps every amount in minor
+units within a 32-bit integer column (10,000,000.00 is 1,000,000,000 cents)."""
 
 
 def normalize(text: str | None) -> str:
@@ -101,6 +104,9 @@ def parse_amount(raw: str | None, currency: str, *, field: str = "amount") -> in
     cents = whole * 10**decimals + (int(fraction) if fraction else 0)
     if cents <= 0:
         raise DomainError(N_("The amount must be more than zero."), field=field)
+    if cents > MAX_WHOLE_UNITS * 10**decimals:
+        raise DomainError(N_("That amount is too large: at most {limit}. Check the digits."), field=field,
+                          limit=f"{MAX_WHOLE_UNITS:,} {currency}")
     return cents
 
 

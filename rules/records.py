@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .deadlines import Deadline, DeadlineKind, DeadlineRule, DeadlineStatus
 from .kinds import CaseKind, ComplaintType, Mood, SafetReason, SellerCentralTab, State
@@ -26,10 +27,11 @@ class DeadlineRecord:
     stated_due_at: datetime | None
     status: DeadlineStatus
     settled_at: datetime | None = None
+    days: int | None = None
 
     @property
     def deadline(self) -> Deadline:
-        return Deadline(self.kind, self.rule, self.basis_at, self.computed_due_at, self.stated_due_at)
+        return Deadline(self.kind, self.rule, self.basis_at, self.computed_due_at, self.stated_due_at, self.days)
 
     @property
     def due_at(self) -> datetime:
@@ -38,6 +40,9 @@ class DeadlineRecord:
     @property
     def set_by_amazon(self) -> bool:
         return self.deadline.set_by_amazon
+
+    def ends_on(self, zone: ZoneInfo) -> date | None:
+        return self.deadline.ends_on(zone)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,18 @@ class EventRecord:
     from_state: State | None
     to_state: State | None
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """A document attached to the case: a Slack file (``slack_file_id``) or a link."""
+
+    id: int
+    label: str
+    slack_file_id: str | None
+    url: str | None
+    added_by: str
+    added_at: datetime
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,10 @@ class CaseRecord:
     details: dict[str, Any] = field(default_factory=dict)
     deadlines: tuple[DeadlineRecord, ...] = ()
     events: tuple[EventRecord, ...] = ()
+    account: str = "default"
+    marketplace: str = "US"
+    evidence: tuple[EvidenceRecord, ...] = ()
+    """Loaded by ``store.queries.get_case`` (the card, `/safet show`, the packet), not for lists."""
 
     @property
     def gate(self) -> Gate:

@@ -5,11 +5,13 @@ Read from the environment by ``slack_app.config``; everything below takes them a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from .accounts import DEFAULT_ACCOUNT, Account, AccountBook
 from .deadlines import BusinessCalendar
 from .ladder import Ladder, parse_ladder
+from .marketplaces import BUILT_IN, DEFAULT_MARKETPLACE
 
 DEFAULT_DATABASE_URL = "sqlite:///safet.sqlite3"
 SLACK_API_URL = "https://slack.com/api/"
@@ -20,6 +22,14 @@ WHERE = {
     "SLACK_SIGNING_SECRET": "the Signing Secret under Basic Information of your Slack app",
     "SLACK_APP_TOKEN": "an App-Level Token (xapp-…) with connections:write, under Basic Information",
 }
+
+
+# Amazon's sender domains (and their subdomains) whose emails intake reads on its own (SAFET_INTAKE_SENDERS).
+DEFAULT_INTAKE_SENDERS = (
+    "amazon.com", "amazon.cn", "amazon.ca", "amazon.com.mx", "amazon.com.br", "amazon.co.uk", "amazon.de",
+    "amazon.fr", "amazon.it", "amazon.es", "amazon.nl", "amazon.se", "amazon.pl", "amazon.com.tr", "amazon.ae",
+    "amazon.sa", "amazon.eg", "amazon.in", "amazon.co.jp", "amazon.com.au", "amazon.sg",
+)
 
 
 class ConfigError(Exception):
@@ -45,10 +55,40 @@ class Settings:
     channel_locale: str = "en"
     require_approval: bool = False
     approval_above_cents: int | None = None
+    intake_channel: str | None = None
+    """The channel that receives Amazon's emails (its email address); each new one is read."""
+    intake_senders: tuple[str, ...] = DEFAULT_INTAKE_SENDERS
     report_day: int = 0
     """The weekly report's local weekday (0 = Monday)."""
     report_hour: int | None = None
     """The weekly report's local hour; ``None``: no weekly report."""
+    accounts_file: str | None = None
+    book: AccountBook | None = None
+    """The accounts file's accounts; ``None`` for the one account the settings above describe."""
+
+    @property
+    def accounts(self) -> AccountBook:
+        return self.book or self.single_account()
+
+    def single_account(self) -> AccountBook:
+        """Today's single-account settings as the ``default`` account: a US marketplace with the
+        team's zone and holiday calendar (SAFET_TIMEZONE, SAFET_HOLIDAYS), channel, leads and hours."""
+        us = BUILT_IN[DEFAULT_MARKETPLACE]
+        market = us
+        if (self.timezone, self.holidays) != (us.timezone, us.holidays):
+            sources = dict(market.sources)
+            sources.update({"timezone": "SAFET_TIMEZONE", "holidays": "SAFET_HOLIDAYS"})
+            market = replace(us, timezone=self.timezone, holidays=self.holidays,
+                             holidays_label=us.holidays_label if self.holidays == us.holidays else self.holidays,
+                             sources=tuple(sources.items()))
+        account = Account(DEFAULT_ACCOUNT, "Default", (market.code,), channel=self.alert_channel, leads=self.leads,
+                          locale=self.channel_locale, digest_hour=self.digest_hour)
+        return AccountBook((account,), (market,))
+
+    @property
+    def all_leads(self) -> tuple[str, ...]:
+        """Everyone who leads an account (SAFET_LEADS without an accounts file)."""
+        return tuple(dict.fromkeys(lead for account in self.accounts.accounts for lead in account.leads))
 
     @property
     def zone(self) -> ZoneInfo:

@@ -37,7 +37,7 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
         raise_error_for_unhandled_request=False, listener_executor=listener_executor,
     )
     directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
-                          leads=settings.leads, clock=clock)
+                          leads=settings.all_leads, clock=clock, leads_of=settings.accounts.leads_of)
     deps = Deps(settings=settings, store=store, directory=directory, clock=clock)
     if settings.team_id:
         app.middleware(_only_team(settings.team_id))
@@ -73,8 +73,8 @@ class Runtime:
 
     def start_background(self) -> None:
         if self.deps.settings.sweep_seconds > 0:
-            self._sweeper = start_sweeper(self.deps.store, self.client, self.deps.settings, self.deps.clock,
-                                          refresh_card=self.refresh_card)
+            # The sweep redraws its cards itself, in bulk, only those whose shown content changed.
+            self._sweeper = start_sweeper(self.deps.store, self.client, self.deps.settings, self.deps.clock)
 
     def stop_background(self) -> None:
         if self._sweeper is not None:

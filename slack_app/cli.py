@@ -45,12 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="create or migrate the schema (Alembic) to the latest version")
     db_commands.add_parser("current", help="print the schema's current revision")
 
+    commands.add_parser("accounts", help="show the seller accounts, their channels and marketplaces' rules")
+
     roster = commands.add_parser("roster", help="the team's assigned orders (only these can be claimed)")
     roster_commands = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
     load = roster_commands.add_parser("import", help="load orders from a CSV/TSV order report (column order-id)")
     load.add_argument("file")
-    roster_commands.add_parser("clear", help="empty the roster (then any order can be claimed)")
+    clear = roster_commands.add_parser("clear", help="empty the roster (then any order can be claimed)")
+    for sub in (load, clear):
+        sub.add_argument("--account", help="the seller account's key (default: the default account)")
 
+    intake = commands.add_parser("intake", help="read one of Amazon's emails (.eml or pasted .txt) and print what "
+                                                "it says; records nothing")
+    intake.add_argument("file")
     export = commands.add_parser("export", help="cases opened or decided in a period, as CSV for the finance sheet")
     export.add_argument("--from", dest="first", type=_day, required=True, help="first local day, YYYY-MM-DD")
     export.add_argument("--to", dest="last", type=_day, required=True, help="last local day (included), YYYY-MM-DD")
@@ -83,14 +90,18 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command == "db":
         return runtime.db_command(args.db_command)
+    if args.command == "accounts":
+        return runtime.accounts_command()
     if args.command == "roster":
-        return runtime.roster_command(args.roster_command, getattr(args, "file", None))
+        return runtime.roster_command(args.roster_command, getattr(args, "file", None), account=args.account)
     if args.command == "serve":
         return runtime.serve(args.host, args.port, workers=args.workers, threads=args.threads)
     if args.command == "socket":
         return runtime.socket()
     if args.command == "sweep":
         return runtime.sweep(now=args.now, dry_run=args.dry_run)
+    if args.command == "intake":
+        return runtime.intake(args.file)
     if args.command == "export":
         return runtime.export(args.first, args.last, args.file)
     if args.command == "demo":

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules.deadlines import BusinessCalendar
 from rules.ladder import parse_ladder
-from rules.settings import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, Settings
+from rules.settings import DEFAULT_DATABASE_URL, DEFAULT_INTAKE_SENDERS, SLACK_API_URL, ConfigError, Settings
 
 __all__ = ["ConfigError", "Settings", "check_holidays", "load_settings"]
 
@@ -78,7 +78,15 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
     holidays_code = env.get("SAFET_HOLIDAYS", "").strip() or "US"
     if check_calendar:
         check_holidays(holidays_code)
+    accounts_file = env.get("SAFET_ACCOUNTS_FILE", "").strip() or None
+    book = None
+    if accounts_file:
+        from slack_app.accounts import load_accounts
+
+        book = load_accounts(accounts_file, check_calendar=check_calendar)
     return Settings(
+        accounts_file=accounts_file,
+        book=book,
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
         app_token=env.get("SLACK_APP_TOKEN", "").strip(),
@@ -96,9 +104,15 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
         channel_locale=env.get("SAFET_CHANNEL_LOCALE", "").strip() or "en",
         require_approval=_bool(env, "SAFET_REQUIRE_APPROVAL"),
         approval_above_cents=approval_above_cents,
+        intake_channel=env.get("SAFET_INTAKE_CHANNEL", "").strip() or None,
+        intake_senders=_list(env, "SAFET_INTAKE_SENDERS") or DEFAULT_INTAKE_SENDERS,
         report_day=report_day,
         report_hour=report_hour,
     )
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(x.strip().lower() for x in env.get(name, "").replace(";", ",").split(",") if x.strip())
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from datetime import date, datetime
 from pathlib import Path
@@ -25,15 +26,44 @@ def db_command(action: str) -> int:
     return 0
 
 
-def roster_command(action: str, path: str | None) -> int:
+def accounts_command() -> int:
+    """`safet accounts`: each account, its channel and leads, and each marketplace's rules with their sources."""
+    from rules.marketplaces import PROFILE_FIELDS, weekend_names
+
+    book = load_settings().accounts
+    print(f"{len(book.accounts)} account(s), from {book.source}; new cases without a channel's account go to "
+          f"{book.default.key}")
+    for account in book.accounts:
+        print(f"\n{account.key}: {account.name}")
+        print(f"  marketplaces: {', '.join(account.marketplaces)}")
+        print(f"  channel: {account.channel or '— (cards go to the person filing)'}")
+        print(f"  leads: {', '.join(account.leads) or '—'}")
+        hour = "none" if account.digest_hour is None else f"{account.digest_hour:02d}:00"
+        print(f"  language: {account.locale}; daily summary: {hour}")
+    for market in book.markets:
+        print(f"\nmarketplace {market.code} ({market.site})")
+        values = {"timezone": market.timezone, "holidays": market.holidays, "weekend": weekend_names(market.weekend),
+                  "currency": market.currency, **{n: getattr(market.profile, n) for n in PROFILE_FIELDS}}
+        for name, value in values.items():
+            shown = "none" if value is None else value
+            print(f"  {name}: {shown}  [{market.source(name)}]")
+    return 0
+
+
+def roster_command(action: str, path: str | None, *, account: str | None = None) -> int:
     from rules.errors import DomainError
     from store.roster import clear_roster, import_roster
 
     settings = load_settings()
+    book = settings.accounts
+    if account is not None and not book.known(account):
+        print(f"safet: no account {account!r} (accounts: {', '.join(a.key for a in book.accounts)})", file=sys.stderr)
+        return 2
+    key = book.account(account).key
     store = open_store(settings)
     try:
         if action == "clear":
-            print(f"roster cleared ({clear_roster(store)} orders removed); any order can be claimed")
+            print(f"roster of {key} cleared ({clear_roster(store, key)} orders removed); any order can be claimed")
             return 0
         assert path is not None
         try:
@@ -42,11 +72,11 @@ def roster_command(action: str, path: str | None) -> int:
             print(f"safet: cannot read {path}: {error.strerror}", file=sys.stderr)
             return 1
         try:
-            result = import_roster(store, text, now=now_utc())
+            result = import_roster(store, text, now=now_utc(), account=key)
         except DomainError as error:
             print(f"safet: {path}: {error}", file=sys.stderr)
             return 1
-        print(f"read {result.read} orders, added {result.added}, roster now holds {result.total}")
+        print(f"read {result.read} orders, added {result.added}, roster of {key} now holds {result.total}")
         for line, value in result.skipped[:20]:
             print(f"  line {line}: not an order ID: {value!r}", file=sys.stderr)
         if len(result.skipped) > 20:
@@ -69,16 +99,50 @@ def serve(host: str, port: int, *, workers: int = 1, threads: int = 8) -> int:
     return 0
 
 
+def check_slack(settings: Settings, keep=None, *, sleep=time.sleep, most: float = 60.0) -> int:  # type: ignore[no-untyped-def]
+    """``auth.test`` once at start: a refused token stops start-up with one line (exit 2); Slack out
+    of reach is said in one line per try, retried with back-off (1 s, 2 s, 4 s … at most ``most``).
+    What it says (the workspace URL) is kept for the client ``keep``, which then needs no call of its own."""
+    from slack_sdk.errors import SlackApiError
+
+    from webapi.client import make_client, remember_identity
+    from webapi.posting import SLACK_ERRORS, classify
+
+    client = make_client(settings, max_retries=0)  # the back-off is ours, one line per try
+    delay = 1.0
+    while True:
+        try:
+            auth = client.auth_test()
+        except SLACK_ERRORS as error:
+            kind, reason = classify(error)
+            if isinstance(error, SlackApiError) and kind != "transient":
+                print(f"safet: Slack refused SLACK_BOT_TOKEN ({reason}): check the token and the app's "
+                      "installation in the workspace.", file=sys.stderr, flush=True)
+                return 2
+            print(f"safet: Slack could not be reached at {settings.api_url} ({reason}); "
+                  f"trying again in {delay:.0f} s", file=sys.stderr, flush=True)
+            sleep(delay)
+            delay = min(delay * 2, most)
+            continue
+        remember_identity(keep or client, auth)
+        print(f"safet: connected to Slack as {auth.get('user')} in {auth.get('team')}", file=sys.stderr, flush=True)
+        return 0
+
+
 def _preflight(settings: Settings) -> int:
-    """Check the holiday calendar and migrate SQLite in a short-lived child process: both load large
-    libraries (holidays, Alembic, the ORM) that the gunicorn master never needs afterwards."""
+    """Check the holiday calendar, migrate SQLite and check the bot token in a short-lived child
+    process: they load large libraries (holidays, Alembic, the ORM, slack_sdk) that the gunicorn
+    master never needs afterwards."""
     pid = os.fork()
     if pid == 0:
         code = 0
         try:
             check_holidays(settings.holidays)
+            for market in settings.accounts.markets:
+                check_holidays(market.holidays)
             if settings.database_url.startswith("sqlite"):
                 upgrade(settings.database_url)
+            code = check_slack(settings)
         except ConfigError as error:
             print(f"safet: {error}", file=sys.stderr)
             code = 2
@@ -101,8 +165,13 @@ def socket() -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from slack_app.app import create_runtime
+    from webapi.client import make_client
 
-    runtime = create_runtime(settings, open_store(settings))
+    client = make_client(settings)
+    status = check_slack(settings, client)
+    if status:
+        return status
+    runtime = create_runtime(settings, open_store(settings), client=client)
     runtime.start_background()
     try:
         SocketModeHandler(runtime.app, settings.app_token).start()
@@ -141,21 +210,13 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
             print("\n".join(report.preview))
             print(f"\n{report.summary()}")
             return 0
-        from handlers.case_card import refresh_card as redraw
-        from handlers.deps import Deps
         from webapi.client import make_client
         from webapi.people import Directory
 
         client = make_client(settings)
         directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
                               leads=settings.leads, clock=lambda: at)
-        deps = Deps(settings=settings, store=store, directory=directory, clock=lambda: at)
-
-        def refresh_card(case_id: int) -> None:
-            """Redraw the case card as the app does after a change."""
-            redraw(deps, client, case_id)
-
-        report = scheduler.sweep(store, client, settings, now=at, refresh_card=refresh_card, directory=directory)
+        report = scheduler.sweep(store, client, settings, now=at, directory=directory)
         print(report.summary())
         if report.failed:
             print(f"safet: Slack refused {report.failed} notice(s) for good (archived channel, app not invited…); "
@@ -173,6 +234,61 @@ def demo(database_url: str, *, days: int = 7, locale: str = "en") -> int:
     from sweep.demo import run_demo
 
     return run_demo(database_url, days=days, locale=locale, today=now_utc())
+
+
+def intake(path: str) -> int:
+    """`safet intake FILE`: what the reader finds in one email, for operators checking a mailbox export.
+
+    Exit 0 when the email is one of Amazon's kinds with every fact it needs; 1 when it was refused, is
+    not one of them, or misses a fact (each is printed).
+    """
+    from decimal import Decimal
+
+    from intake import MAX_BYTES, Refused, implied_deadline, is_allowed_sender, read_email
+    from rules.parsing import currency_decimals
+
+    settings = load_settings(check_calendar=False)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        print(f"safet: cannot read {path}: {error.strerror}", file=sys.stderr)
+        return 1
+    try:
+        reading = read_email(raw, zone=settings.zone)
+    except Refused as refused:
+        print(f"refused: {refused.reason}")
+        return 1
+    zone = settings.zone
+
+    def when(moment: datetime | None) -> str:
+        return f"{moment.astimezone(zone):%a %Y-%m-%d %H:%M:%S %Z} ({moment:%Y-%m-%dT%H:%M:%SZ})" if moment else "—"
+
+    allowed = "on the allow-list" if is_allowed_sender(reading.sender, settings.intake_senders) else \
+        "NOT on the allow-list (the intake channel ignores it; the shortcut still reads it)"
+    lines = [f"kind:      {reading.kind.value}", f"sender:    {reading.sender or '—'} ({allowed})",
+             f"subject:   {reading.subject or '—'}",
+             f"sent at:   {when(reading.sent_at)}" + (" — forwarded original's date" if reading.forwarded else "")
+             + (" — no zone written, read in the sender's/team's zone" if reading.sent_at_zone_assumed else "")]
+    for order in reading.orders:
+        amount = "—"
+        if order.amount_cents is not None and reading.currency:
+            amount = f"{Decimal(order.amount_cents).scaleb(-currency_decimals(reading.currency))} {reading.currency}"
+        lines.append(f"order:     {order.order_id}  amount {amount}")
+    for label, value in (("complaint", reading.complaint), ("claim no.", reading.claim_number),
+                         ("reply by", when(reading.reply_by) if reading.reply_by else None),
+                         ("appeal by", when(reading.appeal_by) if reading.appeal_by else None),
+                         ("decision", {True: "Grant", False: "No-Grant"}.get(reading.granted))):  # type: ignore[arg-type]
+        if value:
+            lines.append(f"{label + ':':<11}{value}")
+    deadline = implied_deadline(reading, settings.calendar)
+    if deadline is not None:
+        lines.append(f"deadline:  {deadline.kind.value} due {when(deadline.due_at)} "
+                     f"({'Amazon stated' if deadline.set_by_amazon else deadline.rule.value})")
+    if reading.missing:
+        lines.append("missing:   " + ", ".join(m.value for m in reading.missing))
+    print("\n".join(lines))
+    return 0 if reading.readable else 1
 
 
 def export(first: date, last: date, path: str) -> int:

@@ -14,12 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rules import deadlines as rules_deadlines
+from rules.accounts import Account
 from rules.actions import ACTIONS, Permission
+from rules.checklists import SAFET_CHECKLISTS
 from rules.deadlines import DeadlineStatus
 from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
 from rules.errors import AlreadyClaimed, DomainError, NotFound, NotPermitted
 from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
 from rules.ladder import OVERDUE
+from rules.marketplaces import Marketplace
 from rules.parsing import normalize, parse_optional_order_id, parse_order_id
 from rules.records import SYSTEM_ACTOR
 from rules.text import N_
@@ -29,7 +32,7 @@ from rules.transitions import (
     needs_approval,
 )
 
-from .db import Store
+from .db import Policy, Store
 from .models import Case, CaseDeadline, Evidence, OutboxNotice, RosterOrder
 from .queries import get_case
 from .records import deadline_record
@@ -50,18 +53,22 @@ def open_safet_claim(
     store: Store, *, actor: str, order_id: str, reason: SafetReason, now: datetime,
     product_order_id: str | None = None, explanation: str = "",
     second_appointment_completed_on: date | None = None, claim_number: str | None = None,
-    attachments: Sequence[Attachment] = (), filing_locale: str | None = None,
+    attachments: Sequence[Attachment] = (), filing_locale: str | None = None, checklist: Sequence[str] = (),
+    account: str | None = None, marketplace: str | None = None,
 ) -> Change:
-    """Check eligibility and open a SAFE-T claim in preparation (one claim per order)."""
+    """Check eligibility and open a SAFE-T claim in preparation (one claim per order), for ``account``
+    (default: the deployment's default account) in ``marketplace`` (default: the account's own).
+    ``checklist``: the documents the preparer says are ready (checklist message IDs of the reason)."""
     policy = store.policy
+    owner, market = placement(policy, account, marketplace)
     order_id = parse_order_id(order_id)
     product_order_id = parse_optional_order_id(product_order_id, field="product_order_id")
     if product_order_id == order_id:
         product_order_id = None  # the same order: nothing to tell Amazon apart
     try:
         with store.transaction() as session:
-            facts = _order_facts(session, order_id)
-            today = now.astimezone(policy.calendar.zone).date()
+            facts = _order_facts(session, order_id, owner.key)
+            today = now.astimezone(market.zone).date()
             eligibility = check_safet_claim(
                 order_id=order_id, reason=reason, facts=facts, today=today, explanation=explanation,
                 second_appointment_completed_on=second_appointment_completed_on,
@@ -73,7 +80,8 @@ def open_safet_claim(
                 second_appointment_completed_on=second_appointment_completed_on,
                 expected_amount_cents=eligibility.expected_amount_cents, currency=eligibility.currency,
                 claim_number=_clean_reference(claim_number), filing_locale=filing_locale,
-                channel_id=policy.case_channel, details={}, deadlines=[],
+                channel_id=owner.channel, deadlines=[], account=owner.key, marketplace=market.code,
+                details={"checklist": [item for item in SAFET_CHECKLISTS[reason] if item in set(checklist)]},
                 needs_approval=needs_approval(
                     required=policy.require_approval, above_cents=policy.approval_above_cents,
                     amount_cents=eligibility.expected_amount_cents,
@@ -93,12 +101,14 @@ def open_safet_claim(
 def open_chargeback(
     store: Store, *, actor: str, order_id: str, amount_cents: int, currency: str, now: datetime,
     complaint_type: ComplaintType, email_on: date | None = None, email_at: datetime | None = None,
-    notes: str = "",
+    notes: str = "", account: str | None = None, marketplace: str | None = None,
 ) -> Change:
-    """Record Amazon's chargeback email: the reply is due 7 calendar days from its date."""
+    """Record Amazon's chargeback email: the reply is due 7 calendar days from its date (or the
+    marketplace's count), read in the marketplace's zone."""
     policy = store.policy
+    owner, market = placement(policy, account, marketplace)
     order_id = parse_order_id(order_id)
-    zone = policy.calendar.zone
+    zone = market.zone
     if email_at is not None:
         if email_at > now:
             raise DomainError(N_("The email's time cannot be in the future."), field="email_time")
@@ -114,7 +124,7 @@ def open_chargeback(
                 kind=CaseKind.CHARGEBACK, order_id=order_id, state=INITIAL_STATE[CaseKind.CHARGEBACK],
                 owner_id=actor, created_by=actor, created_at=now, updated_at=now, amount_cents=amount_cents,
                 currency=currency, complaint_type=complaint_type, email_on=email_on, email_at=email_at,
-                notes=notes, channel_id=policy.case_channel, details={},
+                notes=notes, channel_id=owner.channel, details={}, account=owner.key, marketplace=market.code,
                 needs_approval=needs_approval(
                     required=policy.require_approval, above_cents=policy.approval_above_cents,
                     amount_cents=amount_cents,
@@ -122,7 +132,7 @@ def open_chargeback(
             )
             session.add(case)
             session.flush()
-            deadline = rules_deadlines.chargeback_reply(email_on=email_on, email_at=email_at, zone=zone)
+            deadline = market.chargeback_reply(email_on=email_on, email_at=email_at)
             open_deadline(session, store, case, deadline, now)
             event = audit(session, case, actor, "open", None, now, {"complaint_type": str(complaint_type)})
             return finish(session, case, event)
@@ -154,7 +164,8 @@ def perform(store: Store, case_id: int, action: Action, values: Mapping[str, Any
     case = get_case(store, case_id, history=False)
     if case is None:
         raise NotFound(N_("No such case."))
-    arguments = spec.arguments(case, values, now=now, zone=store.policy.calendar.zone)
+    # A day picked in the form (shipped on …) is read in the case's marketplace's zone.
+    arguments = spec.arguments(case, values, now=now, zone=store.policy.market(case.marketplace).zone)
     if spec.permission is not Permission.ANYONE:
         arguments["is_lead"] = is_lead
     return use_case(store, case_id, actor=actor, now=now, expected_version=expected_version, **arguments)
@@ -252,10 +263,14 @@ def record_denial(store: Store, case_id: int, *, actor: str, is_lead: bool, now:
     """Amazon denied the claim (No-Grant); its "Appeal by" date, when given, becomes a deadline."""
     with changing(store, case_id, Action.DENY, actor=actor, is_lead=is_lead, now=now,
                    expected_version=expected_version) as change:
+        # Where the marketplace's page states an appeal window (Amazon.ae: 5 business days), the app keeps
+        # its own date too, and the earlier of it and Amazon's "Appeal by" is in force.
         if appeal_by is not None and change.case.appeals_used == 0:
             if appeal_by <= now:
                 raise DomainError(N_("The “Appeal by” date has already passed."), field="appeal_by")
             change.opens_from(now, appeal_by)
+        elif change.case.appeals_used == 0:
+            change.opens_from(now)  # the marketplace's own appeal window, where its page states one
         change.case.outcome_amount_cents = 0
         change.details.update(note=note, appeal_by=appeal_by.isoformat() if appeal_by else None)
     return result(change)
@@ -458,6 +473,18 @@ def set_card(store: Store, case_id: int, *, channel_id: str, ts: str) -> None:
 # ---------------------------------------------------------------- helpers
 
 
+def placement(policy: Policy, account: str | None, marketplace: str | None) -> tuple[Account, Marketplace]:
+    """The account and marketplace a new case belongs to; a key the deployment does not have is a field
+    error (a forged form value), never a case filed somewhere else."""
+    book = policy.accounts
+    if account is not None and not book.known(account):
+        raise DomainError(N_("Pick one of the seller accounts."), field="account")
+    owner = book.account(account)
+    if marketplace is not None and marketplace not in owner.marketplaces:
+        raise DomainError(N_("Pick one of the account's marketplaces."), field="marketplace")
+    return owner, book.marketplace(marketplace or owner.marketplace)
+
+
 def _get(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
@@ -470,17 +497,18 @@ def _has_case(session: Session, kind: CaseKind, order_id: str) -> bool:
 
 
 # One statement, built once: Check Eligibility runs inside the ack of every claim submission.
+# The roster is the account's own: an account without one can claim any order.
 _ORDER_FACTS = select(
     exists().where(Case.kind == CaseKind.SAFET, Case.order_id == bindparam("order_id")),
     exists().where(Case.kind == CaseKind.CHARGEBACK, Case.order_id == bindparam("order_id")),
-    exists().select_from(RosterOrder),
-    exists().where(RosterOrder.order_id == bindparam("order_id")),
+    exists().where(RosterOrder.account == bindparam("account")),
+    exists().where(RosterOrder.account == bindparam("account"), RosterOrder.order_id == bindparam("order_id")),
 )
 
 
-def _order_facts(session: Session, order_id: str) -> OrderFacts:
+def _order_facts(session: Session, order_id: str, account: str) -> OrderFacts:
     has_safet, has_chargeback, roster_loaded, on_roster = session.execute(
-        _ORDER_FACTS, {"order_id": order_id}).one()
+        _ORDER_FACTS, {"order_id": order_id, "account": account}).one()
     return OrderFacts(has_safet_claim=bool(has_safet), has_chargeback=bool(has_chargeback),
                       roster_loaded=bool(roster_loaded), on_roster=bool(on_roster))
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from rules.accounts import DEFAULT_ACCOUNT, Account, AccountBook
 from rules.deadlines import BusinessCalendar
 from rules.ladder import DEFAULT_LADDER, Ladder
+from rules.marketplaces import BUILT_IN, DEFAULT_MARKETPLACE, Marketplace
 from rules.settings import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -26,11 +29,29 @@ class Policy:
     require_approval: bool = False
     approval_above_cents: int | None = None
     case_channel: str | None = None
+    book: AccountBook | None = None
+    """The deployment's accounts; ``None``: one account, ``default``, on ``calendar`` and ``case_channel``."""
 
     @classmethod
     def of(cls, settings: Settings) -> Policy:
         return cls(calendar=settings.calendar, ladder=settings.warnings, require_approval=settings.require_approval,
-                   approval_above_cents=settings.approval_above_cents, case_channel=settings.alert_channel)
+                   approval_above_cents=settings.approval_above_cents, case_channel=settings.alert_channel,
+                   book=settings.accounts)
+
+    @cached_property
+    def accounts(self) -> AccountBook:
+        if self.book is not None:
+            return self.book
+        us = BUILT_IN[DEFAULT_MARKETPLACE]
+        code = self.calendar.holiday_code
+        market = us if self.calendar == us.calendar else replace(
+            us, timezone=self.calendar.zone.key, holidays=code, weekend=self.calendar.weekend,
+            holidays_label=us.holidays_label if code == us.holidays else code)
+        return AccountBook((Account(DEFAULT_ACCOUNT, "Default", (market.code,), channel=self.case_channel),), (market,))
+
+    def market(self, code: str | None) -> Marketplace:
+        """The marketplace whose calendar and counts set a case's deadlines."""
+        return self.accounts.marketplace(code)
 
 
 def make_engine(url: str) -> Engine:
@@ -92,6 +113,21 @@ class Store:
         """A session for reads only (on SQLite it does not take the write lock)."""
         with self._read_sessions() as session:
             yield session
+
+    @contextmanager
+    def rehearsal(self) -> Iterator[Store]:
+        """A store whose every transaction runs inside one outer transaction that is rolled back at the
+        end (the sweep's dry run runs its real code on it): nothing it writes is ever kept."""
+        with self.engine.connect() as connection:
+            outer = connection.begin()
+            try:
+                trial = Store.__new__(Store)
+                trial.engine, trial.policy = self.engine, self.policy
+                trial._sessions = trial._read_sessions = sessionmaker(
+                    bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+                yield trial
+            finally:
+                outer.rollback()
 
     def ping(self) -> bool:
         try:

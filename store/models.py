@@ -17,8 +17,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from rules.accounts import DEFAULT_ACCOUNT
+from rules.marketplaces import DEFAULT_MARKETPLACE
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -62,6 +66,10 @@ class Case(Base):
         Index(None, "state", "updated_at"),
         Index(None, "owner_id", "state"),
         Index(None, "claim_number"),
+        Index(None, "account", "state"),
+        # Few rows at any time: the cards a sweep could not redraw within its budget.
+        Index(None, "card_stale_at", sqlite_where=text("card_stale_at IS NOT NULL"),
+              postgresql_where=text("card_stale_at IS NOT NULL")),
         Index(None, "created_at"),  # the report's cases opened per period
         Index(None, "decided_at"),  # … and decided per period
     )
@@ -93,10 +101,21 @@ class Case(Base):
     approved_by: Mapped[str | None] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(String(32))
     card_ts: Mapped[str | None] = mapped_column(String(32))
+    card_claimed_at: Mapped[datetime | None]
+    """Set while one process posts the case's first card (the card slot): no one else posts one."""
+    card_shown: Mapped[str | None] = mapped_column(String(64))
+    """A digest of what the card shows now: a redraw that would show the same is not sent."""
+    card_stale_at: Mapped[datetime | None]
+    """Since when the card may show less than the store (a sweep's redraw budget ran out): redrawn next."""
     filing_locale: Mapped[str | None] = mapped_column(String(16))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     decided_at: Mapped[datetime | None]
     """When the latest action that gave the case an outcome was taken (``rules.report_records.DECIDING_ACTIONS``)."""
+    # The seller account and the marketplace whose calendar and rules set the case's deadlines.
+    # One claim per order stays deployment-wide: Amazon's order IDs do not repeat across marketplaces.
+    account: Mapped[str] = mapped_column(String(32), default=DEFAULT_ACCOUNT, server_default=DEFAULT_ACCOUNT)
+    marketplace: Mapped[str] = mapped_column(String(8), default=DEFAULT_MARKETPLACE,
+                                             server_default=DEFAULT_MARKETPLACE)
 
     deadlines: Mapped[list[CaseDeadline]] = relationship(back_populates="case", order_by="CaseDeadline.id")
     events: Mapped[list[AuditEvent]] = relationship(back_populates="case", order_by="AuditEvent.id")
@@ -122,6 +141,8 @@ class CaseDeadline(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
+    days: Mapped[int | None]
+    """The marketplace's count for a counted rule (``rules.deadlines.COUNTED_RULE_LABELS``)."""
 
     case: Mapped[Case] = relationship(back_populates="deadlines")
 
@@ -161,10 +182,12 @@ class Evidence(Base):
 
 
 class RosterOrder(Base):
-    """An order assigned to the team (imported from a Seller Central order report)."""
+    """An order assigned to one of the team's accounts (imported from a Seller Central order report)."""
 
     __tablename__ = "roster_orders"
 
+    account: Mapped[str] = mapped_column(String(32), primary_key=True, default=DEFAULT_ACCOUNT,
+                                         server_default=DEFAULT_ACCOUNT)
     order_id: Mapped[str] = mapped_column(String(19), primary_key=True)
     imported_at: Mapped[datetime]
 
@@ -197,6 +220,9 @@ class OutboxNotice(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
+    unknown_since: Mapped[datetime | None]
+    """Set when a post's fate is unknown (its reply was lost, or its sweep died holding it): look for it
+    in the conversation's history, from this instant, before it is ever sent again."""
 
 
 class UserPreference(Base):
@@ -209,3 +235,18 @@ class UserPreference(Base):
     slack_locale: Mapped[str | None] = mapped_column(String(16))
     tz: Mapped[str | None] = mapped_column(String(64))
     fetched_at: Mapped[datetime | None]
+
+
+class IntakeRead(Base):
+    """A Slack message intake has answered (an email in the intake channel, a shortcut's message): a retried
+    event or a second look finds it here and the thread gets one reply."""
+
+    __tablename__ = "intake_reads"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    """``channel`` (the intake channel) or ``shortcut``."""
+    read_by: Mapped[str | None] = mapped_column(String(32))
+    """The person who pressed the shortcut; ``None`` when the email was read on arrival."""
+    read_at: Mapped[datetime]

@@ -3,24 +3,27 @@ a notice needs — all through indexes, in bulk, for the rows in hand only.
 
 A notice's life: ``pending`` → ``claimed`` (one sweep holds it, with a token) → ``sent`` (with the
 Slack ``ts``), ``skipped`` (a later warning stage already applies), ``failed`` (Slack refused it for
-good), or ``cancelled`` (its deadline settled first). A transient failure puts it back to
-``pending``. A row ``claimed`` for longer than the lease belongs to a sweep that died: its fate is
-unknown, so the next sweep re-claims it and first looks for it in Slack before posting again.
+good), or ``cancelled`` (its deadline settled first). A failure before Slack acted puts it back to
+``pending``; a post whose reply was lost goes back too, with ``unknown_since`` set. A row ``claimed``
+for longer than the lease belongs to a sweep that died: its fate is unknown as well. Either way the
+next sweep first looks for it in the conversation's history, by its key, before posting it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, tuple_, update
+from sqlalchemy import Select, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from rules.deadlines import DeadlineKind, DeadlineStatus
-from rules.kinds import CaseKind, State
+from rules.kinds import Action, CaseKind, State
 from rules.ladder import EXPIRING, SELF_SETTLING
 from rules.records import CaseRecord, DailyFacts, DeadlineRecord, EventRecord, FailedNotice
 from rules.transitions import TERMINAL_STATES
@@ -78,24 +81,27 @@ class DueSettlement:
     due_at: datetime
 
 
-def _record(row: OutboxNotice, uncertain_since: datetime | None = None) -> DueNotice:
+def _record(row: Any, uncertain_since: datetime | None = None) -> DueNotice:
+    since = min(t for t in (row.unknown_since, uncertain_since) if t is not None) \
+        if row.unknown_since or uncertain_since else None
     return DueNotice(
         id=row.id, key=row.key, kind=row.kind, stage=row.stage, case_id=row.case_id,
         deadline_id=row.deadline_id, event_id=row.event_id, target=row.target, post_at=row.post_at,
-        attempts=row.attempts, uncertain_since=uncertain_since,
+        attempts=row.attempts, uncertain_since=since,
     )
 
 
 def _due(now: datetime, case_id: int | None = None) -> Select:
     # (status, post_at) index: an equality then a range, read in index order. One case's rows are
     # filtered among the due ones (few at any instant): no index on case_id needed.
-    query = select(OutboxNotice).where(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now)
+    query = select(OutboxNotice.__table__).where(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now)
     return query if case_id is None else query.where(OutboxNotice.case_id == case_id)
 
 
 def _stale(now: datetime, lease: timedelta, case_id: int | None = None) -> Select:
     # Same index, status prefix: claimed rows are few (the ones in flight).
-    query = select(OutboxNotice).where(OutboxNotice.status == CLAIMED, OutboxNotice.claimed_at < now - lease)
+    query = select(OutboxNotice.__table__).where(OutboxNotice.status == CLAIMED,
+                                                 OutboxNotice.claimed_at < now - lease)
     return query if case_id is None else query.where(OutboxNotice.case_id == case_id)
 
 
@@ -117,31 +123,19 @@ def claim_due(store: Store, *, now: datetime, token: str, limit: int = BATCH, le
         if store.dialect == "postgresql":
             stale_query = stale_query.with_for_update(skip_locked=True)
             due_query = due_query.with_for_update(skip_locked=True)
-        stale = list(session.scalars(stale_query))
-        due = list(session.scalars(due_query.limit(limit - len(stale)))) if len(stale) < limit else []
+        # Core rows, not ORM objects: a batch is hundreds of rows, none of them changed through the ORM.
+        stale = session.execute(stale_query).all()
+        due = session.execute(due_query.limit(limit - len(stale))).all() if len(stale) < limit else []
         claimed = [_record(row, row.claimed_at) for row in stale] + [_record(row) for row in due]
         if claimed:
             session.execute(
                 update(OutboxNotice).where(OutboxNotice.id.in_([n.id for n in claimed]))
-                .values(status=CLAIMED, claim_token=token, claimed_at=now)
+                # A row taken over from a dead sweep keeps, as its unknown fate, the instant that sweep claimed it.
+                .values(status=CLAIMED, claim_token=token, claimed_at=now,
+                        unknown_since=func.coalesce(OutboxNotice.unknown_since, OutboxNotice.claimed_at))
                 .execution_options(synchronize_session=False)
             )
         return claimed
-
-
-def peek_due(store: Store, *, now: datetime, after: tuple[datetime, int] | None = None, limit: int = BATCH,
-             lease: timedelta = LEASE) -> list[DueNotice]:
-    """The notices ``claim_due`` would take, without taking them (a dry run): earliest first,
-    after the ``(post_at, id)`` of the previous page."""
-    with store.reading() as session:
-        query = select(OutboxNotice).where(or_(
-            and_(OutboxNotice.status == PENDING, OutboxNotice.post_at <= now),
-            and_(OutboxNotice.status == CLAIMED, OutboxNotice.claimed_at < now - lease),
-        ))
-        if after is not None:
-            query = query.where(tuple_(OutboxNotice.post_at, OutboxNotice.id) > tuple_(*after))
-        rows = session.scalars(query.order_by(OutboxNotice.post_at, OutboxNotice.id).limit(limit))
-        return [_record(row, row.claimed_at if row.status == CLAIMED else None) for row in rows]
 
 
 def renew(store: Store, *, token: str, now: datetime) -> int:
@@ -169,10 +163,39 @@ def _settle(store: Store, ids: Collection[int], token: str, **values: object) ->
         return result.rowcount or 0
 
 
-def mark_sent(store: Store, ids: Collection[int], *, token: str, ts: str, now: datetime) -> int:
-    """Posted as the Slack message ``ts`` (one message may carry several notices: a digest)."""
-    return _settle(store, ids, token, status=SENT, sent_ts=ts, settled_at=now, error=None,
-                   attempts=OutboxNotice.attempts + 1)
+def mark_sent(store: Store, ids: Collection[int], *, token: str, ts: str, now: datetime,
+              attempted: bool = True) -> int:
+    """Posted as the Slack message ``ts`` (one message may carry several notices: a digest);
+    ``attempted=False`` when it was found already posted."""
+    values: dict[str, object] = {"status": SENT, "sent_ts": ts, "settled_at": now, "error": None}
+    if attempted:
+        values["attempts"] = OutboxNotice.attempts + 1
+    return _settle(store, ids, token, **values)
+
+
+def mark_sent_many(store: Store, posted: Sequence[tuple[Sequence[int], str]], *, token: str, now: datetime) -> int:
+    """Several messages posted (each its rows and its ``ts``), marked in one write; how many rows were
+    still this sweep's."""
+    rows = [{"row_id": i, "ts": ts} for ids, ts in posted for i in ids]
+    if not rows:
+        return 0
+    table = OutboxNotice.__table__
+    with store.transaction() as session:
+        result = session.connection().execute(
+            update(table).where(table.c.id == bindparam("row_id"), table.c.claim_token == token,
+                                table.c.status == CLAIMED)
+            .values(status=SENT, sent_ts=bindparam("ts"), settled_at=now, error=None, attempts=table.c.attempts + 1),
+            rows,
+        )
+        return result.rowcount or 0
+
+
+def mark_unknown(store: Store, ids: Collection[int], *, token: str, reason: str, since: datetime) -> int:
+    """Sent, but Slack's answer was lost (5xx, reset, timeout): back to ``pending`` with its fate
+    unknown since ``since``, so the next sweep looks for it in the history before sending it again."""
+    return _settle(store, ids, token, status=PENDING, claim_token=None, claimed_at=None, error=reason[:500],
+                   attempts=OutboxNotice.attempts + 1,
+                   unknown_since=func.coalesce(OutboxNotice.unknown_since, since))
 
 
 def mark_failed(store: Store, ids: Collection[int], *, token: str, reason: str, now: datetime) -> int:
@@ -228,32 +251,55 @@ def stages_of(store: Store, deadline_ids: Iterable[int]) -> dict[int, list[Stage
 
 
 def load_cases(store: Store, case_ids: Iterable[int]) -> dict[int, CaseRecord]:
-    """The cases these notices speak of, with their deadlines, in one query each."""
+    """The cases these notices speak of, with their deadlines: two Core queries, no ORM identity map
+    (a sweep reads hundreds of cases and changes none of them here)."""
     ids = sorted(set(case_ids))
     if not ids:
         return {}
+    cases, deadlines = Case.__table__, CaseDeadline.__table__
     with store.reading() as session:
-        rows = session.scalars(select(Case).where(Case.id.in_(ids)).options(selectinload(Case.deadlines)))
-        return {row.id: case_record(row) for row in rows}
+        rows = session.execute(select(cases).where(cases.c.id.in_(ids))).mappings().all()
+        by_case: dict[int, list[SimpleNamespace]] = {i: [] for i in ids}
+        for row in session.execute(select(deadlines).where(deadlines.c.case_id.in_(ids))
+                                   .order_by(deadlines.c.id)).mappings():
+            by_case[row["case_id"]].append(SimpleNamespace(**row))
+    return {row["id"]: case_record(SimpleNamespace(**row, deadlines=by_case[row["id"]]))  # type: ignore[arg-type]
+            for row in rows}
 
 
 def load_events(store: Store, event_ids: Iterable[int]) -> dict[int, EventRecord]:
+    """The events notices tell of. A denial also says how many appeals came before it (its notice says
+    "final" only then, however the case went on afterwards)."""
     ids = sorted(set(event_ids))
     if not ids:
         return {}
     with store.reading() as session:
-        return {row.id: event_record(row) for row in session.scalars(select(AuditEvent).where(AuditEvent.id.in_(ids)))}
+        rows = session.execute(select(AuditEvent.__table__).where(AuditEvent.id.in_(ids))).all()
+        events = {row.id: event_record(row) for row in rows}  # type: ignore[arg-type]
+        denials = {row.id: row.case_id for row in rows if row.action == str(Action.DENY)}
+        if denials:
+            appeals = session.execute(select(AuditEvent.case_id, AuditEvent.id).where(
+                AuditEvent.case_id.in_(set(denials.values())), AuditEvent.action == str(Action.APPEAL))).all()
+            for event_id, case_id in denials.items():
+                before = sum(1 for c, i in appeals if c == case_id and i < event_id)
+                events[event_id] = replace(events[event_id], details={**events[event_id].details,
+                                                                      "appeals_before": before})
+        return events
 
 
-def due_settlements(store: Store, *, now: datetime, limit: int = BATCH) -> list[DueSettlement]:
-    """Open deadlines that settle by themselves or lapse and are due, earliest first, via (status, due_at)."""
+def due_settlements(store: Store, *, now: datetime, limit: int = BATCH,
+                    after: tuple[datetime, int] | None = None) -> list[DueSettlement]:
+    """Open deadlines that settle by themselves or lapse and are due, earliest first, via (status, due_at),
+    after the ``(due_at, id)`` of the previous page (so refused ones never hide the ones behind them)."""
     with store.reading() as session:
-        rows = session.execute(
+        query = (
             select(CaseDeadline.id, CaseDeadline.case_id, CaseDeadline.kind, CaseDeadline.due_at)
             .where(CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.due_at <= now,
                    CaseDeadline.kind.in_([str(k) for k in SELF_SETTLING | EXPIRING]))
-            .order_by(CaseDeadline.due_at).limit(limit)
         )
+        if after is not None:
+            query = query.where(tuple_(CaseDeadline.due_at, CaseDeadline.id) > tuple_(*after))
+        rows = session.execute(query.order_by(CaseDeadline.due_at, CaseDeadline.id).limit(limit))
         return [DueSettlement(i, case_id, DeadlineKind(kind), due_at) for i, case_id, kind, due_at in rows]
 
 
@@ -281,14 +327,18 @@ def has_notice(store: Store, key: str) -> bool:
 
 
 _OPEN_STATES = [str(s) for s in State if s not in TERMINAL_STATES]
-_OPEN_CHARGEBACK_STATES = _OPEN_STATES  # the name bench/sweep_scale.py reads
 
 
-def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25) -> DailyFacts:
+def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25,
+                account: str | None = None) -> DailyFacts:
     """Overdue and soon-due deadlines (through the (status, due_at) index), notices that failed in
-    the last 24 hours, and how many chargebacks the team believes open."""
+    the last 24 hours, and how many chargebacks the team believes open; with ``account``, that
+    seller account's only (a deployment of several accounts summarises each in its own channel)."""
     tasks = [str(k) for k in DeadlineKind if not k.is_window]
-    open_deadline = (CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.kind.in_(tasks))
+    open_deadline: tuple = (CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.kind.in_(tasks))
+    own_cases = () if account is None else (Case.account == account,)
+    if account is not None:
+        open_deadline += (CaseDeadline.case_id.in_(select(Case.id).where(*own_cases)),)
     with store.reading() as session:
         def pick(*where: object) -> tuple[list[tuple[CaseRecord, DeadlineRecord]], int]:
             total = session.scalar(select(func.count()).select_from(CaseDeadline).where(*open_deadline, *where)) or 0
@@ -300,7 +350,9 @@ def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25
 
         overdue, overdue_total = pick(CaseDeadline.due_at < now)
         due, due_total = pick(CaseDeadline.due_at >= now, CaseDeadline.due_at < until)
-        recent = (OutboxNotice.status == FAILED, OutboxNotice.settled_at >= now - timedelta(days=1))
+        recent: tuple = (OutboxNotice.status == FAILED, OutboxNotice.settled_at >= now - timedelta(days=1))
+        if account is not None:
+            recent += (OutboxNotice.case_id.in_(select(Case.id).where(*own_cases)),)
         failed_rows = session.execute(
             select(OutboxNotice.key, OutboxNotice.kind, OutboxNotice.target, OutboxNotice.error, Case.order_id,
                    OutboxNotice.settled_at)
@@ -311,7 +363,7 @@ def daily_facts(store: Store, *, now: datetime, until: datetime, limit: int = 25
         # Grouped by kind rather than filtered on it, so the planner reads the open states through the
         # (state, updated_at) index instead of every chargeback ever recorded through (kind, order_id).
         open_by_kind = dict(session.execute(
-            select(Case.kind, func.count()).where(Case.state.in_(_OPEN_STATES)).group_by(Case.kind)
+            select(Case.kind, func.count()).where(Case.state.in_(_OPEN_STATES), *own_cases).group_by(Case.kind)
         ).all())
         open_chargebacks = open_by_kind.get(str(CaseKind.CHARGEBACK), 0)
     failed = [FailedNotice(key, kind, target, error or "", order_id, settled_at)

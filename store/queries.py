@@ -29,9 +29,11 @@ def _tab_states(tab: SellerCentralTab) -> list[tuple[str, str]]:
 def get_case(store: Store, case_id: int, *, history: bool = True) -> CaseRecord | None:
     with store.reading() as session:
         # The audit log only when it is shown: a card redraw needs the case and its deadlines.
-        options = [selectinload(Case.deadlines), *([selectinload(Case.events)] if history else [])]
+        # The attached documents always: the card says what is attached (a small, indexed read).
+        options = [selectinload(Case.deadlines), selectinload(Case.evidence),
+                   *([selectinload(Case.events)] if history else [])]
         case = session.get(Case, case_id, options=options)
-        return case_record(case, history=history) if case else None
+        return case_record(case, history=history, evidence=True) if case else None
 
 
 def case_version(store: Store, case_id: int) -> int | None:
@@ -52,7 +54,7 @@ def find_case(store: Store, text: str) -> CaseRecord | None:
         ).first()
         if case is None:
             return None
-        session.refresh(case, ["deadlines", "events"])
+        session.refresh(case, ["deadlines", "events", "evidence"])
         return case_record(case, history=True)
 
 
@@ -62,10 +64,13 @@ def _next_due():  # type: ignore[no-untyped-def]
             .correlate(Case).scalar_subquery())
 
 
-def list_cases(store: Store, which: ListFilter, *, user_id: str, now: datetime, limit: int = 50) -> list[CaseRecord]:
-    """Cases for `/safet list`, soonest deadline first (cases without one last)."""
+def list_cases(store: Store, which: ListFilter, *, user_id: str, now: datetime, limit: int = 50,
+               account: str | None = None) -> list[CaseRecord]:
+    """Cases for `/safet list`, soonest deadline first (cases without one last); one account's with ``account``."""
     next_due = _next_due()
     query: Select = select(Case)
+    if account is not None:
+        query = query.where(Case.account == account)
     if which is ListFilter.OPEN or which is ListFilter.MINE:
         query = query.where(Case.state.not_in(_CLOSED))
         if which is ListFilter.MINE:
@@ -88,13 +93,15 @@ def list_cases(store: Store, which: ListFilter, *, user_id: str, now: datetime, 
         return [case_record(row) for row in rows]
 
 
-def home_data(store: Store, *, user_id: str, now: datetime, limit: int = 20) -> HomeData:
-    """App Home: my open cases by deadline, the team's due in 48 h, counts by state, failed notices."""
-    mine = list_cases(store, ListFilter.MINE, user_id=user_id, now=now, limit=limit)
-    team_due = list_cases(store, ListFilter.DUE, user_id=user_id, now=now, limit=limit)
+def home_data(store: Store, *, user_id: str, now: datetime, limit: int = 20, account: str | None = None) -> HomeData:
+    """App Home: my open cases by deadline, the team's due in 48 h, counts by state, failed notices;
+    one account's with ``account``."""
+    mine = list_cases(store, ListFilter.MINE, user_id=user_id, now=now, limit=limit, account=account)
+    team_due = list_cases(store, ListFilter.DUE, user_id=user_id, now=now, limit=limit, account=account)
+    own = () if account is None else (Case.account == account,)
     with store.reading() as session:
         counts = {State(state): n for state, n in session.execute(
-            select(Case.state, func.count()).where(Case.state.not_in(_CLOSED)).group_by(Case.state))}
+            select(Case.state, func.count()).where(Case.state.not_in(_CLOSED), *own).group_by(Case.state))}
         failed = session.scalar(select(func.count()).select_from(OutboxNotice)
                                 .where(OutboxNotice.status == "failed")) or 0
     return HomeData(mine=mine, team_due=team_due, counts=counts, failed_notices=failed,

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from rules.deadlines import DeadlineKind, DeadlineRule, DeadlineStatus
 from rules.kinds import CaseKind, ComplaintType, SafetReason, State
-from rules.records import CaseRecord, DeadlineRecord, EventRecord
+from rules.records import CaseRecord, DeadlineRecord, EventRecord, EvidenceRecord
 
-from .models import AuditEvent, Case, CaseDeadline
+from .models import AuditEvent, Case, CaseDeadline, Evidence
 
 
 def deadline_record(row: CaseDeadline) -> DeadlineRecord:
     return DeadlineRecord(
         id=row.id, kind=DeadlineKind(row.kind), rule=DeadlineRule(row.rule), basis_at=row.basis_at,
         computed_due_at=row.computed_due_at, stated_due_at=row.stated_due_at,
-        status=DeadlineStatus(row.status), settled_at=row.settled_at,
+        status=DeadlineStatus(row.status), settled_at=row.settled_at, days=row.days,
     )
 
 
@@ -25,8 +25,15 @@ def event_record(row: AuditEvent) -> EventRecord:
     )
 
 
-def case_record(row: Case, *, history: bool = False) -> CaseRecord:
-    """The case as a plain record; with its deadlines always, and its audit log when ``history``."""
+def evidence_record(row: Evidence) -> EvidenceRecord:
+    return EvidenceRecord(id=row.id, label=row.label, slack_file_id=row.slack_file_id, url=row.url,
+                          added_by=row.added_by, added_at=row.added_at)
+
+
+def case_record(row: Case, *, history: bool = False, evidence: bool | None = None) -> CaseRecord:
+    """The case as a plain record; with its deadlines always, its audit log when ``history``, and its
+    attached documents when ``evidence`` (default: with the history)."""
+    evidence = history if evidence is None else evidence
     return CaseRecord(
         id=row.id, kind=CaseKind(row.kind), order_id=row.order_id, state=State(row.state),
         owner_id=row.owner_id, created_by=row.created_by, created_at=row.created_at,
@@ -43,4 +50,6 @@ def case_record(row: Case, *, history: bool = False) -> CaseRecord:
         details=dict(row.details or {}),
         deadlines=tuple(deadline_record(d) for d in row.deadlines),
         events=tuple(event_record(e) for e in row.events) if history else (),
+        account=row.account, marketplace=row.marketplace,
+        evidence=tuple(evidence_record(e) for e in row.evidence) if evidence else (),
     )

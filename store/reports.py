@@ -89,22 +89,28 @@ def _money(rows: list[tuple[str, int]]) -> Money:
 # ---------------------------------------------------------------- the report
 
 
-def report(store: Store, period: Period, *, now: datetime) -> Report:
+def _of(account: str | None) -> tuple[ColumnElement[bool], ...]:
+    """One seller account's cases, or every account's (``None``)."""
+    return (Case.account == account,) if account is not None else ()
+
+
+def report(store: Store, period: Period, *, now: datetime, account: str | None = None) -> Report:
+    """The period's figures, for one seller account or all (currencies are never summed together)."""
     with store.reading() as session:
         opened = session.execute(
             select(Case.kind, Case.currency, func.count(), func.sum(CLAIMED),
                    func.sum(case((Case.state.in_(_OPEN), 1), else_=0)))
-            .where(Case.created_at >= period.start, Case.created_at < period.end)
+            .where(Case.created_at >= period.start, Case.created_at < period.end, *_of(account))
             .group_by(Case.kind, Case.currency)
         ).all()
         decided = session.execute(
             select(Case.kind, Case.reason, Case.complaint_type, Case.owner_id, Case.state, Case.currency,
                    func.count(), func.sum(RECOVERED), func.sum(LOST))
-            .where(_decided(period.start, period.end))
+            .where(_decided(period.start, period.end), *_of(account))
             .group_by(Case.kind, Case.reason, Case.complaint_type, Case.owner_id, Case.state, Case.currency)
         ).all()
-        deadlines = _deadline_figures(session, store.dialect, period)
-    at_risk = at_risk_now(store, now=now)
+        deadlines = _deadline_figures(session, store.dialect, period, account)
+    at_risk = at_risk_now(store, now=now, account=account)
 
     figures: dict[CaseKind, dict] = {k: defaultdict(int) for k in CaseKind}
     money: dict[CaseKind, dict[str, list]] = {k: defaultdict(list) for k in CaseKind}
@@ -153,7 +159,8 @@ def _seconds(dialect: str, later: ColumnElement, earlier: ColumnElement) -> Colu
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
-def _deadline_figures(session, dialect: str, period: Period) -> DeadlineFigures:  # type: ignore[no-untyped-def]
+def _deadline_figures(session, dialect: str, period: Period,  # type: ignore[no-untyped-def]
+                      account: str | None = None) -> DeadlineFigures:
     due_in = (CaseDeadline.due_at >= period.start, CaseDeadline.due_at < period.end)
     settled = CaseDeadline.status.in_([str(DeadlineStatus.MET), str(DeadlineStatus.MISSED)])
     # Missed: settled missed, or cancelled after it was due (debited before the team answered, say).
@@ -162,7 +169,7 @@ def _deadline_figures(session, dialect: str, period: Period) -> DeadlineFigures:
     rows = session.execute(
         select(is_met, Case.currency, func.count(), func.sum(CLAIMED))
         .join(Case, Case.id == CaseDeadline.case_id)
-        .where(settled | late, *due_in, CaseDeadline.kind.in_(TASKS))
+        .where(settled | late, *due_in, CaseDeadline.kind.in_(TASKS), *_of(account))
         .group_by(is_met, Case.currency)
     ).all()
     met = sum(n for was_met, _c, n, _m in rows if was_met)
@@ -174,6 +181,8 @@ def _deadline_figures(session, dialect: str, period: Period) -> DeadlineFigures:
     answered = and_(settled, *due_in, CaseDeadline.kind.in_(ANSWERS), or_(
         CaseDeadline.status != str(DeadlineStatus.MISSED),
         CaseDeadline.kind != str(DeadlineKind.SAFET_INFO_REPLY), ~auto_closed))
+    if account is not None:
+        answered = and_(answered, exists().where(Case.id == CaseDeadline.case_id, Case.account == account))
     seconds = _seconds(dialect, CaseDeadline.settled_at, CaseDeadline.basis_at)
     median = None
     if dialect == "postgresql":
@@ -191,7 +200,7 @@ def _deadline_figures(session, dialect: str, period: Period) -> DeadlineFigures:
                            median_response=median)
 
 
-def at_risk_now(store: Store, *, now: datetime, hours: int = AT_RISK_HOURS) -> AtRisk:
+def at_risk_now(store: Store, *, now: datetime, hours: int = AT_RISK_HOURS, account: str | None = None) -> AtRisk:
     """Cases with a deadline for the team before ``now + hours`` (overdue ones still open included)."""
     until = now + timedelta(hours=hours)
     soon = (select(CaseDeadline.case_id, func.min(CaseDeadline.due_at).label("due"))
@@ -201,7 +210,7 @@ def at_risk_now(store: Store, *, now: datetime, hours: int = AT_RISK_HOURS) -> A
     with store.reading() as session:
         rows = session.execute(
             select(Case.currency, func.count(), func.sum(CLAIMED), func.sum(case((soon.c.due < now, 1), else_=0)))
-            .join(soon, soon.c.case_id == Case.id).group_by(Case.currency)
+            .join(soon, soon.c.case_id == Case.id).where(*_of(account)).group_by(Case.currency)
         ).all()
     return AtRisk(until=until, cases=sum(r[1] for r in rows), overdue=sum(int(r[3] or 0) for r in rows),
                   money=_money([(r[0], r[2]) for r in rows]))
@@ -210,7 +219,7 @@ def at_risk_now(store: Store, *, now: datetime, hours: int = AT_RISK_HOURS) -> A
 # ---------------------------------------------------------------- the chart and App Home
 
 
-def weekly_series(store: Store, weeks: list[Period]) -> list[WeekPoint]:
+def weekly_series(store: Store, weeks: list[Period], account: str | None = None) -> list[WeekPoint]:
     """Recovered and lost per week, in one pass over the outcomes of the whole span."""
     if not weeks:
         return []
@@ -218,7 +227,7 @@ def weekly_series(store: Store, weeks: list[Period]) -> list[WeekPoint]:
     with store.reading() as session:
         rows = session.execute(
             select(bucket.label("week"), Case.currency, func.sum(RECOVERED), func.sum(LOST))
-            .where(_decided(weeks[0].start, weeks[-1].end))
+            .where(_decided(weeks[0].start, weeks[-1].end), *_of(account))
             .group_by(bucket, Case.currency)
         ).all()
     recovered: dict[int, list] = defaultdict(list)
@@ -229,10 +238,11 @@ def weekly_series(store: Store, weeks: list[Period]) -> list[WeekPoint]:
     return [WeekPoint(w, _money(recovered[i]), _money(lost[i])) for i, w in enumerate(weeks)]
 
 
-def time_left(store: Store, *, now: datetime) -> dict[TimeLeft, int]:
+def time_left(store: Store, *, now: datetime, account: str | None = None) -> dict[TimeLeft, int]:
     """Cases with an open deadline for the team, by the time left to the nearest one."""
+    mine = () if account is None else (exists().where(Case.id == CaseDeadline.case_id, Case.account == account),)
     nearest = (select(func.min(CaseDeadline.due_at).label("due"))
-               .where(CaseDeadline.status == str(DeadlineStatus.OPEN), CaseDeadline.kind.in_(TASKS))
+               .where(CaseDeadline.status == str(DeadlineStatus.OPEN), CaseDeadline.kind.in_(TASKS), *mine)
                .group_by(CaseDeadline.case_id).subquery())
     bucket = case(*[(nearest.c.due < now + bound, literal(str(name))) for name, bound in TIME_LEFT_BOUNDS],
                   else_=literal(str(TimeLeft.LATER)))
@@ -241,11 +251,11 @@ def time_left(store: Store, *, now: datetime) -> dict[TimeLeft, int]:
     return {name: int(rows.get(str(name), 0)) for name in TimeLeft}
 
 
-def chart_data(store: Store, weeks: list[Period], *, now: datetime) -> ChartData:
-    series = weekly_series(store, weeks)
+def chart_data(store: Store, weeks: list[Period], *, now: datetime, account: str | None = None) -> ChartData:
+    series = weekly_series(store, weeks, account)
     totals = add_money(*(p.recovered for p in series), *(p.lost for p in series))
     currency = max(totals, key=lambda c: (totals[c], c == "USD"), default="USD")
-    return ChartData(weeks=series, time_left=time_left(store, now=now), currency=currency)
+    return ChartData(weeks=series, time_left=time_left(store, now=now, account=account), currency=currency)
 
 
 def home_tiles(store: Store, *, now: datetime) -> HomeTiles:

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from rules.accounts import DEFAULT_ACCOUNT
 from rules.errors import DomainError
 from rules.parsing import parse_order_id
 from rules.text import N_
@@ -51,26 +52,27 @@ def read_report(text: str) -> tuple[list[str], list[tuple[int, str]]]:
     return orders, skipped
 
 
-def import_roster(store: Store, text: str, *, now: datetime) -> RosterImport:
-    """Add the report's orders to the roster; importing the same report again adds nothing."""
+def import_roster(store: Store, text: str, *, now: datetime, account: str = DEFAULT_ACCOUNT) -> RosterImport:
+    """Add the report's orders to the account's roster; importing the same report again adds nothing."""
     orders, skipped = read_report(text)
     unique = list(dict.fromkeys(orders))
+    count = select(func.count()).select_from(RosterOrder).where(RosterOrder.account == account)
     with store.transaction() as session:
-        before = session.scalar(select(func.count()).select_from(RosterOrder)) or 0
+        before = session.scalar(count) or 0
         insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
         for chunk in _chunks(unique, 500):
             session.execute(
-                insert(RosterOrder).values([{"order_id": o, "imported_at": now} for o in chunk])
-                .on_conflict_do_nothing(index_elements=["order_id"])
+                insert(RosterOrder).values([{"account": account, "order_id": o, "imported_at": now} for o in chunk])
+                .on_conflict_do_nothing(index_elements=["account", "order_id"])
             )
-        total = session.scalar(select(func.count()).select_from(RosterOrder)) or 0
+        total = session.scalar(count) or 0
     return RosterImport(read=len(orders), added=total - before, skipped=skipped, total=total)
 
 
-def clear_roster(store: Store) -> int:
-    """Empty the roster: any order can be claimed again. Returns how many orders were removed."""
+def clear_roster(store: Store, account: str = DEFAULT_ACCOUNT) -> int:
+    """Empty the account's roster: any order can be claimed again. Returns how many orders were removed."""
     with store.transaction() as session:
-        return session.execute(delete(RosterOrder)).rowcount or 0
+        return session.execute(delete(RosterOrder).where(RosterOrder.account == account)).rowcount or 0
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

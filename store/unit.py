@@ -83,8 +83,9 @@ def changing(
             from_state = case.state
             _settle_deadlines(session, case, transition, now)
             if transition.opens is not None and change.counts_from is not None:
-                opened = rules_deadlines.opened(transition.opens, at=change.counts_from, stated_at=change.stated_at,
-                                                calendar=store.policy.calendar)
+                # The case's marketplace: its calendar and its counts.
+                opened = store.policy.market(case.marketplace).opened(transition.opens, at=change.counts_from,
+                                                                      stated_at=change.stated_at)
                 if opened is not None:
                     open_deadline(session, store, case, opened, now)
             case.state = transition.target
@@ -124,7 +125,7 @@ def open_deadline(session: Session, store: Store, case: Case, deadline: Deadline
     row = CaseDeadline(
         case_id=case.id, kind=deadline.kind, rule=deadline.rule, basis_at=deadline.basis_at,
         computed_due_at=deadline.computed_due_at, stated_due_at=deadline.stated_due_at,
-        due_at=deadline.due_at, status=DeadlineStatus.OPEN, created_at=now,
+        due_at=deadline.due_at, status=DeadlineStatus.OPEN, created_at=now, days=deadline.days,
     )
     session.add(row)
     session.flush()

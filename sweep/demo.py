@@ -28,6 +28,7 @@ from store.queries import list_cases
 from sweep.scheduler import SweepReport, sweep
 from views.i18n import translator
 from views.plain_text import message_text
+from views.text import due_text
 from webapi.posting import Pacer, RecordingPoster
 
 DEMO_CHANNEL = "CDEMO"
@@ -313,7 +314,7 @@ def play_demo(store: Store, settings: Settings, *, start: datetime, holiday_name
     write("Cases at the start:\n")
     for case in sorted(cases, key=lambda c: (c.kind.value, c.state.value)):
         deadline = case.next_deadline
-        due = f" · {tr.label(deadline.kind)} {tr.moment(deadline.due_at, zone)}" if deadline else ""
+        due = f" · {tr.label(deadline.kind)} {due_text(deadline, tr, zone)}" if deadline else ""
         write(f"  {case.order_id}  {tr.label(case.kind):<13} {tr.label(case.state):<34} "
               f"@{DEMO_PEOPLE.get(case.owner_id, case.owner_id)}{due}\n")
 

@@ -11,7 +11,9 @@ and shows in App Home and the daily summary like any notice that could not be po
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
@@ -22,6 +24,7 @@ from store import reports as store_reports
 from store import weekly
 from store.db import Store
 from store.outbox import has_notice
+from sweep.context import Round
 from views.chart import render_chart
 from views.i18n import translator
 from views.report import chart_alt_text, period_title, weekly_message
@@ -34,11 +37,30 @@ LATE_BY_AT_MOST = timedelta(days=1)
 WEEKS_CHARTED = 13
 
 
-def due_instant(settings: Settings, now: datetime) -> datetime | None:
-    """The latest configured (day, hour) at or before ``now``, in the team's zone; ``None`` when off."""
-    if settings.report_hour is None or not settings.alert_channel:
+@dataclass(frozen=True)
+class Desk:
+    """Where one seller account's weekly report goes: its channel, language and zone, and its cases only."""
+
+    account: str | None
+    channel: str
+    locale: str
+    zone: ZoneInfo
+
+
+def desks(settings: Settings) -> list[Desk]:
+    """One weekly report per account that has a case channel (the single-account settings: one, for all)."""
+    book = settings.accounts
+    if not book.several:
+        return [Desk(None, settings.alert_channel, settings.channel_locale, settings.zone)] \
+            if settings.alert_channel else []
+    return [Desk(a.key, a.channel, a.locale, book.market_of(a.key).zone) for a in book.accounts if a.channel]
+
+
+def due_instant(settings: Settings, now: datetime, zone: ZoneInfo | None = None) -> datetime | None:
+    """The latest configured (day, hour) at or before ``now``, in the account's zone; ``None`` when off."""
+    if settings.report_hour is None:
         return None
-    zone = settings.zone
+    zone = zone or settings.zone
     today = now.astimezone(zone).date()
     for back in range(8):
         day = today - timedelta(days=back)
@@ -49,45 +71,69 @@ def due_instant(settings: Settings, now: datetime) -> datetime | None:
     return None
 
 
-def _key(settings: Settings, due: datetime) -> str:
-    assert settings.alert_channel is not None
-    return weekly.weekly_key(settings.alert_channel, due.astimezone(settings.zone).date().isoformat())
+def _key(desk: Desk, due: datetime) -> str:
+    return weekly.weekly_key(desk.channel, due.astimezone(desk.zone).date().isoformat())
 
 
 def preview_weekly_report(store: Store, settings: Settings, *, now: datetime) -> str | None:
-    """The dry run's line: the weekly report this sweep would post, if any."""
-    due = due_instant(settings, now)
-    if due is None or now - due > LATE_BY_AT_MOST or has_notice(store, _key(settings, due)):
-        return None
-    day = due.astimezone(settings.zone).date()
-    return (f"Would post the weekly report ({last_days(day, settings.zone).label}) with its chart "
-            f"to {settings.alert_channel}")
+    """The dry run's lines: the weekly reports this sweep would post, if any."""
+    lines = []
+    for desk in desks(settings):
+        due = due_instant(settings, now, desk.zone)
+        if due is None or now - due > LATE_BY_AT_MOST or has_notice(store, _key(desk, due)):
+            continue
+        day = due.astimezone(desk.zone).date()
+        lines.append(f"Would post the weekly report ({last_days(day, desk.zone).label}) with its chart "
+                     f"to {desk.channel}")
+    return "\n".join(lines) or None
+
+
+def weekly_job(run: Round) -> None:
+    """The sweep's job: post the weekly report when it is due, once; the dry run says it would."""
+    if run.dry_run:
+        line = preview_weekly_report(run.store, run.settings, now=run.now)
+        run.report.preview += [line, ""] if line else []
+        return
+    if run.client is None:
+        return
+    said = post_weekly_report(run.store, run.client, run.settings, now=run.now, token=run.token,
+                              lease=run.lease_length)
+    if said and said != "weekly report posted":
+        run.report.errors.append(said)
+    elif said:
+        run.report.messages += 1
 
 
 def post_weekly_report(store: Store, client: WebClient, settings: Settings, *, now: datetime, token: str,
                        lease: timedelta) -> str | None:
-    """Post this week's report if it is due and nobody has; returns what happened, for the sweep's report."""
-    due = due_instant(settings, now)
+    """Post each account's report that is due and that nobody has; returns what happened, for the sweep's report."""
+    said = [_post_one(store, client, settings, desk, now=now, token=token, lease=lease) for desk in desks(settings)]
+    failed = [s for s in said if s and s != "weekly report posted"]
+    return "; ".join(failed) if failed else ("weekly report posted" if any(said) else None)
+
+
+def _post_one(store: Store, client: WebClient, settings: Settings, desk: Desk, *, now: datetime, token: str,
+              lease: timedelta) -> str | None:
+    due = due_instant(settings, now, desk.zone)
     if due is None or now - due > LATE_BY_AT_MOST:
         return None
-    channel = settings.alert_channel
-    assert channel is not None
-    day = due.astimezone(settings.zone).date()
-    key = _key(settings, due)
+    channel = desk.channel
+    day = due.astimezone(desk.zone).date()
+    key = _key(desk, due)
     posted_ts = weekly.claim_weekly(store, key=key, channel=channel, post_at=due, now=now, token=token, lease=lease)
     if posted_ts is None:
         return None
-    tr = translator(settings.channel_locale)
-    zone = settings.zone
+    tr = translator(desk.locale)
+    zone = desk.zone
     try:
-        report = store_reports.report(store, last_days(day, zone), now=now)
+        report = store_reports.report(store, last_days(day, zone), now=now, account=desk.account)
         if not posted_ts:
             message = weekly_message(report, tr)
             response = client.chat_postMessage(channel=channel, text=message.text,
                                                blocks=[b.to_dict() for b in message.blocks])
             weekly.note_message(store, key=key, token=token, ts=str(response["ts"]))
         weeks = [last_days(day - timedelta(days=7 * back), zone) for back in reversed(range(WEEKS_CHARTED))]
-        chart = store_reports.chart_data(store, weeks, now=now)
+        chart = store_reports.chart_data(store, weeks, now=now, account=desk.account)
         title = period_title(report.period, tr)
         client.files_upload_v2(channel=channel, content=render_chart(chart, tr), filename=f"report-{day}.png",
                                title=title, alt_txt=chart_alt_text(chart, tr))

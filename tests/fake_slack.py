@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -23,6 +24,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Self
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
+
+from tests.fake_limits import TIERS, RateLimits
+
+__all__ = ["TIERS", "FakeSlack", "RateLimits"]
 
 TEAM_ID, BOT_USER_ID, BOT_ID, APP_ID = "T0TEST", "UBOT", "BBOT", "A0TEST"
 DEFAULT_TZ, DEFAULT_LOCALE = "America/Los_Angeles", "en-US"
@@ -131,14 +136,21 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _reply(self, status: int, headers: dict, payload: dict):
+    def _reply(self, status: int, headers: dict, payload: dict | None):
+        if payload is None:  # a dropped connection: no status line, no body
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         data = json.dumps(payload).encode()
         self.send_response(status)
         for name, value in {"Content-Type": "application/json; charset=utf-8", **headers}.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (its timeout)
+            self.close_connection = True
 
 
 class _Server(ThreadingHTTPServer):
@@ -210,6 +222,9 @@ class FakeSlack:
             self._files: dict[str, dict] = {}
             self._file_counter = 0
             self._uploads: list[Upload] = []
+            self._after_write: dict[str, deque[tuple[str, float]]] = {}
+            self._after_call: dict[str, Callable[[Call], None]] = {}
+            self.limits: RateLimits | None = None
 
     def set_user(self, user_id: str, *, tz: str = DEFAULT_TZ, locale: str = DEFAULT_LOCALE,
                  name: str | None = None, **fields) -> None:
@@ -236,6 +251,23 @@ class FakeSlack:
         body = {"ok": False, "error": error or ("ratelimited" if status == 429 else "internal_error")}
         with self._lock:
             self._failures.setdefault(method, deque()).extend([(status, headers, body)] * times)
+
+    def lose_reply(self, method: str, how: str = "500", *, times: int = 1, delay: float = 0.0) -> None:
+        """Do the next ``times`` calls of ``method`` (the message is stored), then lose the answer:
+        ``how="500"`` answers HTTP 500 ``internal_error``; ``"drop"`` closes the connection without a
+        reply; ``"late"`` replies only after ``delay`` seconds (set it past the client's timeout)."""
+        if how not in ("500", "drop", "late"):
+            raise ValueError(f"unknown way to lose a reply: {how!r}")
+        with self._lock:
+            self._after_write.setdefault(method, deque()).extend([(how, delay)] * times)
+
+    def after_call(self, method: str, callback: Callable[[Call], None] | None) -> None:
+        """Run ``callback(call)`` after each handled call of ``method``, before its reply is sent."""
+        with self._lock:
+            if callback is None:
+                self._after_call.pop(method, None)
+            else:
+                self._after_call[method] = callback
 
     def set_channel_error(self, channel: str, error: str) -> None:
         """Make every post/update to ``channel`` fail with ``error`` (e.g. "is_archived") for good."""
@@ -303,19 +335,37 @@ class FakeSlack:
 
     # -- request dispatch ------------------------------------------------------------------------
 
-    def _dispatch(self, method: str, args: dict, token: str | None) -> tuple[int, dict, dict]:
-        """Record the call, then answer (status, extra headers, JSON body)."""
+    def _dispatch(self, method: str, args: dict, token: str | None) -> tuple[int, dict, dict | None]:
+        """Record the call, then answer (status, extra headers, JSON body; ``None``: drop the connection)."""
         with self._lock:
-            self._calls.append(Call(method, args, token, time.monotonic()))
+            call = Call(method, args, token, time.monotonic())
+            self._calls.append(call)
+            limited = self.limits.check(method, args) if self.limits is not None else None
             pending = self._failures.get(method)
-            failure = pending.popleft() if pending else None
+            failure = pending.popleft() if pending and limited is None else None
+            lost = self._after_write.get(method)
+            lose = lost.popleft() if lost and limited is None and failure is None else None
             latency = self.latency
         if latency:
             time.sleep(latency)
+        if limited is not None:
+            return limited
         if failure:
             return failure
         with self._lock:
-            return 200, {}, self._handle(method, args)
+            answer = self._handle(method, args)
+            hook = self._after_call.get(method)
+        if hook is not None:
+            hook(call)
+        if lose is None:
+            return 200, {}, answer
+        how, delay = lose
+        if how == "500":
+            return 500, {}, {"ok": False, "error": "internal_error"}
+        if how == "drop":
+            return 0, {}, None
+        time.sleep(delay)
+        return 200, {}, answer
 
     def _handle(self, method: str, args: dict) -> dict:
         if method not in self._HANDLERS:

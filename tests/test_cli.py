@@ -10,7 +10,7 @@ import pytest
 
 from slack_app.cli import build_parser
 
-COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster", "export"]
+COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster", "intake", "export", "accounts"]
 
 
 # The entry point pip installed beside this interpreter: the README runs the tests without activating the venv.
@@ -41,10 +41,10 @@ def test_db_upgrade_creates_the_schema_in_a_new_sqlite_file(tmp_path):  # type: 
     result = subprocess.run([sys.executable, "-m", "slack_app", "db", "upgrade"], capture_output=True, text=True,
                             timeout=60, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "schema at revision 0004" in result.stdout
+    assert "schema at revision 0006" in result.stdout
     current = subprocess.run([sys.executable, "-m", "slack_app", "db", "current"], capture_output=True, text=True,
                              timeout=60, env=env, cwd=tmp_path)
-    assert current.stdout.strip() == "0004"
+    assert current.stdout.strip() == "0006"
 
 
 def test_export_writes_the_cases_and_their_events_as_csv(tmp_path):  # type: ignore[no-untyped-def]

@@ -64,8 +64,9 @@ def test_declared_surface_matches_view_ids(manifest):
             ids.SHORTCUT_FILE_CLAIM,
             ids.SHORTCUT_RECORD_CHARGEBACK,
             ids.SHORTCUT_CLAIM_FROM_MESSAGE,
+            ids.SHORTCUT_RECORD_FROM_MESSAGE,
         },
-        "events": {"app_home_opened"},
+        "events": {"app_home_opened", "message.channels", "message.groups"},
     }
 
 
@@ -75,6 +76,7 @@ def test_shortcut_types(manifest):
         ids.SHORTCUT_FILE_CLAIM: "global",
         ids.SHORTCUT_RECORD_CHARGEBACK: "global",
         ids.SHORTCUT_CLAIM_FROM_MESSAGE: "message",
+        ids.SHORTCUT_RECORD_FROM_MESSAGE: "message",
     }
 
 

@@ -165,6 +165,21 @@ def test_the_example_follows_the_currencys_decimals() -> None:
     assert str(jpy.value) == "Write the amount like 1,234 (JPY, at most 0 decimals)."
 
 
+@pytest.mark.parametrize(("typed", "currency"), [("$99,999,999,999", "USD"), ("10000000.01", "USD"),
+                                                  ("¥10,000,001", "JPY"), ("９９９９９９９９９９９９", "EUR")])
+def test_an_amount_beyond_any_real_case_is_refused_as_a_typo(typed: str, currency: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        parse_amount(typed, currency)
+
+    assert refused.value.field == "amount"
+    assert str(refused.value) == f"That amount is too large: at most 10,000,000 {currency}. Check the digits."
+
+
+def test_the_largest_amount_allowed_fits_a_32_bit_column() -> None:
+    assert parse_amount("10,000,000.00", "USD") == 1_000_000_000 < 2**31 - 1
+    assert parse_amount("¥10,000,000", "JPY") == 10_000_000
+
+
 @pytest.mark.parametrize("typed", ["0", "0.00", "$0", "０"])
 def test_a_zero_amount_is_refused(typed: str) -> None:
     with pytest.raises(DomainError) as refused:

@@ -71,7 +71,11 @@ def test_a_chargeback_is_stored_and_its_card_shows_the_reply_due_at_the_end_of_t
     due = datetime(2026, 11, 26, 0, 0, tzinfo=LA)  # email date + 8 days, 00:00 in the team's zone
     assert case.open_deadlines[0].due_at == due
     blocks = str(card(slack, case.id)["blocks"])
-    assert f"<!date^{int(due.timestamp())}^{{date_short_pretty}} {{time}}|" in blocks
+    # Shown as the end of the seventh day (Wed, Nov 25), the token at 11:59 PM of it, never "Nov 26, 12:00 AM".
+    last_minute = int(due.timestamp()) - 60
+    texts = " ".join(b["text"]["text"] for b in card(slack, case.id)["blocks"] if b["type"] == "section")
+    assert f"by end of Wed, Nov 25 — <!date^{last_minute}^{{date_short_pretty}} {{time}}|11:59\u202fPM PST>" in texts
+    assert f"<!date^{int(due.timestamp())}^" not in blocks
     assert "7 calendar days from the email date" in blocks
     assert "Chargeback · $1,234.56" in blocks
     assert thread(slack, case)[0]["text"].startswith("<@U1> opened the case")
@@ -92,7 +96,7 @@ def test_the_person_gets_a_private_confirmation_with_the_reply_deadline_where_th
     confirmation = next_call(slack, "chat.postEphemeral", ephemerals).args
     due = datetime(2026, 11, 26, 0, 0, tzinfo=LA)
     assert (confirmation["channel"], confirmation["user"]) == ("CWORK", "U1")
-    assert f"<!date^{int(due.timestamp())}^" in confirmation["text"]
+    assert f"by end of Wed, Nov 25 — <!date^{int(due.timestamp()) - 60}^" in confirmation["text"]
     assert f"`{ORDER}` recorded ($129.99)" in confirmation["text"]
     assert "Performance → Chargeback Claims" in confirmation["text"]
 
@@ -101,7 +105,7 @@ def test_without_a_channel_or_where_ephemerals_fail_the_confirmation_comes_as_a_
     view = chargeback_form(slack)
     slack.submit({**view, "private_metadata": ""}, chargeback_values())
     dm = slack.fake.wait_for("chat.postMessage", predicate=lambda c: c.args["channel"] == "U1")[0]
-    assert "recorded" in dm.args["text"] and "by <!date^" in dm.args["text"]
+    assert "recorded" in dm.args["text"] and "by end of Wed, Nov 25 — <!date^" in dm.args["text"]
 
     slack.fake.fail_next("chat.postEphemeral", error="channel_not_found")
     slack.submit(chargeback_form(slack), chargeback_values("111-1111111-1111111"))
@@ -115,6 +119,10 @@ WRONG_FIELDS = [  # (field at fault, what was typed, the error beside it)
     ("amount", {"amount": text_input("12.345")}, "Write the amount like 1,234.56 (USD, at most 2 decimals)."),
     ("amount", {"amount": text_input("$-5")}, "Write the amount like 1,234.56 (USD, at most 2 decimals)."),
     ("amount", {"amount": text_input("0.00")}, "The amount must be more than zero."),
+    ("amount", {"amount": text_input("$99,999,999,999")},
+     "That amount is too large: at most 10,000,000 USD. Check the digits."),
+    ("amount", {"amount": text_input("10000000.01")},
+     "That amount is too large: at most 10,000,000 USD. Check the digits."),
     ("amount", {"amount": text_input("€10")}, "The amount's symbol does not match the currency USD."),
     ("amount", {"amount": text_input("12.5"), "currency": select_input("JPY")},
      "Write the amount like 1,234 (JPY, at most 0 decimals)."),

@@ -113,7 +113,19 @@ def test_every_registered_event_is_a_declared_bot_event(registered):  # type: ig
 def test_the_handlers_register_everything_the_manifest_declares(registered):  # type: ignore[no-untyped-def]
     assert registered["commands"] == SURFACE["commands"]
     assert registered["shortcuts"] == SURFACE["shortcuts"]
-    assert registered["events"] == SURFACE["events"]
+    # A "message" listener answers the message.* subscriptions (one per kind of conversation).
+    assert registered["events"] == {"message" if e.startswith("message.") else e for e in SURFACE["events"]}
+
+
+# The scope each message.* subscription needs (Slack refuses the subscription without it).
+EVENT_SCOPES = {"message.channels": "channels:history", "message.groups": "groups:history",
+                "message.im": "im:history", "message.mpim": "mpim:history"}
+
+
+def test_each_message_subscription_has_its_history_scope():
+    for event in SURFACE["events"]:
+        if event.startswith("message."):
+            assert EVENT_SCOPES[event] in BOT_SCOPES, f"{event} needs {EVENT_SCOPES[event]}"
 
 
 # ---------------------------------------------------------------- what the app answers
@@ -134,6 +146,9 @@ def send_event(slack, event_type: str) -> Any:  # type: ignore[no-untyped-def]
     event = {"type": event_type, "user": "U1", "channel": "DU1", "event_ts": f"{time.time():.6f}"}
     if event_type == "app_home_opened":
         event["tab"] = "home"
+    if event_type.startswith("message."):  # Slack sends these as type "message", in a channel
+        event.update(type="message", channel="CWORK", ts=event["event_ts"], text="hello",
+                     channel_type="channel" if event_type == "message.channels" else "group")
     return slack.event(event)
 
 
@@ -184,6 +199,13 @@ def tour(slack) -> None:  # type: ignore[no-untyped-def]
     slack.command("chargeback")
     for callback_id, kind in SHORTCUT_TYPES.items():
         send_shortcut(slack, callback_id, kind)
+    # Amazon's email in a message: intake asks files.info for its text (files:read).
+    email = slack.fake.add_file(b"Order ID: 111-2223334-4445556", filetype="email", subject="Chargeback claim")
+    slack.interactive({"type": "message_action", "callback_id": "safet_record_from_message",
+                       "trigger_id": slack.trigger_id(), "user": {"id": "U1", "team_id": TEAM},
+                       "channel": {"id": "CWORK"}, "message": {"type": "message", "ts": "1700000000.000300",
+                                                               "text": "", "files": [email]}})
+    slack.fake.wait_for("files.info")
     send_event(slack, "app_home_opened")
     home = slack.fake.wait_for("views.publish")[0].args["view"]
     case_button = next(b["accessory"]["value"] for b in home["blocks"]
@@ -193,13 +215,13 @@ def tour(slack) -> None:  # type: ignore[no-untyped-def]
     slack.click("home_record_chargeback", "chargeback", view=home)
     slack.select(home, "home_locale_select", "zh_CN", block_id="home_locale")
     slack.fake.wait_for("views.publish", count=2)
-    slack.fake.wait_for("views.open", count=2 + len(SHORTCUT_TYPES) + 3)
+    slack.fake.wait_for("views.open", count=2 + len(SHORTCUT_TYPES) + 4)
 
 
 def test_manifest_bot_scopes_cover_every_web_api_method_the_app_called(slack):  # type: ignore[no-untyped-def]
     tour(slack)
     methods = SEEN_METHODS | {call.method for call in slack.fake.calls()}
-    assert {"chat.postMessage", "users.info", "views.open", "views.publish"} <= methods
+    assert {"chat.postMessage", "users.info", "views.open", "views.publish", "files.info"} <= methods
     unknown = methods - METHOD_SCOPES.keys()
     assert not unknown, f"add the scopes of {sorted(unknown)} to METHOD_SCOPES (and to manifest.yml)"
     missing = {m: sorted(METHOD_SCOPES[m]) for m in methods if METHOD_SCOPES[m] and not METHOD_SCOPES[m] & BOT_SCOPES}

@@ -149,7 +149,8 @@ def top_level_cards(fake: FakeSlack) -> list[dict[str, Any]]:
     """Top-level messages of the case channel that are not notices (a card's replies make it a thread
     parent, whose ``thread_ts`` is its own ``ts``)."""
     return [m for m in fake.messages(CHANNEL)
-            if m.get("thread_ts", m["ts"]) == m["ts"] and not m.get("metadata")]
+            if m.get("thread_ts", m["ts"]) == m["ts"]
+            and (m.get("metadata") or {}).get("event_type") != "safet_notice"]
 
 
 def assert_cards_show_the_store(url: str, fake: FakeSlack) -> int:

@@ -3,12 +3,15 @@ action needs (Amazon's dates, amounts, a note), with a reminder of what to do in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     ContextBlock,
     DatePickerElement,
     DateTimePickerElement,
@@ -20,6 +23,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
     UserSelectElement,
 )
+from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
 from rules.actions import ACTIONS, NOTE_LIMIT, Field, FieldKind
@@ -30,14 +34,17 @@ from rules.parsing import currency_decimals
 from rules.records import CaseRecord, DeadlineRecord
 from views import ids
 from views.case_card import Team
+from views.case_facts import checklist_items, ticked_documents
 from views.i18n import Translator
 from views.metadata import ModalContext
-from views.text import date_token, escape, plain
+from views.text import due_text, due_token, escape, plain
 
 SET_STATED_DUE = "set_stated_due"
 """``ModalContext.action`` of the "Amazon's date" modal (not a state change)."""
 REASSIGN = "reassign"
 """``ModalContext.action`` of the "Reassign" modal."""
+ADD_DOCUMENTS = "add_documents"
+"""``ModalContext.action`` of the "Add documents" modal."""
 
 @dataclass(frozen=True)
 class Drawing:
@@ -47,6 +54,8 @@ class Drawing:
     case: CaseRecord
     now: datetime
     team: Team
+    prefill: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """Values the form starts with, by field name (read from Amazon's email by intake)."""
 
 
 def _say(text: str) -> SectionBlock:
@@ -99,14 +108,17 @@ def field_block(d: Drawing, field: Field) -> InputBlock:
     label = tr._(field.label, currency=d.case.currency)
     hint = plain(tr._(field.hint)) if field.hint else None
     optional = field.required is None
+    given = d.prefill.get(field.name)
     if field.kind is FieldKind.INSTANT:
-        return _moment(field.name, label, initial=d.now if field.now_by_default else None,
+        initial = given if isinstance(given, datetime) else d.now if field.now_by_default else None
+        return _moment(field.name, label, initial=initial,
                        hint=tr._(field.hint) if field.hint else None, optional=optional)
     if field.kind is FieldKind.DATE:
         return InputBlock(block_id=field.name, label=plain(label), optional=optional, hint=hint,
                           element=DatePickerElement(action_id=field.name))
     return _text(field.name, label, hint=tr._(field.hint) if field.hint else None, optional=optional,
-                 multiline=field.multiline, max_length=field.max_length, initial=_initial(d.case, field))
+                 multiline=field.multiline, max_length=field.max_length,
+                 initial=given if isinstance(given, str) else _initial(d.case, field))
 
 
 def _initial(case: CaseRecord, field: Field) -> str | None:
@@ -173,7 +185,7 @@ def _appeal(d: Drawing) -> list[Block]:
     appeal_by = _open_deadline(d.case, DeadlineKind.APPEAL_BY)
     if appeal_by is not None:
         blocks.append(_small(tr._(":alarm_clock: Appeal by {due} ({relative})",
-                                  due=date_token(appeal_by.due_at, tr, d.team.zone),
+                                  due=due_token(appeal_by, tr, d.team.zone),
                                   relative=tr.relative(appeal_by.due_at, d.now))))
     return blocks + _fields(d, Action.APPEAL)
 
@@ -258,9 +270,9 @@ def _modal(tr: Translator, title: str, context: ModalContext, blocks: list[Block
 
 
 def action_modal(tr: Translator, case: CaseRecord, action: Action, *, context: ModalContext, now: datetime,
-                 team: Team) -> View:
-    """The follow-up form of one card button."""
-    blocks = [_about(tr, case), *action_blocks(Drawing(tr, case, now, team), action)]
+                 team: Team, prefill: Mapping[str, Any] | None = None) -> View:
+    """The follow-up form of one card button (``prefill``: field values read from Amazon's email)."""
+    blocks = [_about(tr, case), *action_blocks(Drawing(tr, case, now, team, prefill or {}), action)]
     return _modal(tr, tr.label(action), context, blocks)
 
 
@@ -271,7 +283,7 @@ def stated_date_modal(tr: Translator, case: CaseRecord, *, context: ModalContext
     blocks: list[Block] = [_about(tr, case)]
     if len(deadlines) > 1:
         options = [Option(value=str(d.id), label=tr._("{what} — due {due}", what=tr._(DEADLINE_LABELS[d.kind]),
-                                                        due=tr.moment(d.due_at, team.zone))[:75])
+                                                        due=due_text(d, tr, team.zone))[:75])
                    for d in deadlines]
         blocks.append(InputBlock(block_id="deadline", label=plain(tr._("Which deadline")),
                                  element=StaticSelectElement(action_id="deadline", options=options,
@@ -279,7 +291,7 @@ def stated_date_modal(tr: Translator, case: CaseRecord, *, context: ModalContext
     elif deadlines:
         only = deadlines[0]
         blocks.append(_say(tr._("{what}: now due {due}", what=tr._(DEADLINE_LABELS[only.kind]),
-                                due=date_token(only.due_at, tr, team.zone))))
+                                due=due_token(only, tr, team.zone))))
     blocks.append(_moment("stated_at", tr._("Amazon's date"), initial=None,
                           hint=tr._("As Seller Central or Amazon's email states it. The earlier of Amazon's date "
                                     "and the app's own is kept.")))
@@ -294,3 +306,21 @@ def reassign_modal(tr: Translator, case: CaseRecord, *, context: ModalContext) -
                    hint=plain(tr._("They are mentioned on this case's deadline warnings from now on.")),
                    element=UserSelectElement(action_id="new_owner", initial_user=case.owner_id)),
     ])
+
+
+def documents_modal(tr: Translator, case: CaseRecord, *, context: ModalContext) -> View:
+    """Attach files to the case and say which of its checklist's documents are ready."""
+    blocks: list[Block] = [_about(tr, case)]
+    items = checklist_items(case)
+    if items:
+        ticked = ticked_documents(case)
+        options = [Option(value=str(i), label=tr._(item)[:75]) for i, item in enumerate(items)]
+        chosen = [o for o, item in zip(options, items, strict=True) if item in ticked]
+        blocks.append(InputBlock(block_id="checklist", label=plain(tr._("Documents you have ready")), optional=True,
+                                 element=CheckboxesElement(action_id="checklist", options=options,
+                                                           initial_options=chosen or None)))
+    blocks.append(InputBlock(
+        block_id="attachments", label=plain(tr._("Attachments")), optional=True,
+        hint=plain(tr._("Photos, videos, messages: the same files you will attach in Seller Central.")),
+        element=FileInputElement(action_id="attachments", max_files=10)))
+    return _modal(tr, tr._("Add documents"), context, blocks)

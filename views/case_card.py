@@ -17,13 +17,15 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import DEADLINE_LABELS, DeadlineKind
+from rules.deadlines import DEADLINE_LABELS, SAT_SUN
 from rules.kinds import Action, CaseKind
-from rules.records import SYSTEM_ACTOR, CaseRecord, EventRecord
+from rules.records import CaseRecord
 from views import ids
+from views.case_facts import checklist, missing_documents, representation
+from views.history import representation_words
 from views.i18n import Translator
 from views.metadata import CaseRef
-from views.text import case_title, date_token, escape, mood_emoji, rule_text
+from views.text import case_title, due_token, escape, mood_emoji, rule_text
 
 PRIMARY = frozenset({Action.FILE, Action.ANSWER, Action.REPRESENT, Action.APPROVE, Action.SUBMIT_FOR_APPROVAL})
 DANGER = frozenset({Action.WITHDRAW, Action.SEND_BACK})
@@ -35,6 +37,8 @@ class Team:
 
     zone: ZoneInfo
     holidays: str
+    weekend: frozenset[int] = SAT_SUN
+    """The case's marketplace's calendar: how its rule lines name the holidays and the weekend."""
 
 
 def card_text(case: CaseRecord, tr: Translator) -> str:
@@ -54,9 +58,9 @@ def case_card(case: CaseRecord, tr: Translator, *, team: Team, now: datetime) ->
     for deadline in case.open_deadlines:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._(
             ":alarm_clock: {what} by {due} ({relative})", what=tr._(DEADLINE_LABELS[deadline.kind]),
-            due=date_token(deadline.due_at, tr, team.zone), relative=tr.relative(deadline.due_at, now)))))
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(rule_text(deadline, tr, team.zone,
-                                                                                    team.holidays)))]))
+            due=due_token(deadline, tr, team.zone), relative=tr.relative(deadline.due_at, now)))))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(rule_text(
+            deadline, tr, team.zone, team.holidays, team.weekend)))]))
     buttons = case_buttons(case, tr)
     if buttons:
         blocks.append(ActionsBlock(block_id=f"case:{case.id}", elements=buttons))
@@ -87,7 +91,30 @@ def _details(case: CaseRecord, tr: Translator) -> str:
         lines.append(tr._("Appealed once (no further appeal)"))
     if case.needs_approval and case.approved_by:
         lines.append(tr._("Approved by <@{user}>", user=case.approved_by))
-    return "\n".join(lines)
+    return "\n".join([*lines, *recorded_lines(case, tr)])
+
+
+def recorded_lines(case: CaseRecord, tr: Translator) -> list[str]:
+    """What matters now of what the team recorded: what was sent to Amazon, the files attached, the
+    checklist, and the required documents still missing (said until they are added)."""
+    lines = []
+    sent = representation(case)
+    if sent is not None:
+        lines.append(tr._(":package: Sent to Amazon: {details}", details=representation_words(sent, tr)))
+    files = len(case.evidence)
+    items = checklist(case)
+    ready = sum(1 for _item, ticked, _required in items if ticked)
+    if case.kind is CaseKind.SAFET and items:
+        lines.append(tr.n_(":paperclip: {count} file attached · {ready} of {total} documents ready",
+                           ":paperclip: {count} files attached · {ready} of {total} documents ready", files,
+                           ready=ready, total=len(items)))
+    elif files:
+        lines.append(tr.n_(":paperclip: {count} file attached", ":paperclip: {count} files attached", files))
+    missing = missing_documents(case) if case.is_open else []
+    if missing:
+        lines.append(tr._(":warning: Required documents missing: {items}. Press *{button}* when you have them.",
+                          items="; ".join(escape(tr._(item)) for item in missing), button=tr._("Add documents")))
+    return lines
 
 
 def case_buttons(case: CaseRecord, tr: Translator) -> list[ButtonElement]:
@@ -104,26 +131,9 @@ def case_buttons(case: CaseRecord, tr: Translator) -> list[ButtonElement]:
     if case.is_open:
         buttons.append(ButtonElement(text=PlainTextObject(text=tr._("Reassign")[:75]),
                                      action_id=ids.ACTION_CASE_REASSIGN, value=ref))
+    if case.is_open:
+        buttons.append(ButtonElement(text=PlainTextObject(text=tr._("Add documents")[:75]),
+                                     action_id=ids.ACTION_CASE_DOCUMENTS, value=ref))
+    buttons.append(ButtonElement(text=PlainTextObject(text=tr._("Evidence packet")[:75]),
+                                 action_id=ids.ACTION_CASE_EVIDENCE, value=ref))
     return buttons[:25]
-
-
-def history_line(event: EventRecord, tr: Translator, *, team: Team) -> str:
-    """One short line in the card's thread: who did what, when."""
-    who = tr._("The app") if event.actor == SYSTEM_ACTOR else f"<@{event.actor}>"
-    when = date_token(event.at, tr, team.zone)
-    if event.action == "open":
-        return tr._("{who} opened the case · {when}", who=who, when=when)
-    if event.action == "reassign":
-        return tr._("{who} gave the case to <@{user}> · {when}", who=who, user=event.details.get("to", "?"),
-                    when=when)
-    if event.action == "set_stated_due":
-        return tr._("{who} entered Amazon's date · {when}", who=who, when=when)
-    if event.action == "deadline_expired":
-        return tr._("{who}: {action} → {state} · {when}", who=who,
-                    action=DeadlineKind(event.details["deadline"]), state=event.to_state, when=when)
-    line = tr._("{who}: {action} → {state} · {when}", who=who, action=Action(event.action),
-                state=event.to_state, when=when)
-    note = event.details.get("note") or event.details.get("reason") or event.details.get("new_evidence")
-    if isinstance(note, str) and note and event.actor != SYSTEM_ACTOR:
-        line += "\n> " + escape(note[:500]).replace("\n", "\n> ")
-    return line

@@ -22,21 +22,21 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import DEADLINE_LABELS
+from rules.deadlines import DEADLINE_LABELS, SAT_SUN
 from rules.kinds import CaseKind, SellerCentralTab
 from rules.records import LIST_WORDS, TAB_LISTS, CaseRecord, ListFilter
 from rules.text import N_
-from views.case_card import Team, card_text, history_line
+from views.case_card import Team, card_text
+from views.history import IN_PACKET, SHOW_NOTE_SHOWN, history_line
 from views.i18n import Translator
-from views.text import MAX_BLOCKS, OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text, slack_unescape
+from views.recorded import quoted_sections, recorded_blocks
+from views.text import MAX_BLOCKS, OVERDUE_EMOJI, case_title, due_token, escape, mood_emoji, rule_text, slack_unescape
 
 SECTION_LIMIT = 3000
 """Slack's limit for a section's text."""
 HISTORY_SHOWN = 15
 LIST_LIMIT = 50
 """What ``store.queries.list_cases`` returns at most by default."""
-FREE_TEXT_SHOWN = 1500
-"""User text (explanation, notes) quoted in `/safet show`; the full text stays in the store."""
 
 _FILTER_TITLES = {
     ListFilter.OPEN: N_("Open cases"),
@@ -106,8 +106,11 @@ def is_overdue(case: CaseRecord, now: datetime) -> bool:
     return deadline is not None and not deadline.kind.is_window and deadline.due_at <= now
 
 
-def case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime) -> str:
-    """One line per case: state emoji, kind, order, state, next deadline (date token and hint), owner."""
+def case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime,
+              team_zone: ZoneInfo | None = None) -> str:
+    """One line per case: state emoji, kind, order, state, next deadline (date token and hint), owner.
+
+    ``zone`` is the reader's (token fallbacks), ``team_zone`` the one the rules count in (default: the same)."""
     deadline = case.next_deadline
     common = {"emoji": mood_emoji(case, now), "kind": case.kind, "order_id": escape(case.order_id),
               "state": case.state, "owner": case.owner_id}
@@ -117,7 +120,7 @@ def case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime
     if is_overdue(case, now):
         relative = f"*{relative}*"
     return tr._("{emoji} {kind} `{order_id}` · *{state}* · {what} {due} ({relative}) · <@{owner}>", **common,
-                what=tr._(DEADLINE_LABELS[deadline.kind]), due=date_token(deadline.due_at, tr, zone),
+                what=tr._(DEADLINE_LABELS[deadline.kind]), due=due_token(deadline, tr, team_zone or zone, zone),
                 relative=relative)
 
 
@@ -158,11 +161,6 @@ def _where_in_seller_central(case: CaseRecord, tr: Translator) -> str:
     return tr._("Seller Central: *{tab}* tab, under Performance → Chargeback Claims", tab=case.tab)
 
 
-def _quote(text: str) -> str:
-    shown = text if len(text) <= FREE_TEXT_SHOWN else text[:FREE_TEXT_SHOWN] + "…"
-    return "> " + escape(shown).replace("\n", "\n> ")
-
-
 def _detail_lines(case: CaseRecord, tr: Translator) -> list[str]:
     lines: list[str] = []
     if case.kind is CaseKind.SAFET:
@@ -191,11 +189,12 @@ def _detail_lines(case: CaseRecord, tr: Translator) -> list[str]:
 
 
 def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str,
-                       now: datetime) -> list[Block]:
+                       now: datetime, team_zone: ZoneInfo | None = None,
+                       weekend: frozenset[int] = SAT_SUN) -> list[Block]:
     """The case with its details, open deadlines (and the rule behind each), and its history.
 
     Also the body of the modal App Home's *Open* button shows."""
-    team = Team(zone=zone, holidays=holidays)
+    team = Team(zone=zone, holidays=holidays, weekend=weekend)
     summary = [tr._("Order `{order_id}` · owner <@{user}> · *{state}*", order_id=escape(case.order_id),
                     user=case.owner_id, state=case.state),
                _where_in_seller_central(case, tr)]
@@ -207,17 +206,18 @@ def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holi
         *sections(_detail_lines(case, tr)),
     ]
     if case.kind is CaseKind.SAFET and case.explanation:
-        blocks += sections([tr._("*Explanation for Amazon*"), _quote(case.explanation)])
+        blocks += quoted_sections(tr._("*Explanation for Amazon*"), case.explanation)
     if case.kind is CaseKind.CHARGEBACK and case.notes:
-        blocks += sections([tr._("*Notes*"), _quote(case.notes)])
+        blocks += quoted_sections(tr._("*Notes*"), case.notes)
+    blocks += recorded_blocks(case, tr, zone=team_zone or zone)
     deadlines = case.open_deadlines
     for deadline in deadlines:
         relative = tr.relative(deadline.due_at, now)
         emoji = OVERDUE_EMOJI if not deadline.kind.is_window and deadline.due_at <= now else ":alarm_clock:"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._(
             "{emoji} {what} by {due} ({relative})", emoji=emoji, what=tr._(DEADLINE_LABELS[deadline.kind]),
-            due=date_token(deadline.due_at, tr, zone), relative=relative))))
-        blocks.append(small(escape(rule_text(deadline, tr, zone, holidays))))
+            due=due_token(deadline, tr, team_zone or zone, zone), relative=relative))))
+        blocks.append(small(escape(rule_text(deadline, tr, zone, holidays, weekend))))
     if not deadlines:
         blocks.append(small(tr._("No open deadline.")))
     blocks.append(DividerBlock())
@@ -226,7 +226,8 @@ def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holi
     if len(events) > HISTORY_SHOWN:
         hidden = len(events) - HISTORY_SHOWN
         history.append(tr.n_("… {count} earlier event", "… {count} earlier events", hidden))
-    history += [history_line(event, tr, team=team) for event in events[-HISTORY_SHOWN:]]
+    history += [history_line(event, tr, team=team, currency=case.currency, note_limit=SHOW_NOTE_SHOWN,
+                             pointer=IN_PACKET) for event in events[-HISTORY_SHOWN:]]
     if not events:
         history.append(tr._("No history yet."))
     blocks += sections(history)
@@ -235,9 +236,11 @@ def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holi
     return fit(blocks, tr)
 
 
-def case_detail(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime) -> dict[str, Any]:
+def case_detail(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime,
+                weekend: frozenset[int] = SAT_SUN, team_zone: ZoneInfo | None = None) -> dict[str, Any]:
     """`/safet show <order | claim number>`."""
-    return as_kwargs(card_text(case, tr), case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now), tr)
+    return as_kwargs(card_text(case, tr), case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now,
+                                                             weekend=weekend, team_zone=team_zone), tr)
 
 
 # ---------------------------------------------------------------- /safet help

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     CheckboxesElement,
     ContextBlock,
@@ -20,8 +22,10 @@ from rules.checklists import SAFET_CHECKLISTS
 from rules.eligibility import EXPLANATION_LIMIT, TRIP_CREDIT_CENTS
 from rules.kinds import SafetReason
 from views import ids
+from views.accounts import account_select
 from views.i18n import LANGUAGE_NAMES, Translator
 from views.metadata import ModalContext
+from views.paste_text import paste_parts
 from views.text import escape, plain
 
 
@@ -40,14 +44,19 @@ def reason_options(tr: Translator) -> list[Option]:
 
 def claim_modal(
     tr: Translator, *, context: ModalContext, order_id: str | None = None, reason: SafetReason | None = None,
-    explanation: str | None = None,
+    explanation: str | None = None, claim_number: str | None = None,
+    places: Sequence[tuple[str, str]] = (), place: str | None = None,
 ) -> View:
-    """The form; changing the reason redraws it (``views.update``) with that reason's checklist."""
+    """The form; changing the reason redraws it (``views.update``) with that reason's checklist.
+
+    ``places`` are the seller accounts to choose from (asked only when there are several), ``place`` the chosen one.
+    """
     options = reason_options(tr)
     blocks: list = [
         SectionBlock(text=MarkdownTextObject(text=tr._(
             "Check Eligibility comes first: one claim per order, only orders assigned to the team, and "
             "chargebacks go through `/safet chargeback`."))),
+        *account_select(tr, places, place),
         InputBlock(
             block_id="order_id", label=plain(tr._("Service order ID")),
             hint=plain(tr._("As in Seller Central: 123-1234567-1234567")),
@@ -99,7 +108,7 @@ def claim_modal(
         InputBlock(
             block_id="claim_number", label=plain(tr._("SAFE-T claim number")), optional=True,
             hint=plain(tr._("Once filed in Seller Central; you can add it later from the case card.")),
-            element=PlainTextInputElement(action_id="claim_number", max_length=64),
+            element=PlainTextInputElement(action_id="claim_number", max_length=64, initial_value=claim_number or None),
         ),
         language_select(tr, "filing_locale", tr.locale, tr._("Language of the text to paste")),
     ]
@@ -110,9 +119,17 @@ def claim_modal(
     )
 
 
-def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_id: str) -> View:
+def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_id: str,
+                missing: list[str] | None = None) -> View:
     """What the modal turns into once saved: the text to paste and the documents to attach."""
     docs = "\n".join(f"• {escape(d)}" for d in documents) or tr._("(none listed)")
+    parts = paste_parts(paste_text)
+    pasted: list = []
+    for number, part in enumerate(parts, start=1):
+        if len(parts) > 1:  # a long text in several boxes, each within Slack's 3000 characters, none cut
+            pasted.append(ContextBlock(elements=[MarkdownTextObject(text=tr._(
+                "Part {part} of {parts}: paste the parts one after the other.", part=number, parts=len(parts)))]))
+        pasted.append(SectionBlock(text=MarkdownTextObject(text=f"```{escape(part.rstrip(chr(10)))}```")))
     return View(
         type="modal", title=plain(tr._("Claim saved")[:24]), close=plain(tr._("Done")[:24]),
         blocks=[
@@ -120,8 +137,11 @@ def claim_saved(tr: Translator, *, paste_text: str, documents: list[str], order_
                 ":white_check_mark: Saved. In Seller Central: *Orders → Manage SAFE-T Claims → File a new SAFE-T "
                 "Claim*, enter order `{order_id}`, press *Check Eligibility*, choose the reason, then paste:",
                 order_id=escape(order_id)))),
-            SectionBlock(text=MarkdownTextObject(text=f"```{escape(paste_text)[:2900]}```")),
+            *pasted,
             SectionBlock(text=MarkdownTextObject(text=tr._("*Attach:*\n{documents}", documents=docs))),
+            *([SectionBlock(text=MarkdownTextObject(text=tr._(
+                ":warning: Not ready yet, and required: {items}. The case card says so until you add them with "
+                "*Add documents*.", items="; ".join(escape(item) for item in missing))))] if missing else []),
             ContextBlock(elements=[MarkdownTextObject(text=tr._(
                 "Then press *Mark as submitted* on the case card and add Amazon's SAFE-T claim number."))]),
         ],

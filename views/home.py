@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,7 @@ from views import ids
 from views.case_list import case_detail_blocks, case_line, fit, is_overdue, sections
 from views.i18n import LANGUAGE_NAMES, Translator
 from views.report import money_text
-from views.text import date_token, escape, mood_emoji, plain
+from views.text import due_token, escape, mood_emoji, plain
 
 HOME_BLOCKS = 100
 """Slack's limit for a Home tab (and a modal)."""
@@ -46,7 +47,8 @@ def _count(shown: list[CaseRecord]) -> str:
     return f"{len(shown)}+" if len(shown) >= MINE_SHOWN else str(len(shown))
 
 
-def my_case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime) -> str:
+def my_case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datetime,
+                 team_zone: ZoneInfo | None = None) -> str:
     """ ":red_circle: `111-…` Chargeback · Action required / Respond … <date> (*overdue by 2 hours*)"."""
     deadline = case.next_deadline
     common = {"emoji": mood_emoji(case, now), "kind": case.kind, "order_id": escape(case.order_id),
@@ -57,9 +59,10 @@ def my_case_line(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, now: datet
     if is_overdue(case, now):
         return tr._("{emoji} `{order_id}` {kind} · *{state}*\n*{what}: {relative}* ({due})", **common,
                     what=tr._(DEADLINE_LABELS[deadline.kind]), relative=relative,
-                    due=date_token(deadline.due_at, tr, zone))
+                    due=due_token(deadline, tr, team_zone or zone, zone))
     return tr._("{emoji} `{order_id}` {kind} · *{state}*\n{what} {due} ({relative})", **common,
-                what=tr._(DEADLINE_LABELS[deadline.kind]), relative=relative, due=date_token(deadline.due_at, tr, zone))
+                what=tr._(DEADLINE_LABELS[deadline.kind]), relative=relative,
+                due=due_token(deadline, tr, team_zone or zone, zone))
 
 
 def _tiles(data: HomeData, tr: Translator) -> list[Block]:
@@ -82,12 +85,31 @@ def language_options(tr: Translator) -> list[Option]:
             *(Option(value=code, label=name) for code, name in LANGUAGE_NAMES.items())]
 
 
-def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, chosen_locale: str | None) -> View:
-    """The Home tab for one person, in their language; date tokens read in their own zone."""
-    blocks: list[Block] = [HeaderBlock(text=plain(tr._("Your cases ({count} open)", count=_count(data.mine))))]
+def account_filter(tr: Translator, accounts: Sequence[tuple[str, str]], account: str | None) -> list[Block]:
+    """Which seller account's cases the Home tab shows (offered only when there are several)."""
+    if len(accounts) < 2:
+        return []
+    options = [Option(value=ids.ALL_ACCOUNTS, label=tr._("All accounts")[:75]),
+               *(Option(value=key, label=name[:75]) for key, name in accounts[:99])]
+    initial = next((o for o in options if o.value == account), options[0])
+    return [SectionBlock(
+        block_id="home_account", text=MarkdownTextObject(text=tr._("*Seller account*")),
+        accessory=StaticSelectElement(action_id=ids.ACTION_HOME_ACCOUNT, options=options, initial_option=initial),
+    )]
+
+
+def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, chosen_locale: str | None,
+              team_zone: ZoneInfo | None = None, accounts: Sequence[tuple[str, str]] = (),
+              account: str | None = None) -> View:
+    """The Home tab for one person, in their language; date tokens read in their own zone (``zone``),
+    end-of-day deadlines name the day of the team's zone (``team_zone``, default the same). ``accounts``
+    (key, name) offers a filter when there are several; ``account`` is the one shown."""
+    blocks: list[Block] = [*account_filter(tr, accounts, account),
+                           HeaderBlock(text=plain(tr._("Your cases ({count} open)", count=_count(data.mine))))]
     for case in data.mine:
         blocks.append(SectionBlock(
-            block_id=f"mine:{case.id}", text=MarkdownTextObject(text=my_case_line(case, tr, zone=zone, now=now)),
+            block_id=f"mine:{case.id}",
+            text=MarkdownTextObject(text=my_case_line(case, tr, zone=zone, now=now, team_zone=team_zone)),
             accessory=ButtonElement(text=plain(tr._("Open")), action_id=ids.ACTION_HOME_OPEN_CASE,
                                     value=str(case.id), style="danger" if is_overdue(case, now) else None),
         ))
@@ -100,7 +122,7 @@ def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, 
     blocks += [DividerBlock(), *_tiles(data, tr),
                HeaderBlock(text=plain(tr._("Team: due in the next 48 h ({count})", count=_count(data.team_due))))]
     if data.team_due:
-        blocks += sections(case_line(case, tr, zone=zone, now=now) for case in data.team_due)
+        blocks += sections(case_line(case, tr, zone=zone, now=now, team_zone=team_zone) for case in data.team_due)
     else:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._("Nothing is due in the next 48 h."))))
 
@@ -134,13 +156,15 @@ def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, 
     return View(type="home", blocks=fit(blocks, tr, HOME_BLOCKS))
 
 
-def case_modal(case: CaseRecord | None, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime) -> View:
+def case_modal(case: CaseRecord | None, tr: Translator, *, zone: ZoneInfo, holidays: str, now: datetime,
+               team_zone: ZoneInfo | None = None, weekend: frozenset[int] = frozenset({5, 6})) -> View:
     """What App Home's *Open* button shows: the same content as `/safet show`, privately."""
     if case is None:
         blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=tr._("No such case.")))]
         title = tr._("Case")
     else:
-        blocks = case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now)
+        blocks = case_detail_blocks(case, tr, zone=zone, holidays=holidays, now=now, team_zone=team_zone,
+                                    weekend=weekend)
         title = tr._("Case {order_id}", order_id=case.order_id)
     return View(type="modal", title=plain(title[:24]), close=plain(tr._("Close")[:24]),
                 blocks=fit(blocks, tr, HOME_BLOCKS))

@@ -14,11 +14,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, format_timedelta
+from babel.dates import format_date, format_skeleton, format_time, format_timedelta
 from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
-from rules import deadlines, kinds
+from rules import deadlines, emails, kinds
 from rules.errors import DomainError
 
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -35,6 +35,8 @@ _LABELS: dict[type[StrEnum], dict[Any, str]] = {
     kinds.Action: kinds.ACTION_LABELS,
     kinds.SellerCentralTab: kinds.TAB_LABELS,
     deadlines.DeadlineKind: deadlines.DEADLINE_LABELS,
+    emails.EmailKind: emails.KIND_LABELS,
+    emails.Missing: emails.MISSING_LABELS,
 }
 
 
@@ -102,8 +104,22 @@ class Translator:
             return format_currency(amount, currency, locale=self._babel, format="¤#,##0", currency_digits=False)
         return format_currency(amount, currency, locale=self._babel)
 
+    def weekdays(self, days: frozenset[int]) -> str:
+        """Weekday numbers (Monday 0) as this locale abbreviates them: "Sun", "周日"."""
+        names = self._babel.days["format"]["abbreviated"]
+        return ", ".join(names[d] for d in sorted(days)) or "—"
+
     def day(self, value: date) -> str:
         return format_date(value, "medium", locale=self._babel)
+
+    def weekday_day(self, value: date) -> str:
+        """ "Sat, Dec 19" / "12月19日周六": the day a deadline ends, with its weekday."""
+        return format_skeleton("MMMEd", value, locale=self._babel)
+
+    def clock_time(self, value: datetime, zone: ZoneInfo) -> str:
+        """ "11:59 PM PST" / "23:59 PST": a time of day with the zone's abbreviation."""
+        local = value.astimezone(zone)
+        return f"{format_time(local, 'short', tzinfo=zone, locale=self._babel)} {local.tzname() or ''}".strip()
 
     def moment(self, value: datetime, zone: ZoneInfo) -> str:
         """An instant as the viewer's zone reads it, with the zone's abbreviation."""

@@ -19,6 +19,10 @@ class ModalContext:
     order_id: str | None = None
     lead: bool | None = None
     """Whether the person was a lead when the form opened (Slack was asked then, outside any ack)."""
+    account: str | None = None
+    """The seller account of the case the form is for: whose leads count on submit."""
+    email_at: int | None = None
+    """The exact instant (Unix seconds) of the email a form was prefilled from; the time picker has minutes."""
 
     def dumps(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
@@ -45,7 +49,7 @@ class ModalContext:
         return cls(**kept)
 
 
-_INT_FIELDS = frozenset({"case_id", "version", "deadline_id"})
+_INT_FIELDS = frozenset({"case_id", "version", "deadline_id", "email_at"})
 _STR_FIELDS = frozenset({f.name for f in fields(ModalContext)}) - _INT_FIELDS - {"lead"}
 
 

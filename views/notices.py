@@ -1,5 +1,6 @@
-"""What the sweep posts: deadline warnings, overdue notices, outcomes, approvals, the digest that
-groups them, and the daily summary. Pure functions from records to Block Kit (no I/O).
+"""What the sweep posts: deadline warnings, overdue notices, outcomes and approvals (the digest that
+groups them and the daily summary are in ``views.summary``). Pure functions from records to Block
+Kit (no I/O).
 
 Every notice mentions the case owner (never ``@channel``), escapes all user text, says what to do
 next and by when with a Slack date token and a relative hint, and links the case card when there
@@ -8,31 +9,36 @@ is one. ``views.plain_text`` turns them back into text for the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
-    DividerBlock,
-    HeaderBlock,
     MarkdownTextObject,
-    PlainTextObject,
     SectionBlock,
 )
 
-from rules.deadlines import DEADLINE_LABELS, DeadlineKind, DeadlineStatus
+from rules.deadlines import DEADLINE_LABELS, SAT_SUN, DeadlineKind, DeadlineStatus
 from rules.kinds import Action, CaseKind
 from rules.ladder import OVERDUE
 from rules.parsing import USER_ID
-from rules.records import SYSTEM_ACTOR, CaseRecord, DailyFacts, DeadlineRecord, EventRecord
+from rules.records import SYSTEM_ACTOR, CaseRecord, DeadlineRecord, EventRecord
 from rules.text import N_
 from rules.transitions import mood
 from views.i18n import Translator
-from views.text import MAX_BLOCKS, MOOD_EMOJI, OVERDUE_EMOJI, case_title, date_token, escape, mood_emoji, rule_text
+from views.text import (
+    MOOD_EMOJI,
+    OVERDUE_EMOJI,
+    case_title,
+    date_token,
+    due_token,
+    escape,
+    rule_text,
+)
 
 DIGEST_OVER = 3
 """More notices than this for one channel in one sweep go out as one digest."""
@@ -57,6 +63,7 @@ class Reader:
     zone: ZoneInfo
     now: datetime
     holidays: str = "US"
+    weekend: frozenset[int] = SAT_SUN
 
 
 # ---------------------------------------------------------------- small pieces
@@ -85,6 +92,27 @@ def _context(*parts: str | None) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=p[:SECTION_CHARS]) for p in parts if p])
 
 
+_TITLES: dict[tuple[Any, ...], str] = {}
+
+
+def _title(case: CaseRecord, tr: Translator) -> str:
+    """The case's title, formatted once per kind, reason, amount and language (Babel's money
+    formatting is the costliest part of a notice; a sweep draws hundreds)."""
+    key = (case.kind, case.reason, case.amount_cents, case.currency, tr.locale)
+    title = _TITLES.get(key)
+    if title is None:
+        if len(_TITLES) > 4096:
+            _TITLES.clear()
+        title = _TITLES[key] = case_title(case, tr)
+    return title
+
+
+@lru_cache(maxsize=4096)
+def _token(moment: datetime, tr: Translator, zone: ZoneInfo) -> str:
+    """A date token, formatted once per instant, language and zone (a channel and a DM share it)."""
+    return date_token(moment, tr, zone)
+
+
 def _card_link(permalink: str | None, tr: Translator) -> str | None:
     if not permalink:
         return None
@@ -92,10 +120,13 @@ def _card_link(permalink: str | None, tr: Translator) -> str | None:
     return f"<{permalink}|{label}>"
 
 
-def _when(moment: datetime, r: Reader) -> dict[str, str]:
+def _when(due: DeadlineRecord | datetime, r: Reader) -> dict[str, str]:
+    """A deadline's token ("end of <day>" for an end-of-day one) or an instant's, with a relative hint."""
+    moment = due if isinstance(due, datetime) else due.due_at
     passed = r.now - moment
     relative = r.tr._("just now") if timedelta(0) <= passed < timedelta(minutes=1) else r.tr.relative(moment, r.now)
-    return {"due": date_token(moment, r.tr, r.zone), "relative": relative}
+    token = _token(moment, r.tr, r.zone) if isinstance(due, datetime) else due_token(due, r.tr, r.zone)
+    return {"due": token, "relative": relative}
 
 
 def task(kind: DeadlineKind, tr: Translator) -> str:
@@ -108,9 +139,9 @@ def task(kind: DeadlineKind, tr: Translator) -> str:
 def _subject(case: CaseRecord, tr: Translator) -> str:
     """ "*Chargeback · $129.99* · order `111-…`" with Amazon's claim number when known."""
     if case.claim_number:
-        return tr._("*{title}* · order `{order_id}` · SAFE-T claim {number}", title=escape(case_title(case, tr)),
+        return tr._("*{title}* · order `{order_id}` · SAFE-T claim {number}", title=escape(_title(case, tr)),
                     order_id=case.order_id, number=escape(case.claim_number))
-    return tr._("*{title}* · order `{order_id}`", title=escape(case_title(case, tr)), order_id=case.order_id)
+    return tr._("*{title}* · order `{order_id}`", title=escape(_title(case, tr)), order_id=case.order_id)
 
 
 def _lines(*lines: str | None) -> str:
@@ -180,7 +211,7 @@ def deadline_notice(case: CaseRecord, deadline: DeadlineRecord, stage: str, r: R
     notice that it passed: who, what, by when, what to do next, and the rule in small print."""
     tr = r.tr
     owner = mention(case.owner_id)
-    when = _when(deadline.due_at, r)
+    when = _when(deadline, r)
     if stage == OVERDUE:
         headline = tr._("{emoji} {owner} Overdue: *{task}* was due {due} ({relative})", emoji=OVERDUE_EMOJI,
                         owner=owner, task=task(deadline.kind, tr), **when)
@@ -191,20 +222,26 @@ def deadline_notice(case: CaseRecord, deadline: DeadlineRecord, stage: str, r: R
         step = _step(_NEXT_STEP[deadline.kind], tr)
     note = tr._("Team note: {note}", note="\n" + quote(case.notes)) if case.notes.strip() else None
     body = _lines(headline, _subject(case, tr), step, note)
-    context = _context(rule_text(deadline, tr, r.zone, r.holidays), _card_link(permalink, tr))
+    context = _context(rule_text(deadline, tr, r.zone, r.holidays, r.weekend), _card_link(permalink, tr))
     return _message(headline, body, context)
 
 
 # ---------------------------------------------------------------- outcomes
 
 
-def _open(case: CaseRecord, kind: DeadlineKind) -> DeadlineRecord | None:
-    return next((d for d in case.open_deadlines if d.kind is kind), None)
-
-
-def _settled(case: CaseRecord, kind: DeadlineKind) -> DeadlineRecord | None:
-    found = [d for d in case.deadlines if d.kind is kind and d.status is not DeadlineStatus.CANCELLED]
+def _settled(case: CaseRecord, kind: DeadlineKind, event: EventRecord) -> DeadlineRecord | None:
+    """The deadline of ``kind`` that the event settled: the latest one due by then."""
+    found = [d for d in case.deadlines
+             if d.kind is kind and d.status is not DeadlineStatus.CANCELLED and d.due_at <= event.at]
     return max(found, key=lambda d: d.id) if found else None
+
+
+def _instant(value: Any) -> datetime | None:
+    """An instant the event recorded (ISO text), or None."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _amount(cents: Any, currency: str, tr: Translator) -> str:
@@ -212,7 +249,8 @@ def _amount(cents: Any, currency: str, tr: Translator) -> str:
 
 
 def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str, str | None, str | None]:
-    """(what happened, what was lost or won, what to do next) for an outcome event."""
+    """(what happened, what was lost or won, what to do next) for an outcome event, as the event said it
+    (its amount, its "Appeal by" date, the appeals made before it), never the case's later state."""
     tr, owner, buttons = r.tr, mention(case.owner_id), _buttons(r.tr)
     action = event.action
     details = event.details
@@ -226,23 +264,29 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         return said, None, tr._("Nothing more to do on this claim.")
     if action == Action.DENY:
         said = tr._("{owner} Amazon denied the claim (No-Grant).", owner=owner)
-        appeal = _open(case, DeadlineKind.APPEAL_BY)
-        if appeal is not None:
+        appeal_by = _instant(details.get("appeal_by"))
+        if details.get("appeals_before", case.appeals_used):
+            step = tr._("This claim was already appealed once: the decision is final.")
+        elif appeal_by is not None:
             step = tr._("Next: if you have new information, appeal once by {due} ({relative}) through Seller "
                         "Central's message centre, then press *{appeal}* on the card.",
-                        appeal=buttons["appeal"], **_when(appeal.due_at, r))
-        elif case.appeals_used:
-            step = tr._("This claim was already appealed once: the decision is final.")
+                        appeal=buttons["appeal"], **_when(appeal_by, r))
         else:
             step = tr._("Next: if you have new information, appeal once before the “Appeal by” date Seller "
                         "Central shows, then press *{appeal}* on the card.", appeal=buttons["appeal"])
         return said, None, step
     if action == Action.AUTO_CLOSE:
-        request = _settled(case, DeadlineKind.SAFET_INFO_REPLY)
-        if request is not None:
+        request = _settled(case, DeadlineKind.SAFET_INFO_REPLY, event)
+        if request is not None and request.days not in (None, 2):  # another marketplace's count
+            said = tr.n_("{owner} The investigator's request for information went unanswered for {count} business "
+                         "day (due {due}), so Amazon closed the claim automatically.",
+                         "{owner} The investigator's request for information went unanswered for {count} business "
+                         "days (due {due}), so Amazon closed the claim automatically.", request.days, owner=owner,
+                         due=date_token(request.due_at, tr, r.zone))
+        elif request is not None:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
                         "(due {due}), so Amazon closed the claim automatically.", owner=owner,
-                        due=date_token(request.due_at, tr, r.zone))
+                        due=due_token(request, tr, r.zone))
         else:
             said = tr._("{owner} The investigator's request for information went unanswered for 2 business days, "
                         "so Amazon closed the claim automatically.", owner=owner)
@@ -266,11 +310,11 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         return (tr._("{owner} The chargeback was decided in the seller's favour.", owner=owner), None,
                 tr._("Nothing more to do on this chargeback."))
     if action == Action.PRESUME_NO_DEBIT:
-        window = _settled(case, DeadlineKind.OUTCOME_WINDOW)
+        window = _settled(case, DeadlineKind.OUTCOME_WINDOW, event)
         said = tr._("{owner} No debit came: the 90-day outcome window after the representation ended {due} with "
                     "no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
                     "emails the outcome only when the seller is financially responsible).", owner=owner,
-                    due=date_token(window.due_at, tr, r.zone) if window else "—")
+                    due=due_token(window, tr, r.zone) if window else "—")
         return said, None, tr._("If a debit email arrives later after all, press *{debited}* on the card.",
                                 debited=buttons["debited"])
     if action == Action.DISPUTE_REVERSED:
@@ -283,7 +327,7 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
 
 
 def _recorded_by(event: EventRecord, r: Reader) -> str:
-    at = date_token(event.at, r.tr, r.zone)
+    at = _token(event.at, r.tr, r.zone)
     if event.actor == SYSTEM_ACTOR:
         return r.tr._("Recorded automatically by the app {at}", at=at)
     return r.tr._("Recorded by {person} {at}", person=mention(event.actor), at=at)
@@ -323,105 +367,10 @@ def approval_notice(case: CaseRecord, event: EventRecord, r: Reader, *, permalin
             step = tr._("Next: respond in Seller Central → Performance → Chargeback Claims, then press *{refund}* "
                         "or *{represent}* on the card.", refund=buttons["refund"], represent=buttons["represent"])
     due = (tr._("Deadline: *{task}* by {due} ({relative})", task=task(deadline.kind, tr),
-                **_when(deadline.due_at, r))
+                **_when(deadline, r))
            if deadline is not None and not deadline.kind.is_window else None)
     note_line = tr._("Their note: {note}", note="\n" + quote(note)) if isinstance(note, str) and note.strip() else None
     body = _lines(headline, note_line, step, due)
-    context = _context(rule_text(deadline, tr, r.zone, r.holidays) if due and deadline else None,
+    context = _context(rule_text(deadline, tr, r.zone, r.holidays, r.weekend) if due and deadline else None,
                        _card_link(permalink, tr))
     return _message(headline, body, context)
-
-
-# ---------------------------------------------------------------- the digest
-
-
-def digest(messages: Sequence[Message], tr: Translator) -> list[tuple[Message, int]]:
-    """Notices for one channel as grouped messages, in the order given (most urgent first), each
-    within Slack's 50 blocks; returns (message, how many notices it carries) in order."""
-    per_notice = [list(m.blocks) for m in messages]
-    chunks: list[list[int]] = [[]]
-    size = 1  # the header
-    for index, blocks in enumerate(per_notice):
-        cost = len(blocks) + (1 if chunks[-1] else 0)  # a divider between notices
-        if chunks[-1] and size + cost > MAX_BLOCKS:
-            chunks.append([])
-            size, cost = 1, len(blocks)
-        chunks[-1].append(index)
-        size += cost
-    parts = len(chunks)
-    result = []
-    for part, chunk in enumerate(chunks, start=1):
-        if parts == 1:
-            header = tr.n_("{count} notice, most urgent first", "{count} notices, most urgent first", len(messages))
-        else:
-            header = tr.n_("{count} notice, most urgent first (part {part} of {parts})",
-                           "{count} notices, most urgent first (part {part} of {parts})",
-                           len(messages), part=part, parts=parts)
-        blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=header[:150], emoji=True))]
-        for index in chunk:
-            if index != chunk[0]:
-                blocks.append(DividerBlock())
-            blocks.extend(per_notice[index])
-        text = _lines(header, *(messages[i].text for i in chunk[:3]))
-        result.append((Message(text=text[:3000], blocks=tuple(blocks)), len(chunk)))
-    return result
-
-
-# ---------------------------------------------------------------- the daily summary
-
-
-def _item(case: CaseRecord, deadline: DeadlineRecord, r: Reader) -> str:
-    return r.tr._("• {emoji} `{order_id}` {title} — *{task}* by {due} ({relative}) · {owner}",
-                  emoji=mood_emoji(case, r.now), order_id=case.order_id, title=escape(case_title(case, r.tr)),
-                  task=task(deadline.kind, r.tr), owner=mention(case.owner_id), **_when(deadline.due_at, r))
-
-
-def _sections(heading: str, lines: Sequence[str], more: int, tr: Translator) -> list[Block]:
-    if more > 0:
-        lines = [*lines, tr.n_("… and {count} more", "… and {count} more", more)]
-    blocks: list[Block] = []
-    chunk = heading
-    for line in lines:
-        if len(chunk) + 1 + len(line) > SECTION_CHARS:
-            blocks.append(_section(chunk))
-            chunk = line
-        else:
-            chunk = f"{chunk}\n{line}"
-    blocks.append(_section(chunk))
-    return blocks
-
-
-def daily_summary(facts: DailyFacts, r: Reader) -> Message:
-    """Once a day per channel: what is overdue, what is due today and tomorrow, which notices could
-    not be posted, and the nudge to look at Seller Central's Action Required tab."""
-    tr = r.tr
-    day = tr.day(r.now.astimezone(r.zone).date())
-    header = tr._("Daily summary · {day}", day=day)
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=header[:150], emoji=True))]
-    if facts.overdue_total:
-        blocks += _sections(tr.n_(":rotating_light: *{count} overdue*", ":rotating_light: *{count} overdue*",
-                                  facts.overdue_total),
-                            [_item(c, d, r) for c, d in facts.overdue], facts.overdue_total - len(facts.overdue), tr)
-    if facts.due_total:
-        blocks += _sections(tr.n_(":alarm_clock: *{count} due today or tomorrow*",
-                                  ":alarm_clock: *{count} due today or tomorrow*", facts.due_total),
-                            [_item(c, d, r) for c, d in facts.due], facts.due_total - len(facts.due), tr)
-    if not facts.overdue_total and not facts.due_total:
-        blocks.append(_section(tr._(":white_check_mark: Nothing is overdue, and nothing is due today or tomorrow.")))
-    if facts.failed_total:
-        lines = [tr._("• `{key}` to {target}: {error}", key=escape(f.key), target=escape(f.target),
-                      error=escape(f.error)) for f in facts.failed]
-        blocks += _sections(tr.n_(":warning: *{count} notice could not be posted* since yesterday (App Home counts "
-                                  "them): fix the channel, or invite the app.",
-                                  ":warning: *{count} notices could not be posted* since yesterday (App Home counts "
-                                  "them): fix the channel, or invite the app.", facts.failed_total),
-                            lines, facts.failed_total - len(facts.failed), tr)
-    blocks.append(_section(tr.n_(
-        ":mag: Check Seller Central → Performance → Chargeback Claims → *Action Required (需操作)*: a chargeback can "
-        "be answered there even when no email arrived. The team believes {count} chargeback is open.",
-        ":mag: Check Seller Central → Performance → Chargeback Claims → *Action Required (需操作)*: a chargeback can "
-        "be answered there even when no email arrived. The team believes {count} chargebacks are open.",
-        facts.open_chargebacks)))
-    text = tr._("Daily summary · {day}: {overdue} overdue, {due} due today or tomorrow", day=day,
-                overdue=facts.overdue_total, due=facts.due_total)
-    return Message(text=text, blocks=tuple(blocks[:MAX_BLOCKS]))

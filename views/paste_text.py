@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from rules.checklists import SAFET_CHECKLISTS
 from rules.records import CaseRecord
 from views.i18n import Translator
+from views.text import escape
+
+PART_CHARS = 2990
+"""What one part may take once escaped: a section holds 3000 characters, and the ``` fences take 6."""
+_AFTER_SPACE = re.compile(r"(?<=\s)")
 
 
 def claim_text(case: CaseRecord, tr: Translator) -> str:
@@ -29,3 +37,42 @@ def claim_documents(case: CaseRecord, tr: Translator) -> list[str]:
     if case.reason is None:
         return []
     return [tr._(item) for item in SAFET_CHECKLISTS[case.reason]]
+
+
+def _cost(text: str) -> int:
+    return len(escape(text))
+
+
+def _pieces(text: str, limit: int) -> Iterator[str]:
+    """``text`` in pieces that each fit ``limit`` once escaped: whole lines, else words, else characters."""
+    for line in text.splitlines(keepends=True):
+        if _cost(line) <= limit:
+            yield line
+            continue
+        for word in _AFTER_SPACE.split(line):
+            if _cost(word) <= limit:
+                yield word
+                continue
+            chunk = ""
+            for char in word:
+                if chunk and _cost(chunk + char) > limit:
+                    yield chunk
+                    chunk = ""
+                chunk += char
+            yield chunk
+
+
+def paste_parts(text: str, limit: int = PART_CHARS) -> list[str]:
+    """The paste text in parts that each fit one Slack section once escaped, cut at line ends where
+    possible. Cut before escaping, so an entity like ``&amp;`` is never split; nothing is dropped:
+    the parts joined are the text."""
+    parts: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        if current and _cost(current + piece) > limit:
+            parts.append(current)
+            current = ""
+        current += piece
+    if current or not parts:
+        parts.append(current)
+    return parts

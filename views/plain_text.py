@@ -14,6 +14,7 @@ _EMOJI = {
     ":alarm_clock:": "⏰", ":rotating_light:": "🚨", ":large_orange_circle:": "🟠", ":large_blue_circle:": "🔵",
     ":large_green_circle:": "🟢", ":red_circle:": "🔴", ":white_circle:": "⚪", ":white_check_mark:": "✅",
     ":leftwards_arrow_with_hook:": "↩️", ":warning:": "⚠️", ":mag:": "🔍", ":sunrise:": "🌅",
+    ":package:": "📦", ":paperclip:": "📎", ":white_square:": "⬜",
 }
 _TOKEN = re.compile(r"<([^<>]*)>")
 

@@ -130,9 +130,11 @@ def summary_text(report: Report, tr: Translator, title: str) -> str:
                 at_risk=money_text(report.at_risk.money, tr))
 
 
-def report_message(report: Report, tr: Translator) -> dict[str, Any]:
-    """`/safet report`: kwargs for an ephemeral reply."""
+def report_message(report: Report, tr: Translator, *, account: str | None = None) -> dict[str, Any]:
+    """`/safet report`: kwargs for an ephemeral reply (``account``: the seller account's name, when several)."""
     title = period_title(report.period, tr)
+    if account:
+        title = tr._("{title} · {account}", title=title, account=account)
     return as_kwargs(summary_text(report, tr, title), _blocks(report, tr, title), tr)
 
 

@@ -34,11 +34,14 @@ class Person:
 
 class Directory:
     def __init__(self, store: Store, *, default_locale: str, team_zone: ZoneInfo, leads: tuple[str, ...],
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], leads_of: Callable[[str], tuple[str, ...]] | None = None) -> None:
         self.store = store
         self.default_locale = negotiate(default_locale)
         self.team_zone = team_zone
         self.leads = leads
+        """Who leads (any account, with ``leads_of``; the only one without)."""
+        self.leads_of = leads_of
+        """An account's own leads: a lead of one account is not a lead on another's cases."""
         self.clock = clock
         self._groups: dict[str, tuple[float, frozenset[str]]] = {}
         self._locales: dict[str, tuple[float, str]] = {}
@@ -97,11 +100,13 @@ class Directory:
         except (ZoneInfoNotFoundError, ValueError):
             return self.team_zone
 
-    def is_lead(self, user_id: str, client: WebClient | None) -> bool:
-        """SAFET_LEADS holds user IDs and user group IDs (S…); a group's members are cached briefly."""
-        if user_id in self.leads:
+    def is_lead(self, user_id: str, client: WebClient | None, *, account: str | None = None) -> bool:
+        """Leads are user IDs and user group IDs (S…); a group's members are cached briefly. With
+        ``account``, only that account's leads count."""
+        leads = self.leads if account is None or self.leads_of is None else self.leads_of(account)
+        if user_id in leads:
             return True
-        groups = (g for g in self.leads if g.startswith("S"))
+        groups = (g for g in leads if g.startswith("S"))
         return any(user_id in self._members(group, client) for group in groups)
 
     def _members(self, group: str, client: WebClient | None) -> frozenset[str]:

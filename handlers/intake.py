@@ -1,0 +1,262 @@
+"""Amazon's emails into cases: the intake channel's new emails, and the "Record from this message" shortcut.
+
+One reader (``intake``) behind both. The ack only decides whether to read and claims the message (so a
+retried event or a second look answers once); reading, ``files.info`` and the reply run in lazy listeners.
+Nothing is recorded from an email alone: the reply's buttons open the right form, prefilled.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers.case_card import team_of
+from handlers.deps import Deps
+from handlers.open_forms import open_chargeback_modal, open_claim_modal
+from intake import MAX_BYTES, Refused, implied_deadline, is_allowed_sender, read_email, read_pasted
+from rules.emails import Reading, case_kind_of
+from rules.kinds import Action, ComplaintType
+from store.intake import cases_for, first_read
+from views import ids
+from views.action_modals import plain_amount
+from views.i18n import translator
+from views.intake import (
+    Found,
+    Prefill,
+    case_line,
+    case_line_blocks,
+    note_modal,
+    parse_prefill,
+    refusal_text,
+    reply_blocks,
+    reply_text,
+    summary_modal,
+    unreadable_text,
+)
+from views.metadata import CaseRef, ModalContext
+from views.text import slack_unescape
+from webapi.files import download, file_info
+
+log = logging.getLogger("safet")
+
+CHANNEL, SHORTCUT = "channel", "shortcut"
+_SKIPPED_SUBTYPES = frozenset({"message_changed", "message_deleted", "message_replied", "channel_join",
+                               "channel_leave", "bot_add", "bot_remove"})
+
+
+def email_file(message: dict[str, Any]) -> dict[str, Any] | None:
+    """The email Slack attached to a message (an email sent to the channel's address)."""
+    return next((f for f in message.get("files") or [] if isinstance(f, dict) and f.get("filetype") == "email"), None)
+
+
+def _sender(info: dict[str, Any]) -> str:
+    senders = info.get("from") or []
+    first = senders[0] if senders and isinstance(senders[0], dict) else {}
+    return str(first.get("original") or first.get("address") or "")
+
+
+def read_slack_email(deps: Deps, client: WebClient, file: dict[str, Any]) -> Reading:
+    """An email file as Slack holds it: its subject, sender, ``Date`` header and plain text (``files.info``
+    when the event's copy is cut short), else its bytes read as a real message."""
+    if int(file.get("size") or 0) > MAX_BYTES:
+        raise Refused("too large", "too_large")
+    info = file
+    if not info.get("plain_text") or info.get("has_more") or not info.get("headers"):
+        info = file_info(client, str(file.get("id") or "")) or file
+    zone = deps.settings.zone
+    headers = info.get("headers") if isinstance(info.get("headers"), dict) else {}
+    fields = {"subject": str(info.get("subject") or info.get("title") or ""), "sender": _sender(info),
+              "date": str(headers.get("date") or "") or None}
+    text = info.get("plain_text")
+    if isinstance(text, str) and text.strip() and not info.get("has_more"):
+        return read_pasted(text, zone=zone, **fields)
+    # Slack serves the email's HTML rendering (an uploaded .eml is served as itself): both are read.
+    raw = download(client, info.get("url_private_download") or info.get("url_private"), limit=MAX_BYTES)
+    if raw is None:
+        raise Refused("unavailable", "unavailable")
+    return read_email(raw, zone=zone, **fields)
+
+
+def read_message(deps: Deps, client: WebClient, message: dict[str, Any]) -> Reading:
+    """A message's email file, or its text as pasted (Slack's entities decoded)."""
+    file = email_file(message)
+    if file is not None:
+        return read_slack_email(deps, client, file)
+    return read_pasted(slack_unescape(message.get("text")), zone=deps.settings.zone)
+
+
+def found_of(deps: Deps, reading: Reading) -> Found:
+    kind = case_kind_of(reading.kind)
+    cases = cases_for(deps.store, kind, reading.order_ids, reading.claim_number) if kind else {}
+    return Found(reading, cases, implied_deadline(reading, deps.settings.calendar))
+
+
+def _permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
+    if not channel or not ts:
+        return None
+    try:
+        return client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
+    except SlackApiError:
+        return None
+
+
+def with_links(client: WebClient, found: Found) -> Found:
+    links = {case.id: link for case in found.cases.values()
+             if (link := _permalink(client, case.channel_id, case.card_ts))}
+    return Found(found.reading, found.cases, found.deadline, links)
+
+
+def answer(deps: Deps, client: WebClient, *, channel: str, ts: str, thread_ts: str, found: Found) -> None:
+    """The one reply in the email's thread, and a line in each existing case's thread."""
+    tr, team, now = deps.channel_tr, team_of(deps), deps.clock()
+    try:
+        if found.actionable:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply_text(tr, found),
+                                    blocks=reply_blocks(tr, found, team=team, now=now), unfurl_links=False,
+                                    unfurl_media=False)
+        else:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=unreadable_text(tr, found.reading),
+                                    unfurl_links=False, unfurl_media=False)
+    except SlackApiError as error:
+        log.warning("could not reply to the email %s in %s: %s", ts, channel, error.response.get("error"))
+        return
+    if not found.cases:
+        return
+    email_link = _permalink(client, channel, ts)
+    for order_id, case in found.cases.items():
+        if not case.channel_id or not case.card_ts:
+            continue
+        try:
+            client.chat_postMessage(channel=case.channel_id, thread_ts=case.card_ts,
+                                    text=case_line(tr, found, email_link=email_link, team=team, now=now),
+                                    blocks=case_line_blocks(tr, found, order_id, email_link=email_link, team=team,
+                                                            now=now), unfurl_links=False)
+        except SlackApiError as error:
+            log.warning("could not add the email to case %s: %s", case.id, error.response.get("error"))
+
+
+def form_values(prefill: Prefill) -> dict[str, Any]:
+    """A case action's form fields, as the email gives them (``rules.actions`` names them)."""
+    sent = datetime.fromtimestamp(prefill.sent_at, UTC) if isinstance(prefill.sent_at, int) else None
+    stated = datetime.fromtimestamp(prefill.stated_at, UTC) if isinstance(prefill.stated_at, int) else None
+    amount = plain_amount(prefill.amount_cents, prefill.currency or "USD") if isinstance(
+        prefill.amount_cents, int) else None
+    values = {
+        Action.LOG_INFO_REQUEST.value: {"arrived_at": sent, "stated_due_at": stated},
+        Action.GRANT.value: {"amount": amount},
+        Action.DENY.value: {"appeal_by": stated},
+        Action.RECORD_DEBIT.value: {"amount": amount},
+        Action.FILE.value: {"claim_number": prefill.claim_number, "filed_at": sent},
+    }.get(prefill.action or "", {})
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def intake_case_button(pressed: dict[str, Any]) -> tuple[str, CaseRef, dict[str, Any]] | None:
+    """The case form an intake reply's button asks for: (action, case and version, prefilled fields)."""
+    prefill = parse_prefill(pressed.get("value"))
+    if prefill is None or not isinstance(prefill.case_id, int) or not isinstance(prefill.version, int):
+        return None
+    if prefill.action not in set(Action):
+        return None
+    return prefill.action, CaseRef(prefill.case_id, prefill.version), form_values(prefill)
+
+
+def register(app: App, deps: Deps) -> None:
+    def on_message(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+        """Claim a new email in the intake channel inside the ack; a retry of the same event finds it claimed."""
+        ack()
+        channel, ts = event.get("channel"), event.get("ts")
+        if (not deps.settings.intake_channel or channel != deps.settings.intake_channel or not ts
+                or event.get("subtype") in _SKIPPED_SUBTYPES or email_file(event) is None):
+            return
+        if first_read(deps.store, channel_id=channel, message_ts=ts, source=CHANNEL, now=deps.clock()):
+            context["intake"] = {"channel": channel, "ts": ts, "thread_ts": event.get("thread_ts") or ts}
+
+    def read_new_email(client: WebClient, event: dict[str, Any], context: BoltContext) -> None:
+        claimed = context.get("intake")
+        if not claimed:
+            return
+        tr = deps.channel_tr
+        try:
+            reading = read_message(deps, client, event)
+        except Refused as refused:
+            _post(client, claimed, refusal_text(tr, refused.code))
+            return
+        if not is_allowed_sender(reading.sender, deps.settings.intake_senders):
+            log.info("intake: ignored an email from a sender not on the allow-list")
+            return
+        answer(deps, client, channel=claimed["channel"], ts=claimed["ts"], thread_ts=claimed["thread_ts"],
+               found=with_links(client, found_of(deps, reading)))
+
+    app.event("message")(ack=on_message, lazy=[read_new_email])
+
+    def just_ack(ack: Ack) -> None:
+        ack()
+
+    def record_from_message(client: WebClient, body: dict[str, Any]) -> None:
+        """Show the person what the message says (a modal, at once: the trigger lives 3 s), then reply once in
+        the message's thread when there is something to record and nobody was answered there yet."""
+        user, message = body["user"]["id"], body.get("message") or {}
+        channel, ts = (body.get("channel") or {}).get("id"), message.get("ts")
+        tr = translator(deps.directory.person(user, client).locale)
+        try:
+            found = found_of(deps, read_message(deps, client, message))
+        except Refused as refused:
+            client.views_open(trigger_id=body["trigger_id"], view=note_modal(tr, refusal_text(tr, refused.code)))
+            return
+        team, now = team_of(deps), deps.clock()
+        if found.actionable:
+            view = summary_modal(tr, reply_blocks(tr, found, team=team, now=now),
+                                 private_metadata=ModalContext(channel_id=channel).dumps())
+        else:
+            view = note_modal(tr, unreadable_text(tr, found.reading))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+        if found.actionable and channel and ts and first_read(deps.store, channel_id=channel, message_ts=ts,
+                                                             source=SHORTCUT, now=now, read_by=user):
+            answer(deps, client, channel=channel, ts=ts, thread_ts=message.get("thread_ts") or ts,
+                   found=with_links(client, found))  # the links after the modal: the trigger_id lives 3 s
+
+    app.message_shortcut(ids.SHORTCUT_RECORD_FROM_MESSAGE)(ack=just_ack, lazy=[record_from_message])
+
+    def open_new_case_form(client: WebClient, body: dict[str, Any]) -> None:
+        """A reply's "Record this chargeback" / "Record this SAFE-T claim": the form, prefilled from the email."""
+        pressed = body["actions"][0]
+        prefill = parse_prefill(pressed.get("value"))
+        if prefill is None:
+            log.warning("ignored an intake button with value %r", pressed.get("value"))
+            return
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        push = (body.get("container") or {}).get("type") == "view"  # from the shortcut's summary modal
+        sent_at = prefill.sent_at if isinstance(prefill.sent_at, int) else None
+        if pressed.get("action_id") == ids.ACTION_INTAKE_RECORD_CHARGEBACK:
+            currency = prefill.currency if isinstance(prefill.currency, str) else "USD"
+            open_chargeback_modal(
+                deps, client, user=user, trigger_id=body["trigger_id"], push=push,
+                context=ModalContext(channel_id=channel, email_at=sent_at), order_id=prefill.order_id[:40],
+                currency=currency, email_at=datetime.fromtimestamp(sent_at, UTC) if sent_at else None,
+                amount=plain_amount(prefill.amount_cents, currency) if isinstance(prefill.amount_cents, int) else None,
+                complaint=ComplaintType(prefill.complaint) if prefill.complaint in set(ComplaintType) else None)
+        else:
+            claim_number = prefill.claim_number if isinstance(prefill.claim_number, str) else None
+            open_claim_modal(deps, client, user=user, trigger_id=body["trigger_id"], push=push,
+                             context=ModalContext(channel_id=channel), order_id=prefill.order_id[:40],
+                             claim_number=claim_number[:64] if claim_number else None)
+
+    app.block_action(ids.ACTION_INTAKE_RECORD_CHARGEBACK)(ack=just_ack, lazy=[open_new_case_form])
+    app.block_action(ids.ACTION_INTAKE_RECORD_CLAIM)(ack=just_ack, lazy=[open_new_case_form])
+
+
+def _post(client: WebClient, claimed: dict[str, str], text: str) -> None:
+    try:
+        client.chat_postMessage(channel=claimed["channel"], thread_ts=claimed["thread_ts"], text=text,
+                                unfurl_links=False, unfurl_media=False)
+    except SlackApiError as error:
+        log.warning("could not reply to the email %s: %s", claimed["ts"], error.response.get("error"))
+
+

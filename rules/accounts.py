@@ -1,0 +1,79 @@
+"""Seller accounts as plain records: who the team works for, on which marketplaces, in which channel.
+
+One deployment serves one or more accounts. The settings of a single-account deployment (the
+environment of today) make the account ``default``; a database migrated from then holds every case
+under that key, so a file that wants to keep them names one account ``default``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .marketplaces import BUILT_IN, DEFAULT_MARKETPLACE, Marketplace
+
+DEFAULT_ACCOUNT = "default"
+
+
+@dataclass(frozen=True)
+class Account:
+    key: str
+    """Stored on each case; the table name in the accounts file (``[accounts.acme-us]``)."""
+    name: str
+    marketplaces: tuple[str, ...] = (DEFAULT_MARKETPLACE,)
+    """The first one is the account's own: new cases take it unless the person picks another."""
+    channel: str | None = None
+    leads: tuple[str, ...] = ()
+    locale: str = "en"
+    """The language of what the app posts in the account's channel."""
+    digest_hour: int | None = 9
+    """The hour of the daily summary, in the zone of the account's first marketplace."""
+    # The roster of assigned orders is optional and lives in the database, per account
+    # (``safet roster import --account KEY``): an account with an empty roster can claim any order.
+
+    @property
+    def marketplace(self) -> str:
+        return self.marketplaces[0]
+
+
+@dataclass(frozen=True)
+class AccountBook:
+    """The deployment's accounts and the marketplaces they use, with the team's overrides in place."""
+
+    accounts: tuple[Account, ...]
+    markets: tuple[Marketplace, ...] = ()
+    source: str = "environment"
+
+    def __post_init__(self) -> None:
+        if not self.accounts:
+            raise ValueError("a deployment has at least one account")
+
+    @property
+    def default(self) -> Account:
+        """``default`` when there is one, else the first: it holds cases of an account since removed."""
+        return next((a for a in self.accounts if a.key == DEFAULT_ACCOUNT), self.accounts[0])
+
+    @property
+    def several(self) -> bool:
+        return len(self.accounts) > 1
+
+    def account(self, key: str | None) -> Account:
+        return next((a for a in self.accounts if a.key == key), self.default)
+
+    def known(self, key: str | None) -> bool:
+        return any(a.key == key for a in self.accounts)
+
+    def for_channel(self, channel: str | None) -> Account | None:
+        """The account whose case channel this is (modals default to it)."""
+        return next((a for a in self.accounts if channel and a.channel == channel), None)
+
+    def marketplace(self, code: str | None) -> Marketplace:
+        for market in self.markets:
+            if market.code == code:
+                return market
+        return BUILT_IN.get(code or "", BUILT_IN[DEFAULT_MARKETPLACE])
+
+    def market_of(self, key: str | None) -> Marketplace:
+        return self.marketplace(self.account(key).marketplace)
+
+    def leads_of(self, key: str | None) -> tuple[str, ...]:
+        return self.account(key).leads

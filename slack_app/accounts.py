@@ -1,0 +1,157 @@
+"""The accounts file (TOML, path in SAFET_ACCOUNTS_FILE): read once at start-up, every error on its own line.
+
+    [accounts.acme-us]            # the key is stored on each case; "default" holds a migrated database's
+    name = "Acme (US)"
+    marketplaces = ["US"]         # the first is the account's own; built in: US CA UK DE JP AE
+    channel = "C0123456789"       # cards, warnings and the daily summary
+    leads = ["U0123456789"]
+    locale = "en"                 # language of what is posted in the channel (en, zh_CN)
+    digest_hour = 9               # daily summary hour in the marketplace's zone; false for none
+
+    [marketplaces.UK]             # override any value of a built-in profile …
+    holidays = "GB-ENG"
+    source = "our reading of the UK help page, 2026-11"
+    [marketplaces.SA]             # … or add one from a built-in one
+    like = "AE"
+    timezone = "Asia/Riyadh"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from typing import Any
+
+from rules.accounts import Account, AccountBook
+from rules.marketplaces import BUILT_IN, Marketplace, overridden
+from rules.settings import ConfigError
+
+KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+CHANNEL = re.compile(r"[CG][A-Z0-9]{2,31}")
+USER = re.compile(r"[UWS][A-Z0-9]{2,31}")
+MARKET_CODE = re.compile(r"[A-Z]{2,8}")
+ACCOUNT_KEYS = ("name", "marketplaces", "channel", "leads", "locale", "digest_hour")
+LOCALES = ("en", "zh_CN")
+
+
+def load_accounts(path: str, *, check_calendar: bool = True) -> AccountBook:
+    """The accounts in ``path``; ``ConfigError`` with one line per problem (all of them, not the first)."""
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"SAFET_ACCOUNTS_FILE {path}: cannot read it ({error.strerror}).") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error}).") from None
+    return parse_accounts(data, path, check_calendar=check_calendar)
+
+
+def parse_accounts(data: Mapping[str, Any], path: str, *, check_calendar: bool = True) -> AccountBook:
+    """``check_calendar=False`` leaves the holiday codes to ``check_holidays`` (see ``load_settings``)."""
+    errors: list[str] = []
+    for name in data:
+        if name not in ("accounts", "marketplaces"):
+            errors.append(f"{path}: unknown table [{name}] (known: [accounts.KEY], [marketplaces.CODE])")
+    markets = _markets(data.get("marketplaces", {}), path, errors, check_calendar)
+    accounts = _accounts(data.get("accounts", {}), {m.code for m in markets} | set(BUILT_IN), path, errors)
+    if not accounts and not errors:
+        errors.append(f"{path}: no accounts: add at least one [accounts.KEY] table")
+    if errors:
+        raise ConfigError("\n".join([f"the accounts file has {len(errors)} problem(s):", *errors]))
+    own = {m.code: m for m in markets}
+    used = dict.fromkeys(code for account in accounts for code in account.marketplaces)
+    return AccountBook(tuple(accounts), tuple(own.get(code) or BUILT_IN[code] for code in used), path)
+
+
+def _markets(table: Any, path: str, errors: list[str], check_calendar: bool) -> list[Marketplace]:
+    if not isinstance(table, dict):
+        errors.append(f"{path}: marketplaces must be tables ([marketplaces.UK])")
+        return []
+    markets = []
+    for code, values in table.items():
+        where = f"{path}: [marketplaces.{code}]"
+        if not isinstance(values, dict) or not MARKET_CODE.fullmatch(code):
+            errors.append(f"{where}: a marketplace is a table named by an upper-case code such as UK")
+            continue
+        base_code = values.get("like", code)
+        base = BUILT_IN.get(base_code) if isinstance(base_code, str) else None
+        if base is None:
+            known = " ".join(BUILT_IN)
+            errors.append(f"{where}: {code} is not built in: add like = \"US\" (or {known}) to start from one")
+            continue
+        source = values.get("source")
+        source = source if isinstance(source, str) and source.strip() else f"{path} [marketplaces.{code}]"
+        market, problems = overridden(base, {k: v for k, v in values.items() if k != "source"}, source)
+        errors.extend(f"{where}: {problem}" for problem in problems)
+        if check_calendar and market.holidays != "none":
+            _check_holidays(market.holidays, where, errors)
+        markets.append(_renamed(market, code, base))
+    return markets
+
+
+def _renamed(market: Marketplace, code: str, base: Marketplace) -> Marketplace:
+    from dataclasses import replace
+
+    return market if code == base.code else replace(market, code=code, site=code.lower())
+
+
+def _check_holidays(code: str, where: str, errors: list[str]) -> None:
+    from slack_app.config import check_holidays
+
+    try:
+        check_holidays(code)
+    except ConfigError:
+        errors.append(f"{where}: holidays {code!r} is not a calendar the holidays package knows (e.g. GB-ENG)")
+
+
+def _accounts(table: Any, markets: set[str], path: str, errors: list[str]) -> list[Account]:
+    if not isinstance(table, dict):
+        errors.append(f"{path}: accounts must be tables ([accounts.acme-us])")
+        return []
+    accounts: list[Account] = []
+    channels: dict[str, str] = {}
+    for key, values in table.items():
+        where = f"{path}: [accounts.{key}]"
+        if not isinstance(values, dict):
+            errors.append(f"{where}: an account is a table of settings")
+            continue
+        before = len(errors)
+        if not KEY.fullmatch(key):
+            errors.append(f"{where}: the key must be lower-case letters, digits, - or _ (at most 32)")
+        for name in values:
+            if name not in ACCOUNT_KEYS:
+                errors.append(f"{where}: unknown setting {name!r} (known: {', '.join(ACCOUNT_KEYS)})")
+        name = values.get("name", key)
+        if not isinstance(name, str) or not name.strip():
+            errors.append(f"{where}: name must be some text")
+        codes = values.get("marketplaces", ["US"])
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+            errors.append(f'{where}: marketplaces must be a list of codes, e.g. ["US", "CA"]')
+            codes = []
+        for code in codes:
+            if code not in markets:
+                errors.append(f"{where}: marketplace {code!r} is neither built in ({' '.join(BUILT_IN)}) "
+                              "nor a [marketplaces] table")
+        channel = values.get("channel")
+        if channel is not None and not (isinstance(channel, str) and CHANNEL.fullmatch(channel)):
+            errors.append(f"{where}: channel must be a channel ID like C0123456789 (channel details → About)")
+        elif channel in channels:
+            errors.append(f"{where}: channel {channel} is already the channel of [accounts.{channels[channel]}]")
+        elif channel:
+            channels[channel] = key
+        leads = values.get("leads", [])
+        if not isinstance(leads, list) or not all(isinstance(u, str) and USER.fullmatch(u) for u in leads):
+            errors.append(f"{where}: leads must be a list of member or user group IDs like U0123456789")
+            leads = []
+        locale = values.get("locale", "en")
+        if locale not in LOCALES:
+            errors.append(f"{where}: locale must be one of {', '.join(LOCALES)}, not {locale!r}")
+        hour = values.get("digest_hour", 9)
+        if hour is False:
+            hour = None
+        elif isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+            errors.append(f"{where}: digest_hour must be an hour from 0 to 23")
+        if len(errors) == before:
+            accounts.append(Account(key, name.strip(), tuple(codes), channel, tuple(leads), locale, hour))
+    return accounts
