@@ -133,3 +133,18 @@ def test_open_cases_by_time_left_and_home_tiles(story: Store) -> None:
     tiles = store_reports.home_tiles(story, now=NOW)
     assert tiles.recovered_this_month == {"EUR": 8000, "USD": 12345}
     assert (tiles.at_risk.cases, tiles.at_risk.money) == (2, {"GBP": 3000, "USD": 5000})
+
+
+def test_an_appealed_denial_counts_as_neither_closed_nor_lost(store: Store) -> None:
+    from store import cases
+    from tests.report_story import order
+
+    claim = cases.open_safet_claim(store, actor=OWNER, order_id=order(20), reason=SafetReason.TRIP_CREDIT,
+                                   now=utc(2026, 11, 2, 18), explanation="The appointment could not be completed.")
+    cases.record_filing(store, claim.case.id, actor=OWNER, now=utc(2026, 11, 2, 19))
+    cases.record_denial(store, claim.case.id, actor=OWNER, is_lead=False, now=utc(2026, 11, 3, 18),
+                        appeal_by=utc(2026, 11, 30, 18))
+    cases.record_appeal(store, claim.case.id, actor=OWNER, now=utc(2026, 11, 4, 18), new_evidence="Photos.")
+    safet = store_reports.report(store, month_period(2026, 11, LA), now=NOW).kinds[CaseKind.SAFET]
+    assert (safet.opened, safet.still_open, safet.closed, safet.won, safet.lost) == (1, 1, 0, 0, 0)
+    assert (safet.claimed, safet.lost_money, safet.recovered) == ({"USD": 5000}, {}, {})
