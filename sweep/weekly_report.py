@@ -28,13 +28,15 @@ from sweep.context import Round
 from views.chart import render_chart
 from views.i18n import translator
 from views.report import chart_alt_text, period_title, weekly_message
-from webapi.posting import SLACK_ERRORS, classify
+from webapi.posting import SLACK_ERRORS, SlackPoster, classify
 
 log = logging.getLogger("safet.sweep")
 
 LATE_BY_AT_MOST = timedelta(days=1)
 """A report more than a day late (the app was down) is left out rather than posted days after."""
 WEEKS_CHARTED = 13
+HISTORY_MARGIN = timedelta(minutes=2)
+"""How far before the report was due to look for it in the channel (clock skew)."""
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,12 @@ def _post_one(store: Store, client: WebClient, settings: Settings, desk: Desk, *
     try:
         report = store_reports.report(store, last_days(day, zone), now=now, account=desk.account)
         if not posted_ts:
-            message = weekly_message(report, tr)
-            response = client.chat_postMessage(channel=channel, text=message.text,
-                                               blocks=[b.to_dict() for b in message.blocks])
-            weekly.note_message(store, key=key, token=token, ts=str(response["ts"]))
+            # A message Slack took but whose answer was lost (5xx, reset, a sweep killed before it noted
+            # the ts) carries the key in its metadata: found in the channel, it is never posted again.
+            poster = SlackPoster(client)
+            found = poster.posted_keys(channel, due - HISTORY_MARGIN).get(key)
+            ts = found or poster.post(channel, weekly_message(report, tr), [key])
+            weekly.note_message(store, key=key, token=token, ts=ts)
         weeks = [last_days(day - timedelta(days=7 * back), zone) for back in reversed(range(WEEKS_CHARTED))]
         chart = store_reports.chart_data(store, weeks, now=now, account=desk.account)
         title = period_title(report.period, tr)

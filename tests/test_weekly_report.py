@@ -135,3 +135,19 @@ def test_a_dry_run_says_it_would_post_the_weekly_report_and_posts_nothing(store,
     run(store, settings, MONDAY_0905)
     assert not any("weekly report" in line for line in sweep(store, None, settings, now=MONDAY_0905,
                                                               dry_run=True).preview)
+
+
+@pytest.mark.parametrize("how", ["500", "drop"])
+def test_a_weekly_report_slack_took_but_whose_answer_was_lost_is_posted_once(store, fake_slack, settings, how) -> None:
+    """The message lands, its answer never comes back: the next sweep finds it by its metadata key in the
+    channel and posts only the chart, never the message a second time."""
+    tell_story(store)
+    fake_slack.lose_reply("chat.postMessage", how, delay=0.0)
+    first = run(store, settings, MONDAY_0905)
+    assert first.errors and fake_slack.uploads(CHANNEL) == []
+    assert len(weekly_posts(fake_slack)) == 1  # Slack has it, the sweep does not know
+    run(store, settings, MONDAY_0905 + timedelta(minutes=5))
+    assert len(weekly_posts(fake_slack)) == 1 and len(fake_slack.uploads(CHANNEL)) == 1
+    with store.reading() as session:
+        row = session.scalars(select(OutboxNotice).where(OutboxNotice.kind == "weekly")).one()
+    assert (row.status, row.sent_ts) == ("sent", weekly_posts(fake_slack)[0]["ts"])
