@@ -136,10 +136,10 @@ def test_open_cases_by_time_left_and_home_tiles(story: Store) -> None:
 
 
 def test_an_appealed_denial_counts_as_neither_closed_nor_lost(store: Store) -> None:
-    from store import cases
+    from store import cases, opening
     from tests.report_story import order
 
-    claim = cases.open_safet_claim(store, actor=OWNER, order_id=order(20), reason=SafetReason.TRIP_CREDIT,
+    claim = opening.open_safet_claim(store, actor=OWNER, order_id=order(20), reason=SafetReason.TRIP_CREDIT,
                                    now=utc(2026, 11, 2, 18), explanation="The appointment could not be completed.")
     cases.record_filing(store, claim.case.id, actor=OWNER, now=utc(2026, 11, 2, 19))
     cases.record_denial(store, claim.case.id, actor=OWNER, is_lead=False, now=utc(2026, 11, 3, 18),
