@@ -104,6 +104,8 @@ def _perform(action: Action) -> Callable[[Submission], Change]:
 
 def _set_stated_due(s: Submission) -> Change:
     chosen = s.form.selected("deadline")
+    if chosen is not None and not chosen.isdigit():
+        raise DomainError(N_("This value is not one the form offers: pick it again."), field="deadline")
     deadline_id = int(chosen) if chosen else s.context.deadline_id
     deadline = next((d for d in s.case.open_deadlines if d.id == deadline_id), None)
     if deadline is None:

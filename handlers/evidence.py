@@ -20,6 +20,7 @@ from views.evidence_packet import PacketFile, packet_name, packet_zip, summary_p
 from views.i18n import Translator, translator
 from views.metadata import CaseRef
 from webapi.files import MAX_FILE_BYTES, fetch_file
+from webapi.posting import Fate, fate_of
 
 log = logging.getLogger("safet")
 
@@ -93,8 +94,13 @@ def register(app: App, deps: Deps) -> None:
             build_and_upload(deps, client, case, user=user)
         except SlackApiError as error:
             log.warning("evidence packet of case %s not uploaded: %s", case.id, error.response.get("error"))
-            tell(client, user=user, channel=channel, text=deps.tr(user, client)._(
-                "The evidence packet could not be uploaded ({error}). Try again in a minute.",
-                error=str(error.response.get("error"))))
+            tr = deps.tr(user, client)
+            if fate_of(error) is Fate.UNKNOWN:  # Slack may have it: pressing again could post a second packet
+                text = tr._("Slack did not answer whether the evidence packet arrived ({error}). Look in the case's "
+                            "thread before pressing again.", error=str(error.response.get("error")))
+            else:
+                text = tr._("The evidence packet could not be uploaded ({error}). Try again in a minute.",
+                            error=str(error.response.get("error")))
+            tell(client, user=user, channel=channel, text=text)
 
     app.action(ids.ACTION_CASE_EVIDENCE)(ack=ack_now, lazy=[packet])

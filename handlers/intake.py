@@ -161,7 +161,7 @@ def intake_case_button(pressed: dict[str, Any]) -> tuple[str, CaseRef, dict[str,
     prefill = parse_prefill(pressed.get("value"))
     if prefill is None or not isinstance(prefill.case_id, int) or not isinstance(prefill.version, int):
         return None
-    if prefill.action not in set(Action):
+    if not isinstance(prefill.action, str) or prefill.action not in set(Action):
         return None
     return prefill.action, CaseRef(prefill.case_id, prefill.version), form_values(prefill)
 
@@ -241,7 +241,8 @@ def register(app: App, deps: Deps) -> None:
                 context=ModalContext(channel_id=channel, email_at=sent_at), order_id=prefill.order_id[:40],
                 currency=currency, email_at=datetime.fromtimestamp(sent_at, UTC) if sent_at else None,
                 amount=plain_amount(prefill.amount_cents, currency) if isinstance(prefill.amount_cents, int) else None,
-                complaint=ComplaintType(prefill.complaint) if prefill.complaint in set(ComplaintType) else None)
+                complaint=ComplaintType(prefill.complaint)
+                if isinstance(prefill.complaint, str) and prefill.complaint in set(ComplaintType) else None)
         else:
             claim_number = prefill.claim_number if isinstance(prefill.claim_number, str) else None
             open_claim_modal(deps, client, user=user, trigger_id=body["trigger_id"], push=push,

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from handlers.deps import Deps
 from rules.errors import DomainError
 from rules.report_records import Period, parse_label, parse_period
+from rules.text import N_
 from store import reports as store_reports
 from views import ids
 from views.export_csv import Export
@@ -44,7 +45,7 @@ def report_reply(deps: Deps, tr: Translator, argument: str, *, channel: str | No
     except DomainError as refusal:  # the period typed is echoed: made inert in mrkdwn first
         return {"text": _refusal(tr, refusal)}
     message = report_message(store_reports.report(deps.store, period, now=now, account=account), tr,
-                             account=book.account(account).name if account else None)
+                             account=book.account(account).name if account else None, account_key=account)
     return message
 
 
@@ -52,9 +53,9 @@ def _refusal(tr: Translator, refusal: DomainError) -> str:
     return tr._(refusal.message, **{k: escape(str(v)) for k, v in refusal.params.items()})
 
 
-def export_files(deps: Deps, period: Period) -> Export:
+def export_files(deps: Deps, period: Period, account: str | None = None) -> Export:
     export = Export()
-    for chunk in store_reports.export_cases(deps.store, period.start, period.end):
+    for chunk in store_reports.export_cases(deps.store, period.start, period.end, account=account):
         export.add(chunk)
     return export
 
@@ -66,12 +67,17 @@ def register(app: App, deps: Deps) -> None:
     def upload_export(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         tr = deps.tr(user, client)
+        label, _, account = str((body.get("actions") or [{}])[0].get("value", ""))[:80].partition("|")
+        book = deps.settings.accounts
+        zone = book.market_of(account).zone if book.known(account) else deps.settings.zone
         try:
-            period = parse_label(str((body.get("actions") or [{}])[0].get("value", ""))[:40], zone=deps.settings.zone)
+            if account and not book.known(account):
+                raise DomainError(N_("That report period is not valid."))
+            period = parse_label(label, zone=zone)
         except DomainError as refusal:  # a forged value: say so, build nothing
             client.chat_postMessage(channel=user, text=_refusal(tr, refusal))
             return
-        export = export_files(deps, period)
+        export = export_files(deps, period, account or None)
         try:
             channel = client.conversations_open(users=user)["channel"]["id"]
             client.files_upload_v2(

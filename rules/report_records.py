@@ -103,6 +103,8 @@ def last_days(today: date, zone: ZoneInfo, days: int = 7) -> Period:
     return days_period(today - timedelta(days=days), today - timedelta(days=1), zone)
 
 
+MAX_YEAR = 2999
+"""Periods past this year are refused as unknown (past 9999 the calendar itself ends)."""
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?q([1-4])$", re.IGNORECASE)
 WORDS = {"week": PeriodKind.WEEK, "month": PeriodKind.MONTH, "quarter": PeriodKind.QUARTER,
@@ -120,9 +122,9 @@ def parse_period(text: str, *, today: date, zone: ZoneInfo) -> Period:
     if kind is PeriodKind.QUARTER:
         return quarter_period(today.year, (today.month - 1) // 3 + 1, zone)
     found = _MONTH.match(word)
-    if found and 1 <= int(found.group(2)) <= 12 and int(found.group(1)) >= 2000:
+    if found and 1 <= int(found.group(2)) <= 12 and 2000 <= int(found.group(1)) <= MAX_YEAR:
         period = month_period(int(found.group(1)), int(found.group(2)), zone)
-    elif (found := _QUARTER.match(word)) and int(found.group(1)) >= 2000:
+    elif (found := _QUARTER.match(word)) and 2000 <= int(found.group(1)) <= MAX_YEAR:
         period = quarter_period(int(found.group(1)), int(found.group(2)), zone)
     else:
         raise DomainError(N_("Unknown period “{period}”. Try: week, month, quarter, or a month like 2026-11."),
@@ -133,14 +135,16 @@ def parse_period(text: str, *, today: date, zone: ZoneInfo) -> Period:
 
 
 def parse_label(label: str, *, zone: ZoneInfo) -> Period:
-    """A period back from its ``label`` (the Export CSV button carries it)."""
-    if ".." in label:
-        first, _, last = label.partition("..")
-        try:
+    """A period back from its ``label`` (the Export CSV button carries it); anything else is refused."""
+    try:
+        if ".." in label:
+            first, _, last = label.partition("..")
             return days_period(date.fromisoformat(first), date.fromisoformat(last), zone)
-        except ValueError:
-            raise DomainError(N_("That report period is not valid.")) from None
-    return parse_period(label, today=date.max, zone=zone)
+        if label.strip().lower() in WORDS:  # a label is always a month, a quarter or days, never a word
+            raise ValueError(label)
+        return parse_period(label, today=date(MAX_YEAR, 12, 31), zone=zone)
+    except (ValueError, OverflowError):
+        raise DomainError(N_("That report period is not valid.")) from None
 
 
 # ---------------------------------------------------------------- the figures

@@ -275,10 +275,11 @@ def home_tiles(store: Store, *, now: datetime) -> HomeTiles:
 # ---------------------------------------------------------------- the CSV export
 
 
-def export_cases(store: Store, start: datetime, end: datetime, *, chunk: int = 1000) -> Iterator[list[CaseRecord]]:
+def export_cases(store: Store, start: datetime, end: datetime, *, chunk: int = 1000,
+                 account: str | None = None) -> Iterator[list[CaseRecord]]:
     """Cases opened in ``[start, end)`` or given an outcome then, with deadlines and events, in chunks by id."""
-    opened = select(Case.id).where(Case.created_at >= start, Case.created_at < end)
-    decided = select(Case.id).where(Case.decided_at >= start, Case.decided_at < end)
+    opened = select(Case.id).where(Case.created_at >= start, Case.created_at < end, *_of(account))
+    decided = select(Case.id).where(Case.decided_at >= start, Case.decided_at < end, *_of(account))
     with store.reading() as session:
         ids = sorted(set(session.scalars(opened)) | set(session.scalars(decided)))
     for i in range(0, len(ids), chunk):

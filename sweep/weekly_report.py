@@ -134,7 +134,7 @@ def _post_one(store: Store, client: WebClient, settings: Settings, desk: Desk, *
             # the ts) carries the key in its metadata: found in the channel, it is never posted again.
             poster = SlackPoster(client)
             found = poster.posted_keys(channel, due - HISTORY_MARGIN).get(key)
-            ts = found or poster.post(channel, weekly_message(report, tr), [key])
+            ts = found or poster.post(channel, weekly_message(report, tr, account_key=desk.account), [key])
             weekly.note_message(store, key=key, token=token, ts=ts)
         weeks = [last_days(day - timedelta(days=7 * back), zone) for back in reversed(range(WEEKS_CHARTED))]
         chart = store_reports.chart_data(store, weeks, now=now, account=desk.account)

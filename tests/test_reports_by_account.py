@@ -66,3 +66,22 @@ def test_safet_report_in_an_accounts_channel_shows_that_account_and_names_it(sto
     assert "Acme UK" in uk and "£42.00" in uk and "$50" not in uk
     assert "Acme US" in us and "$50.00" in us and "£" not in us
     assert "Acme UK" in named and "£42.00" in named
+
+
+def test_the_export_button_of_an_accounts_report_exports_that_accounts_cases_only(store, fake_slack):  # type: ignore[no-untyped-def]
+    with running_app(store, fake_slack, Clock(datetime(2026, 11, 30, 18, tzinfo=UTC)), book=BOOK) as slack:
+        two_accounts_decided(store)
+        answer = slack.answer("report month", channel="CUK")
+        [button] = [e for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        assert button["value"] == "2026-11|acme-uk"
+        slack.click(button["action_id"], button["value"], user="U1", channel="CUK")
+        slack.fake.wait_for("files.completeUploadExternal", timeout=10)
+    [cases_file] = [u for u in fake_slack.uploads() if u.filename.startswith("cases-")]
+    exported = (cases_file.content or b"").decode("utf-8-sig")
+    assert UK_ORDER in exported and US_ORDER not in exported
+
+
+def test_a_period_past_the_calendar_is_refused_not_a_crash(store, fake_slack):  # type: ignore[no-untyped-def]
+    with running_app(store, fake_slack, Clock(datetime(2026, 11, 30, 18, tzinfo=UTC))) as slack:
+        for typed in ("9999-12", "9999-Q4"):
+            assert "Unknown period" in slack.answer(f"report {typed}")["text"]

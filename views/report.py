@@ -109,7 +109,7 @@ def report_lines(report: Report, tr: Translator) -> list[list[str]]:
     return [money, kinds, timing, rates]
 
 
-def _blocks(report: Report, tr: Translator, title: str) -> list[Block]:
+def _blocks(report: Report, tr: Translator, title: str, account_key: str | None = None) -> list[Block]:
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title[:150], emoji=True))]
     for i, group in enumerate(report_lines(report, tr)):
         if i:
@@ -120,7 +120,7 @@ def _blocks(report: Report, tr: Translator, title: str) -> list[Block]:
         "in the period of its outcome: a debit reversed later counts as recovered then."))]))
     blocks.append(ActionsBlock(block_id="report_actions", elements=[ButtonElement(
         text=PlainTextObject(text=tr._("Export CSV"), emoji=True), action_id=ids.ACTION_REPORT_EXPORT,
-        value=report.period.label)]))
+        value=f"{report.period.label}|{account_key}" if account_key else report.period.label)]))
     return blocks
 
 
@@ -130,18 +130,20 @@ def summary_text(report: Report, tr: Translator, title: str) -> str:
                 at_risk=money_text(report.at_risk.money, tr))
 
 
-def report_message(report: Report, tr: Translator, *, account: str | None = None) -> dict[str, Any]:
-    """`/safet report`: kwargs for an ephemeral reply (``account``: the seller account's name, when several)."""
+def report_message(report: Report, tr: Translator, *, account: str | None = None,
+                   account_key: str | None = None) -> dict[str, Any]:
+    """`/safet report`: kwargs for an ephemeral reply (``account``: the seller account's name, when several;
+    its key travels on the Export CSV button so the file holds the same cases)."""
     title = period_title(report.period, tr)
     if account:
         title = tr._("{title} · {account}", title=title, account=account)
-    return as_kwargs(summary_text(report, tr, title), _blocks(report, tr, title), tr)
+    return as_kwargs(summary_text(report, tr, title), _blocks(report, tr, title, account_key), tr)
 
 
-def weekly_message(report: Report, tr: Translator) -> Message:
+def weekly_message(report: Report, tr: Translator, *, account_key: str | None = None) -> Message:
     """The weekly channel post (its chart follows as an image)."""
     title = period_title(report.period, tr)
-    return Message(text=summary_text(report, tr, title), blocks=tuple(_blocks(report, tr, title)))
+    return Message(text=summary_text(report, tr, title), blocks=tuple(_blocks(report, tr, title, account_key)))
 
 
 def chart_alt_text(chart: ChartData, tr: Translator) -> str:
