@@ -211,6 +211,8 @@ def running_app(store: Store, fake: FakeSlack, clock: Clock, **overrides: Any) -
     finally:
         server.shutdown()
         server.server_close()
+        # This test's lazy listeners finish here, so none posts into the next test's (shared) fake Slack.
+        runtime.after_response.shutdown(wait=True)
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
