@@ -97,16 +97,14 @@ def _perform(action: Action) -> Callable[[Submission], Change]:
     """Any declared action: its fields read as Slack sent them, then checked and written by the store."""
     def submit(s: Submission) -> Change:
         values = {f.name: s.form.value(f) for f in ACTIONS[action].fields_for(s.case)}
-        return cases.perform(s.deps.store, s.case_id, action, values, actor=s.actor, is_lead=s.is_lead, now=s.now,
+        return cases.perform(s.deps.store, s.case, action, values, actor=s.actor, is_lead=s.is_lead, now=s.now,
                              expected_version=s.context.version)
     return submit
 
 
 def _set_stated_due(s: Submission) -> Change:
-    chosen = s.form.selected("deadline")
-    if chosen is not None and not chosen.isdigit():
-        raise DomainError(N_("This value is not one the form offers: pick it again."), field="deadline")
-    deadline_id = int(chosen) if chosen else s.context.deadline_id
+    chosen = s.form.selected_id("deadline")
+    deadline_id = chosen if chosen is not None else s.context.deadline_id
     deadline = next((d for d in s.case.open_deadlines if d.id == deadline_id), None)
     if deadline is None:
         raise NotFound(N_("That deadline is no longer open."))

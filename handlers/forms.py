@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from rules.actions import Field, FieldKind
-from rules.errors import DomainError
+from rules.errors import DomainError, not_offered
 from rules.parsing import USER_ID
 from rules.text import N_
 
@@ -22,10 +22,6 @@ E = TypeVar("E", bound=StrEnum)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _HH_MM = re.compile(r"\d{2}:\d{2}", re.ASCII)
 _TIMESTAMP = re.compile(r"\d{1,11}", re.ASCII)
-
-
-def _malformed(block_id: str) -> DomainError:
-    return DomainError(N_("This value is not one the form offers: pick it again."), field=block_id)
 
 
 @dataclass(frozen=True)
@@ -47,7 +43,7 @@ class Form:
         if value is None or value == "":
             return None
         if not isinstance(value, str):
-            raise _malformed(block_id)
+            raise not_offered(block_id)
         return value
 
     def text(self, block_id: str) -> str:
@@ -58,7 +54,7 @@ class Form:
         if not option:
             return None
         if not isinstance(option, dict) or not isinstance(option.get("value"), str):
-            raise _malformed(block_id)
+            raise not_offered(block_id)
         return option["value"]
 
     def choice(self, block_id: str, options: type[E]) -> E | None:
@@ -67,8 +63,17 @@ class Form:
         if value is None:
             return None
         if value not in set(options):
-            raise _malformed(block_id)
+            raise not_offered(block_id)
         return options(value)
+
+    def selected_id(self, block_id: str) -> int | None:
+        """A selected option whose value is a row's ID (a deadline, say)."""
+        value = self.selected(block_id)
+        if value is None:
+            return None
+        if not (value.isascii() and value.isdigit()):
+            raise not_offered(block_id)
+        return int(value)
 
     def date(self, block_id: str) -> date | None:
         value = self._string(block_id, "selected_date")
@@ -79,7 +84,7 @@ class Form:
                 raise ValueError(value)
             return date.fromisoformat(value)
         except ValueError:
-            raise _malformed(block_id) from None
+            raise not_offered(block_id) from None
 
     def time(self, block_id: str) -> time | None:
         """A ``timepicker`` value ("HH:MM"), as a wall-clock time."""
@@ -91,7 +96,7 @@ class Form:
                 raise ValueError(value)
             return time.fromisoformat(value)
         except ValueError:
-            raise _malformed(block_id) from None
+            raise not_offered(block_id) from None
 
     def instant(self, block_id: str) -> datetime | None:
         """A ``datetimepicker`` value (a UNIX timestamp, so no zone guessing)."""
@@ -99,16 +104,16 @@ class Form:
         if value is None or value == "":
             return None
         if isinstance(value, bool) or not _TIMESTAMP.fullmatch(str(value)):
-            raise _malformed(block_id)
+            raise not_offered(block_id)
         try:
             return datetime.fromtimestamp(int(value), UTC)
         except (OverflowError, OSError, ValueError):
-            raise _malformed(block_id) from None
+            raise not_offered(block_id) from None
 
     def user(self, block_id: str) -> str | None:
         value = self._string(block_id, "selected_user")
         if value is not None and not USER_ID.fullmatch(value):
-            raise _malformed(block_id)
+            raise not_offered(block_id)
         return value
 
     def checked(self, block_id: str) -> list[str]:
@@ -116,14 +121,14 @@ class Form:
         options = self._element(block_id).get("selected_options") or []
         if not isinstance(options, list) or not all(isinstance(o, dict) and isinstance(o.get("value"), str)
                                                     for o in options):
-            raise _malformed(block_id)
+            raise not_offered(block_id)
         return [o["value"] for o in options]
 
     def files(self, block_id: str) -> list[dict[str, Any]]:
         files = self._element(block_id).get("files") or []
         if not isinstance(files, list) or not all(isinstance(f, dict) and isinstance(f.get("id"), str)
                                                   for f in files):
-            raise _malformed(block_id)
+            raise not_offered(block_id)
         return list(files)
 
     def value(self, field: Field) -> str | datetime | date | None:

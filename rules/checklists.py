@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import DomainError
+from .errors import not_offered
 from .kinds import ComplaintType, SafetReason
 from .text import N_
 
@@ -60,7 +60,7 @@ def chosen_items(items: tuple[str, ...], values: list[str], *, field: str = "che
     chosen = []
     for value in values:
         if not (value.isascii() and value.isdigit()) or int(value) >= len(items):
-            raise DomainError(N_("This value is not one the form offers: pick it again."), field=field)
+            raise not_offered(field)
         if items[int(value)] not in chosen:
             chosen.append(items[int(value)])
     return chosen

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .text import N_
+
 
 class DomainError(Exception):
     """A request the rules refuse, with a reason a person can act on.
@@ -37,3 +39,8 @@ class NotPermitted(DomainError):
 
 class NotFound(DomainError):
     """No such case."""
+
+
+def not_offered(field: str) -> DomainError:
+    """A value Slack's own form could never send (forged or garbled): refused on its field."""
+    return DomainError(N_("This value is not one the form offers: pick it again."), field=field)

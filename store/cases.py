@@ -18,7 +18,7 @@ from rules.deadlines import DeadlineStatus
 from rules.errors import DomainError, NotFound, NotPermitted
 from rules.kinds import Action, CaseKind, ComplaintType
 from rules.ladder import OVERDUE
-from rules.records import SYSTEM_ACTOR
+from rules.records import SYSTEM_ACTOR, CaseRecord
 from rules.text import N_
 from rules.transitions import (
     check_permission,
@@ -27,7 +27,6 @@ from rules.transitions import (
 from .db import Store
 from .models import Case, CaseDeadline, OutboxNotice
 from .opening import clean_reference
-from .queries import get_case
 from .records import deadline_record
 from .unit import Change, audit, changing, finish, plan_ladder, result
 
@@ -45,21 +44,19 @@ def _use_case(action: Action) -> Callable[[UseCase], UseCase]:
     return register
 
 
-def perform(store: Store, case_id: int, action: Action, values: Mapping[str, Any], *, actor: str, is_lead: bool,
-            now: datetime, expected_version: int | None = None) -> Change:
-    """One action taken through its form: the declared fields checked (``rules.actions``), then its use case."""
+def perform(store: Store, case: CaseRecord, action: Action, values: Mapping[str, Any], *, actor: str,
+            is_lead: bool, now: datetime, expected_version: int | None = None) -> Change:
+    """One action taken through its form on ``case`` (as the form's submitter read it; the use case re-checks
+    its version): the declared fields checked (``rules.actions``), then its use case."""
     spec = ACTIONS[action]
     use_case = USE_CASES.get(action)
     if use_case is None:
         raise NotPermitted(N_("The app does this by itself when a deadline passes."))
-    case = get_case(store, case_id, history=False)
-    if case is None:
-        raise NotFound(N_("No such case."))
     # A day picked in the form (shipped on …) is read in the case's marketplace's zone.
     arguments = spec.arguments(case, values, now=now, zone=store.policy.market(case.marketplace).zone)
     if spec.permission is not Permission.ANYONE:
         arguments["is_lead"] = is_lead
-    return use_case(store, case_id, actor=actor, now=now, expected_version=expected_version, **arguments)
+    return use_case(store, case.id, actor=actor, now=now, expected_version=expected_version, **arguments)
 
 
 

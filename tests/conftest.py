@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -34,19 +35,37 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-@pytest.fixture(scope="session")
-def pg_session_url() -> Iterator[str]:
-    """One fresh schema per test run, so runs never see each other's rows."""
-    schema = f"safet_test_{uuid.uuid4().hex[:10]}"
+@contextmanager
+def fresh_pg_schema(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL schema, dropped afterwards: parallel runs never meet."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = pg_schema_url(PG_URL, schema)
-    upgrade(url)
-    yield url
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield pg_schema_url(PG_URL, schema)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_session_url() -> Iterator[str]:
+    """One fresh schema per test run, so runs never see each other's rows."""
+    with fresh_pg_schema("safet_test") as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """An empty database (no schema at all) of each backend, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    with fresh_pg_schema("safet_mig") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -6,34 +6,15 @@ Runs on SQLite, and on PostgreSQL when SAFET_TEST_DATABASE_URL is set (its own s
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from alembic import command
 from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from store.db import Store, alembic_config, current_revision, upgrade
 from store.models import Case, CaseDeadline, RosterOrder
-from tests.conftest import BACKENDS, PG_URL, pg_schema_url
 
 AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
-        return
-    schema = f"safet_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield pg_schema_url(PG_URL, schema)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def _stamp(moment: datetime, dialect: str) -> datetime:

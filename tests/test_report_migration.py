@@ -3,31 +3,13 @@ and the way back down (SQLite, and PostgreSQL when configured)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from store.db import alembic_config, upgrade
 from store.models import Base
-from tests.conftest import BACKENDS, PG_URL, pg_schema_url
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request, tmp_path):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
-        return
-    schema = f"safet_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield pg_schema_url(PG_URL, schema)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def test_decided_at_is_back_filled_and_the_revision_goes_down_again(empty_url: str) -> None:
