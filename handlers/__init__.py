@@ -12,6 +12,7 @@ from handlers import (
     evidence,
     home,
     intake,
+    replays,
     report,
     safet_claims,
     shortcuts,
@@ -21,6 +22,7 @@ from handlers.deps import Deps
 
 def register(app: App, deps: Deps) -> None:
     errors.register(app, deps)          # domain refusals → clear messages, one place
+    replays.register(app, deps)         # a replayed signed click or submission is taken once
     commands.register(app, deps)        # /safet file | chargeback | list | show | help
     safet_claims.register(app, deps)    # SAFE-T modal: reason select, submit
     chargebacks.register(app, deps)     # chargeback modal submit

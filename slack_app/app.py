@@ -20,8 +20,9 @@ from slack_app.after_response import AfterResponse
 from slack_app.clock import now_utc
 from store.db import Store
 from sweep.scheduler import deliver_case_notices, start_sweeper
-from webapi.client import make_client
+from webapi.client import installed_team, make_client
 from webapi.people import Directory
+from webapi.posting import SLACK_ERRORS, classify
 
 log = logging.getLogger("safet")
 
@@ -39,8 +40,7 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
     directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
                           leads=settings.all_leads, clock=clock, leads_of=settings.accounts.leads_of)
     deps = Deps(settings=settings, store=store, directory=directory, clock=clock)
-    if settings.team_id:
-        app.middleware(_only_team(settings.team_id))
+    app.middleware(_only_team(settings.team_id, client))
     handlers.register(app, deps)
     # An outcome is told at once (channel + owner DM), not at the next sweep; exactly-once either way.
     deps.after_change.append(lambda web, case_id: deliver_case_notices(
@@ -48,13 +48,29 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
     return app, deps
 
 
-def _only_team(team_id: str) -> Callable[..., Any]:
-    """Refuse requests from any workspace but the configured one (SAFET_TEAM_ID)."""
+def _teams_named(body: dict[str, Any]) -> set[str]:
+    """Every workspace a payload names: the request's, the actor's and the view's."""
+    def field(holder: Any, key: str) -> Any:
+        return holder.get(key) if isinstance(holder, dict) else None
+
+    named = (body.get("team_id"), field(body.get("team"), "id"), field(body.get("user"), "team_id"),
+             field(body.get("view"), "team_id"))
+    return {team if isinstance(team, str) else repr(team) for team in named if team not in (None, "")}
+
+
+def _only_team(team_id: str | None, client: WebClient) -> Callable[..., Any]:
+    """Refuse a request that names no workspace, or any but ours: SAFET_TEAM_ID, else the one the bot
+    token belongs to (``auth.test``, once)."""
 
     def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
-        team = body.get("team_id") or (body.get("team") or {}).get("id") or body.get("user", {}).get("team_id")
-        if team is not None and team != team_id:
-            log.warning("refused a request from workspace %s", team)
+        try:
+            ours = team_id or installed_team(client)
+        except SLACK_ERRORS as error:
+            log.warning("could not learn the workspace from auth.test: %s", classify(error)[1])
+            return BoltResponse(status=503, body="Slack could not be reached; try again.")
+        named = _teams_named(body)
+        if not named or (ours is not None and named != {ours}):
+            log.warning("refused a request naming workspace(s) %s", sorted(named) or "none")
             return BoltResponse(status=403, body="This app serves one workspace only.")
         return next()
 

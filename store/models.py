@@ -250,3 +250,14 @@ class IntakeRead(Base):
     read_by: Mapped[str | None] = mapped_column(String(32))
     """The person who pressed the shortcut; ``None`` when the email was read on arrival."""
     read_at: Mapped[datetime]
+
+
+class SeenRequest(Base):
+    """A click or a form submission already taken: Slack signs a request for five minutes, so the same
+    signed request sent again within them finds its key here and changes nothing, posts nothing."""
+
+    __tablename__ = "seen_requests"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """sha256 of who, what (action id or view) and which (``action_ts``, or the submitted values)."""
+    seen_at: Mapped[datetime] = mapped_column(index=True)

@@ -123,6 +123,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._reply_bytes(status, b"OK - %d" % len(body) if status == 200 else b"", "text/plain")
             return
         auth = self.headers.get("Authorization", "")
+        location = fake._redirects.get(path.split("/")[2])
+        if location is not None:  # Slack's file hosts may answer with a redirect
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         content = fake._file_bytes(path.split("/")[2], auth.removeprefix("Bearer "))
         if content is None:
             self._reply_bytes(404, b"", "text/plain")
@@ -220,6 +227,7 @@ class FakeSlack:
             self._failures: dict[str, deque[tuple[int, dict, dict]]] = {}
             self._channel_errors: dict[str, str] = {}
             self._files: dict[str, dict] = {}
+            self._redirects: dict[str, str] = {}
             self._file_counter = 0
             self._uploads: list[Upload] = []
             self._after_write: dict[str, deque[tuple[str, float]]] = {}
@@ -292,6 +300,11 @@ class FakeSlack:
                 "url_private_download": f"{base}/files/{file_id}/download/{name}",
                 "permalink": f"https://fake.slack.test/files/{BOT_USER_ID}/{file_id}", **fields}}
             return copy.deepcopy(self._files[file_id]["object"])
+
+    def redirect_file(self, file_id: str, location: str) -> None:
+        """The file's URL answers 302 to ``location`` (another host, say)."""
+        with self._lock:
+            self._redirects[file_id] = location
 
     def remove_file(self, file_id: str) -> None:
         """The file was deleted: ``files.info`` answers ``file_not_found`` and its URL 404."""

@@ -66,3 +66,29 @@ def test_health_check_answers_when_the_database_is_reachable(slack):  # type: ig
     with urllib.request.urlopen(url, timeout=5) as response:
         assert response.status == 200
         assert json.loads(response.read()) == {"ok": True, "database": "reachable"}
+
+
+def test_a_payload_that_names_no_workspace_is_refused(slack):  # type: ignore[no-untyped-def]
+    payload = json.loads(urllib.parse.parse_qs(claim_submission("123-1234567-1234567"))["payload"][0])
+    del payload["team"]
+    del payload["user"]["team_id"]
+    reply = slack.post(urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    assert reply.status == 403
+    assert list_cases(slack.store, ListFilter.OPEN, user_id="U1", now=slack.clock()) == []
+
+
+def test_an_actor_from_another_workspace_is_refused_even_when_the_request_names_ours(slack):  # type: ignore[no-untyped-def]
+    payload = json.loads(urllib.parse.parse_qs(claim_submission("123-1234567-1234567"))["payload"][0])
+    payload["user"]["team_id"] = "TOTHER"
+    reply = slack.post(urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    assert reply.status == 403
+    assert list_cases(slack.store, ListFilter.OPEN, user_id="U1", now=slack.clock()) == []
+
+
+def test_without_safet_team_id_the_workspace_is_learned_from_auth_test(store, fake_slack, now):  # type: ignore[no-untyped-def]
+    with running_app(store, fake_slack, Clock(now)) as driver:  # SAFET_TEAM_ID unset
+        other = claim_submission("123-1234567-1234567").replace("T0TEST", "TOTHER")
+        assert driver.post(other, "application/x-www-form-urlencoded").status == 403
+        ours = claim_submission("123-1234567-1234567")
+        assert driver.post(ours, "application/x-www-form-urlencoded").status == 200
+        assert len(fake_slack.calls("auth.test")) >= 1

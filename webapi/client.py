@@ -67,15 +67,31 @@ def make_client(settings: Settings, *, max_retries: int = 3, timeout: int = TIME
 
 
 _TEAM_URLS: weakref.WeakKeyDictionary[WebClient, str] = weakref.WeakKeyDictionary()
+_TEAM_IDS: weakref.WeakKeyDictionary[WebClient, str] = weakref.WeakKeyDictionary()
 _TEAM_LOCK = threading.Lock()
 
 
 def remember_identity(client: WebClient, auth: Any) -> None:
-    """Keep what ``auth.test`` said (the workspace URL) so permalinks need no call of their own."""
+    """Keep what ``auth.test`` said (the workspace URL and ID) so permalinks and the team check need
+    no call of their own."""
     url = str(auth.get("url") or "")
-    if url:
-        with _TEAM_LOCK:
+    team = str(auth.get("team_id") or "")
+    with _TEAM_LOCK:
+        if url:
             _TEAM_URLS[client] = url if url.endswith("/") else url + "/"
+        if team:
+            _TEAM_IDS[client] = team
+
+
+def installed_team(client: WebClient) -> str | None:
+    """The workspace the bot token belongs to, from ``auth.test`` once per client (``None``: it said none)."""
+    with _TEAM_LOCK:
+        team = _TEAM_IDS.get(client)
+    if team is None:
+        remember_identity(client, client.auth_test())
+        with _TEAM_LOCK:
+            team = _TEAM_IDS.get(client)
+    return team
 
 
 def team_url(client: WebClient) -> str:

@@ -42,11 +42,39 @@ def file_info(client: WebClient, file_id: str) -> dict[str, Any] | None:
         return None
 
 
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    except ValueError:
+        return None
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
 def _is_slack_url(url: str, client: WebClient) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    api_host = (urlsplit(client.base_url).hostname or "").lower()
-    return urlsplit(url).scheme in ("https", "http") and (host == api_host or host == "files.slack.com"
-                                                          or host.endswith(".slack.com"))
+    """Slack's file hosts over https on 443, or the configured API URL's own scheme, host and port (a
+    local fake in tests): the only places the bot token may go."""
+    origin = _origin(url)
+    if origin is None:
+        return False
+    scheme, host, port = origin
+    if (scheme, port) == ("https", 443) and (host == "slack.com" or host.endswith(".slack.com")):
+        return True
+    return origin == _origin(client.base_url)
+
+
+class _SlackOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to a place the token may go; any other one ends the download (urllib would
+    carry the ``Authorization`` header to wherever it points)."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if not _is_slack_url(newurl, self.client):
+            log.warning("refused a file redirect to %s", urlsplit(newurl).hostname)
+            return None  # urllib then raises the 3xx as an HTTPError
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _get(client: WebClient, url: str | None, limit: int, timeout: float) -> bytes | int | None:
@@ -58,7 +86,8 @@ def _get(client: WebClient, url: str | None, limit: int, timeout: float) -> byte
     url = urlunsplit(parts._replace(path=quote(parts.path, safe="/%"), query=quote(parts.query, safe="=&%")))
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        opener = urllib.request.build_opener(_SlackOnlyRedirects(client))
+        with opener.open(request, timeout=timeout) as response:
             return response.read(limit + 1)
     except urllib.error.HTTPError as error:
         return error.code
