@@ -31,7 +31,7 @@ from rules.kinds import Action
 from rules.records import CaseRecord
 from rules.text import N_
 from rules.transitions import check_permission, transition_for
-from store import cases, opening
+from store import cases
 from store.cases import Change
 from store.documents import add_documents
 from store.queries import get_case
@@ -119,9 +119,8 @@ def _reassign(s: Submission) -> Change:
 
 def _add_documents(s: Submission) -> Change:
     ticked = chosen_items(checklist_items(s.case), s.form.checked("checklist"))
-    attachments = [opening.Attachment(label=f.get("name") or f.get("title") or f["id"], slack_file_id=f["id"],
-                                    url=f.get("permalink")) for f in s.form.files("attachments")]
-    return add_documents(s.deps.store, s.case_id, actor=s.actor, now=s.now, ticked=ticked, attachments=attachments,
+    return add_documents(s.deps.store, s.case_id, actor=s.actor, now=s.now, ticked=ticked,
+                         attachments=s.form.attachments("attachments"),
                          expected_version=s.context.version)
 
 

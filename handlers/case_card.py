@@ -26,7 +26,7 @@ def team_of(deps: Deps, case: CaseRecord | None = None) -> Team:
     """The case's marketplace's zone and calendar (the default account's without a case)."""
     book = deps.settings.accounts
     market = book.marketplace(case.marketplace) if case is not None else book.market_of(None)
-    return Team(zone=market.zone, holidays=market.holidays_label, weekend=market.weekend)
+    return Team.of(market)
 
 
 def channel_tr(deps: Deps, case: CaseRecord) -> Translator:

@@ -77,7 +77,9 @@ def register(app: App, deps: Deps) -> None:
                                weekend=team.weekend, team_zone=team.zone)
         if sub == "report":
             return report_reply(deps, tr, slack_unescape(argument), channel=channel)
-        return help_message(tr, unknown=sub if sub != "help" else None)
+        market = deps.settings.accounts.market_for_channel(channel)
+        return help_message(tr, unknown=sub if sub != "help" else None,
+                            reply_days=market.profile.chargeback_reply_days)
 
     def answer(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         """Everything `/safet` says back is decided inside the ack, from the store. Someone the app has

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from rules.actions import Field, FieldKind
 from rules.errors import DomainError, not_offered
-from rules.parsing import USER_ID
+from rules.parsing import USER_ID, visible
 from rules.text import N_
+from store.opening import Attachment
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -47,7 +48,16 @@ class Form:
         return value
 
     def text(self, block_id: str) -> str:
-        return self._string(block_id, "value") or ""
+        """What a person typed, without invisible characters; spaces alone are nothing typed."""
+        typed = visible(self._string(block_id, "value") or "")
+        return typed if typed.strip() else ""
+
+    def required_text(self, block_id: str, refusal: str) -> str:
+        """A text Slack marks required (it lets spaces through): refused on its field when blank."""
+        typed = self.text(block_id).strip()
+        if not typed:
+            raise DomainError(refusal, field=block_id)
+        return typed
 
     def selected(self, block_id: str) -> str | None:
         option = self._element(block_id).get("selected_option")
@@ -130,6 +140,11 @@ class Form:
                                                   for f in files):
             raise not_offered(block_id)
         return list(files)
+
+    def attachments(self, block_id: str) -> list[Attachment]:
+        """The files picked, each named as Slack names it, without invisible characters."""
+        return [Attachment(label=visible(f.get("name") or f.get("title") or "") or f["id"], slack_file_id=f["id"],
+                           url=f.get("permalink")) for f in self.files(block_id)]
 
     def value(self, field: Field) -> str | datetime | date | None:
         """A declared field's value as Slack sent it (checked by the store against the declaration)."""

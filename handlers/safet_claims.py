@@ -68,12 +68,12 @@ def register(app: App, deps: Deps) -> None:
             product_order_id = form.text("product_order_id")
             change = opening.open_safet_claim(
                 deps.store, actor=user, order_id=order_id, reason=reason, now=deps.clock(),
-                product_order_id=product_order_id, explanation=form.text("explanation").strip(),
+                product_order_id=product_order_id, explanation=form.required_text(
+                    "explanation", N_("Explain what happened: a field of spaces is empty.")),
                 second_appointment_completed_on=form.date("second_appointment_completed_on"),
                 claim_number=form.text("claim_number"), filing_locale=form.selected("filing_locale"),
                 checklist=chosen_items(SAFET_CHECKLISTS[reason], form.checked("checklist")),
-                attachments=[opening.Attachment(label=f.get("name") or f.get("title") or f["id"], slack_file_id=f["id"],
-                                              url=f.get("permalink")) for f in form.files("attachments")],
+                attachments=form.attachments("attachments"),
                 account=account, marketplace=marketplace,
             )
         except DomainError as error:

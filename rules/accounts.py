@@ -66,6 +66,11 @@ class AccountBook:
         """The account whose case channel this is (modals default to it)."""
         return next((a for a in self.accounts if channel and a.channel == channel), None)
 
+    def market_for_channel(self, channel: str | None) -> Marketplace:
+        """The marketplace of the account whose channel this is; the default account's elsewhere."""
+        account = self.for_channel(channel)
+        return self.market_of(account.key if account is not None else None)
+
     def marketplace(self, code: str | None) -> Marketplace:
         for market in self.markets:
             if market.code == code:

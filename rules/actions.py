@@ -19,7 +19,7 @@ from .deadlines import DeadlineKind
 from .errors import DomainError
 from .kinds import Action, CaseKind, ComplaintType
 from .parsing import parse_amount
-from .text import N_
+from .text import N_, n_
 
 if TYPE_CHECKING:  # records read the transition table, which reads this: a type, not a dependency
     from .records import CaseRecord
@@ -56,7 +56,10 @@ class Field:
     name: str
     kind: FieldKind
     label: str
-    hint: str | None = None
+    hint: str | tuple[str, str] | None = None
+    """A message, or a singular/plural pair whose ``{count}`` is the marketplace's ``counts``."""
+    counts: str | None = None
+    """The ``RuleProfile`` window the hint's ``{count}`` says (each marketplace its own number)."""
     required: str | None = None
     """The refusal when it is left empty (Slack lets a required field through as spaces); None: optional."""
     past: str | None = None
@@ -166,13 +169,17 @@ _SPECS = (
     ActionSpec(A.LOG_INFO_REQUEST, fields=(
         Field("arrived_at", FieldKind.INSTANT, N_("When the request arrived"), required=N_("Pick a date and time."),
               now_by_default=True,
-              hint=N_("The 2 business days to answer count from this moment; after them Amazon closes the claim "
-                      "automatically."),
+              hint=n_("The {count} business day to answer counts from this moment; after it Amazon closes the "
+                      "claim automatically.",
+                      "The {count} business days to answer count from this moment; after them Amazon closes the "
+                      "claim automatically."), counts="safet_info_business_days",
               chargeback=Field("arrived_at", FieldKind.INSTANT, N_("When the request arrived"),
                                required=N_("Pick a date and time."), now_by_default=True)),
         Field("stated_due_at", FieldKind.INSTANT, N_("Amazon's “Reply by”"),
-              hint=N_("Optional, from the Awaiting Seller Response tab. The earlier of Amazon's date and 2 business "
-                      "days from the request is kept."),
+              hint=n_("Optional, from the Awaiting Seller Response tab. The earlier of Amazon's date and {count} "
+                      "business day from the request is kept.",
+                      "Optional, from the Awaiting Seller Response tab. The earlier of Amazon's date and {count} "
+                      "business days from the request is kept."), counts="safet_info_business_days",
               chargeback=Field("stated_due_at", FieldKind.INSTANT, N_("Deadline stated in the request"),
                                required=N_("Enter the deadline stated in Amazon's request."),
                                hint=N_("Amazon states the time frame in each request; the case is due then."))),

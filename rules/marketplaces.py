@@ -46,6 +46,9 @@ class RuleProfile:
 
 
 PROFILE_FIELDS = tuple(f.name for f in fields(RuleProfile))
+US_PROFILE = RuleProfile()
+"""The US pages' windows (domain.md): what a marketplace keeps unless its own pages say otherwise."""
+
 MARKET_FIELDS = ("timezone", "holidays", "weekend", "currency")
 US_SOURCES = {
     "timezone": f"{DOMAIN} (default America/Los_Angeles)",

@@ -35,6 +35,19 @@ MAX_WHOLE_UNITS = 10_000_000
 units within a 32-bit integer column (10,000,000.00 is 1,000,000,000 cents)."""
 
 
+INVISIBLE = (
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi marks, overrides
+    "\u200b\u200c\u200d\u2060\u180e\ufeff\u00ad"  # zero-width spaces and joiners, word joiner, BOM, soft hyphen
+)
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
+def visible(text: str) -> str:
+    """``text`` without the characters that change how it reads but show nothing (a right-to-left override
+    turns "invoice\u202egnp.exe" into "invoiceexe.png" on screen): from every name and text a person types."""
+    return text.translate(_INVISIBLE)
+
+
 def normalize(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 

@@ -40,8 +40,7 @@ def redraw(run: Round) -> None:
                 continue
             # In the language of the case's account, with its marketplace's calendar in the rule lines.
             tr = translator(book.account(case.account).locale)
-            market = book.marketplace(case.marketplace)
-            team = Team(zone=market.zone, holidays=market.holidays_label, weekend=market.weekend)
+            team = Team.of(book.marketplace(case.marketplace))
             blocks = plain(case_card(case, tr, team=team, now=run.now))  # serialised once
             text = card_text(case, tr)
             digest = shown_digest(blocks, text)

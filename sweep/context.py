@@ -108,10 +108,12 @@ class Round:
         if reader is None:
             locale, zone, holidays = self.settings.channel_locale, self.settings.zone, self.settings.holidays
             weekend = self.settings.calendar.weekend
+            profile = self.settings.accounts.market_of(None).profile
             account = self.settings.accounts.for_channel(target)
-            if account is not None:  # an account's channel: its language, its marketplace's zone and calendar
+            if account is not None:  # an account's channel: its language, its marketplace's zone, calendar, windows
                 market = self.settings.accounts.market_of(account.key)
                 locale, zone, holidays, weekend = account.locale, market.zone, market.holidays_label, market.weekend
+                profile = market.profile
             if is_user(target):
                 try:
                     person = self.directory.person(target, self.client)
@@ -119,7 +121,7 @@ class Round:
                 except SLACK_ERRORS as error:
                     log.info("no profile for %s (%s): using the team's language", target, error)
                     locale = self.settings.default_locale
-            reader = Reader(translator(locale), zone, self.now, holidays, weekend)
+            reader = Reader(translator(locale), zone, self.now, holidays, weekend, profile)
             self._readers[target] = reader
         return reader
 

@@ -102,21 +102,29 @@ def _open_deadline(case: CaseRecord, kind: DeadlineKind) -> DeadlineRecord | Non
 # ---------------------------------------------------------------- the fields, as declared
 
 
+def _hint(d: Drawing, field: Field) -> str | None:
+    """The field's hint, its count the case's marketplace's own (AE answers in 3 business days, not 2)."""
+    if isinstance(field.hint, tuple):
+        count = getattr(d.team.profile, field.counts or "")
+        return d.tr.n_(*field.hint, count)
+    return d.tr._(field.hint) if field.hint else None
+
+
 def field_block(d: Drawing, field: Field) -> InputBlock:
     """One declared field (``rules.actions``) as the input Slack shows."""
     tr = d.tr
     label = tr._(field.label, currency=d.case.currency)
-    hint = plain(tr._(field.hint)) if field.hint else None
+    said = _hint(d, field)
+    hint = plain(said) if said else None
     optional = field.required is None
     given = d.prefill.get(field.name)
     if field.kind is FieldKind.INSTANT:
         initial = given if isinstance(given, datetime) else d.now if field.now_by_default else None
-        return _moment(field.name, label, initial=initial,
-                       hint=tr._(field.hint) if field.hint else None, optional=optional)
+        return _moment(field.name, label, initial=initial, hint=said, optional=optional)
     if field.kind is FieldKind.DATE:
         return InputBlock(block_id=field.name, label=plain(label), optional=optional, hint=hint,
                           element=DatePickerElement(action_id=field.name))
-    return _text(field.name, label, hint=tr._(field.hint) if field.hint else None, optional=optional,
+    return _text(field.name, label, hint=said, optional=optional,
                  multiline=field.multiline, max_length=field.max_length,
                  initial=given if isinstance(given, str) else _initial(d.case, field))
 
@@ -212,8 +220,11 @@ def _represent(d: Drawing) -> list[Block]:
         blocks.append(_small(tr._("*Include:*\n{items}", items=items)))
     blocks += [
         *_fields(d, Action.REPRESENT, "correspondence"),
-        _small(tr._(":lock: Comments are for Amazon investigators only — the buyer never sees them. The outcome can "
-                    "take up to 90 days; Amazon emails only if the account is debited.")),
+        _small(tr.n_(":lock: Comments are for Amazon investigators only — the buyer never sees them. The outcome can "
+                     "take up to {count} day; Amazon emails only if the account is debited.",
+                     ":lock: Comments are for Amazon investigators only — the buyer never sees them. The outcome can "
+                     "take up to {count} days; Amazon emails only if the account is debited.",
+                     d.team.profile.outcome_days)),
     ]
     return blocks
 

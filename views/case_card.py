@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 
 from rules.deadlines import DEADLINE_LABELS, SAT_SUN
 from rules.kinds import Action, CaseKind
+from rules.marketplaces import US_PROFILE, Marketplace, RuleProfile
 from rules.records import CaseRecord
 from views import ids
 from views.case_facts import checklist, missing_documents, representation
@@ -39,6 +40,13 @@ class Team:
     holidays: str
     weekend: frozenset[int] = SAT_SUN
     """The case's marketplace's calendar: how its rule lines name the holidays and the weekend."""
+    profile: RuleProfile = US_PROFILE
+    """The case's marketplace's windows: every count a person reads beside a deadline."""
+
+    @classmethod
+    def of(cls, market: Marketplace) -> Team:
+        """A marketplace's zone, calendar and windows, as its cases are shown."""
+        return cls(zone=market.zone, holidays=market.holidays_label, weekend=market.weekend, profile=market.profile)
 
 
 def card_text(case: CaseRecord, tr: Translator) -> str:

@@ -250,8 +250,9 @@ def _words(words: Iterable[str]) -> str:
     return " / ".join(f"`{word}`" for word in words)
 
 
-def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
-    """How to use `/safet`: every subcommand and every list filter; an unknown subcommand is named first."""
+def help_message(tr: Translator, unknown: str | None = None, *, reply_days: int = 7) -> dict[str, Any]:
+    """How to use `/safet`: every subcommand and every list filter; an unknown subcommand is named first.
+    ``reply_days``: the chargeback reply window of the channel's marketplace."""
     blocks: list[Block] = []
     first = None
     if unknown is not None:
@@ -262,7 +263,9 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
         tr._("*`/safet` commands* (only you see these replies)"),
         tr._("`/safet file [order ID]`: file a SAFE-T claim; checks eligibility, then gives the text to paste "
              "in Seller Central"),
-        tr._("`/safet chargeback [order ID]`: record Amazon's chargeback email; the reply is due in 7 calendar days"),
+        tr.n_("`/safet chargeback [order ID]`: record Amazon's chargeback email; the reply is due in {count} calendar "
+              "day", "`/safet chargeback [order ID]`: record Amazon's chargeback email; the reply is due in {count} "
+              "calendar days", reply_days),
         tr._("`/safet list [filter]`: cases, soonest deadline first"),
         tr._("`/safet show` and an order ID or a SAFE-T claim number: one case with its deadlines and history"),
         tr._("`/safet report [week|month|quarter|YYYY-MM]`: recovered, lost and at-risk money, deadlines, win rates"),

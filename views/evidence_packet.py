@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from rules.deadlines import DEADLINE_LABELS, DeadlineStatus
 from rules.kinds import CaseKind
+from rules.parsing import visible
 from rules.records import CaseRecord
 from rules.text import N_
 from views.case_card import Team
@@ -213,7 +214,7 @@ _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]+")
 
 
 def _safe_name(name: str) -> str:
-    cleaned = _UNSAFE.sub("_", name).strip(" .") or "file"
+    cleaned = _UNSAFE.sub("_", visible(name)).strip(" .") or "file"
     return cleaned[:120]
 
 

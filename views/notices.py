@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 from rules.deadlines import DEADLINE_LABELS, SAT_SUN, DeadlineKind, DeadlineStatus
 from rules.kinds import Action, CaseKind
 from rules.ladder import OVERDUE
+from rules.marketplaces import US_PROFILE, RuleProfile
 from rules.parsing import USER_ID
 from rules.records import SYSTEM_ACTOR, CaseRecord, DeadlineRecord, EventRecord
 from rules.text import N_
@@ -64,6 +65,8 @@ class Reader:
     now: datetime
     holidays: str = "US"
     weekend: frozenset[int] = SAT_SUN
+    profile: RuleProfile = US_PROFILE
+    """The marketplace's windows, for every count said in words."""
 
 
 # ---------------------------------------------------------------- small pieces
@@ -277,19 +280,18 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
         return said, None, step
     if action == Action.AUTO_CLOSE:
         request = _settled(case, DeadlineKind.SAFET_INFO_REPLY, event)
-        if request is not None and request.days not in (None, 2):  # another marketplace's count
+        days = request.days if request is not None and request.days else r.profile.safet_info_business_days
+        if request is not None:
             said = tr.n_("{owner} The investigator's request for information went unanswered for {count} business "
                          "day (due {due}), so Amazon closed the claim automatically.",
                          "{owner} The investigator's request for information went unanswered for {count} business "
-                         "days (due {due}), so Amazon closed the claim automatically.", request.days, owner=owner,
-                         due=date_token(request.due_at, tr, r.zone))
-        elif request is not None:
-            said = tr._("{owner} The investigator's request for information went unanswered for 2 business days "
-                        "(due {due}), so Amazon closed the claim automatically.", owner=owner,
-                        due=due_token(request, tr, r.zone))
+                         "days (due {due}), so Amazon closed the claim automatically.", days, owner=owner,
+                         due=due_token(request, tr, r.zone))
         else:
-            said = tr._("{owner} The investigator's request for information went unanswered for 2 business days, "
-                        "so Amazon closed the claim automatically.", owner=owner)
+            said = tr.n_("{owner} The investigator's request for information went unanswered for {count} business "
+                         "day, so Amazon closed the claim automatically.",
+                         "{owner} The investigator's request for information went unanswered for {count} business "
+                         "days, so Amazon closed the claim automatically.", days, owner=owner)
         expected = case.expected_amount_cents
         lost = (tr._("Lost: the reimbursement this claim asked for ({amount}).",
                      amount=_amount(expected, case.currency, tr)) if expected
@@ -311,10 +313,14 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
                 tr._("Nothing more to do on this chargeback."))
     if action == Action.PRESUME_NO_DEBIT:
         window = _settled(case, DeadlineKind.OUTCOME_WINDOW, event)
-        said = tr._("{owner} No debit came: the 90-day outcome window after the representation ended {due} with "
-                    "no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
-                    "emails the outcome only when the seller is financially responsible).", owner=owner,
-                    due=due_token(window, tr, r.zone) if window else "—")
+        days = window.days if window is not None and window.days else r.profile.outcome_days
+        said = tr.n_("{owner} No debit came: the {count}-day outcome window after the representation ended {due} "
+                     "with no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
+                     "emails the outcome only when the seller is financially responsible).",
+                     "{owner} No debit came: the {count}-day outcome window after the representation ended {due} "
+                     "with no email from Amazon, so the chargeback is presumed decided in the seller's favour (Amazon "
+                     "emails the outcome only when the seller is financially responsible).", days, owner=owner,
+                     due=due_token(window, tr, r.zone) if window else "—")
         return said, None, tr._("If a debit email arrives later after all, press *{debited}* on the card.",
                                 debited=buttons["debited"])
     if action == Action.DISPUTE_REVERSED:
