@@ -19,6 +19,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from handlers.after_ack import FORM, SAVED, heard
 from handlers.case_card import after_change, refresh_card, team_of
 from handlers.deps import Deps
 from handlers.forms import Form
@@ -221,11 +222,12 @@ def register(app: App, deps: Deps) -> None:
         in_modal = (body.get("container") or {}).get("type") == "view"  # the intake shortcut's summary
         (client.views_push if in_modal else client.views_open)(trigger_id=body["trigger_id"], view=view)
 
-    app.block_action(re.compile("^" + re.escape(ids.ACTION_CASE_PREFIX)))(ack=ack_now, lazy=[open_form])
-    app.block_action(ids.ACTION_INTAKE_CASE_ACTION)(ack=ack_now, lazy=[open_form])
-    app.block_action(ids.ACTION_CASE_SET_DATE)(ack=ack_now, lazy=[open_form])
-    app.block_action(ids.ACTION_CASE_REASSIGN)(ack=ack_now, lazy=[open_form])
-    app.block_action(ids.ACTION_CASE_DOCUMENTS)(ack=ack_now, lazy=[open_form])
+    opening = heard(deps, open_form, FORM)
+    app.block_action(re.compile("^" + re.escape(ids.ACTION_CASE_PREFIX)))(ack=ack_now, lazy=[opening])
+    app.block_action(ids.ACTION_INTAKE_CASE_ACTION)(ack=ack_now, lazy=[opening])
+    app.block_action(ids.ACTION_CASE_SET_DATE)(ack=ack_now, lazy=[opening])
+    app.block_action(ids.ACTION_CASE_REASSIGN)(ack=ack_now, lazy=[opening])
+    app.block_action(ids.ACTION_CASE_DOCUMENTS)(ack=ack_now, lazy=[opening])
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """Write the change inside the ack: a refusal goes back onto the form, beside the field at fault."""
@@ -251,4 +253,4 @@ def register(app: App, deps: Deps) -> None:
         if change is not None:
             after_change(deps, client, change)
 
-    app.view(ids.MODAL_CASE_ACTION)(ack=submit, lazy=[announce])
+    app.view(ids.MODAL_CASE_ACTION)(ack=submit, lazy=[heard(deps, announce, SAVED)])

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.accounts import read_place
+from handlers.after_ack import SAVED, heard
 from handlers.case_card import after_change
 from handlers.deps import Deps
 from handlers.forms import Form
@@ -126,5 +127,5 @@ def register(app: App, deps: Deps) -> None:
             due=due_token(reply, tr, deps.settings.zone, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
         tell(client, user=user, channel=modal.channel_id, text=text)
 
-    app.view(ids.MODAL_CHARGEBACK)(ack=submit, lazy=[announce])
+    app.view(ids.MODAL_CHARGEBACK)(ack=submit, lazy=[heard(deps, announce, SAVED)])
 

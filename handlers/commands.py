@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from handlers.after_ack import FORM, heard
 from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
@@ -110,4 +111,4 @@ def register(app: App, deps: Deps) -> None:
         opener(deps, client, user=command["user_id"], trigger_id=command["trigger_id"], context=context,
                order_id=prefilled_order(argument))
 
-    app.command(ids.COMMAND)(ack=answer, lazy=[open_modal])
+    app.command(ids.COMMAND)(ack=answer, lazy=[heard(deps, open_modal, FORM)])

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from handlers.after_ack import request_ids
 from handlers.deps import Deps
 from rules.errors import DomainError
 
@@ -20,5 +21,5 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(error, DomainError) and user:
             text = deps.tr(user).error(error)
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
-        log.exception("listener failed", exc_info=error)
+        log.error("listener failed %s", request_ids(body), exc_info=error)
         return response

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers.after_ack import POSTED, heard
 from handlers.case_card import channel_tr, team_of
 from handlers.deps import Deps
 from handlers.tell import tell
@@ -103,4 +104,4 @@ def register(app: App, deps: Deps) -> None:
                             error=str(error.response.get("error")))
             tell(client, user=user, channel=channel, text=text)
 
-    app.action(ids.ACTION_CASE_EVIDENCE)(ack=ack_now, lazy=[packet])
+    app.action(ids.ACTION_CASE_EVIDENCE)(ack=ack_now, lazy=[heard(deps, packet, POSTED)])

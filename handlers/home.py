@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers.after_ack import FORM, POSTED, heard
 from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
@@ -44,7 +45,7 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab", "home") == "home":
             publish_home(deps, client, event["user"])
 
-    app.event("app_home_opened")(ack=just_ack, lazy=[home_opened])
+    app.event("app_home_opened")(ack=just_ack, lazy=[heard(deps, home_opened, POSTED)])
 
     def open_case(client: WebClient, body: dict[str, Any], action: dict[str, Any]) -> None:
         user = body["user"]["id"]
@@ -63,9 +64,9 @@ def register(app: App, deps: Deps) -> None:
         open_chargeback_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"],
                               context=ModalContext())
 
-    app.action(ids.ACTION_HOME_OPEN_CASE)(ack=just_ack, lazy=[open_case])
-    app.action(ids.ACTION_HOME_FILE_CLAIM)(ack=just_ack, lazy=[file_claim])
-    app.action(ids.ACTION_HOME_RECORD_CHARGEBACK)(ack=just_ack, lazy=[record_chargeback])
+    app.action(ids.ACTION_HOME_OPEN_CASE)(ack=just_ack, lazy=[heard(deps, open_case, FORM)])
+    app.action(ids.ACTION_HOME_FILE_CLAIM)(ack=just_ack, lazy=[heard(deps, file_claim, FORM)])
+    app.action(ids.ACTION_HOME_RECORD_CHARGEBACK)(ack=just_ack, lazy=[heard(deps, record_chargeback, FORM)])
 
     def choose_locale(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Store the choice inside the ack (a quick write); the Home tab is redrawn in the lazy listener."""
@@ -81,11 +82,11 @@ def register(app: App, deps: Deps) -> None:
     def republish(client: WebClient, body: dict[str, Any]) -> None:
         publish_home(deps, client, body["user"]["id"])
 
-    app.action(ids.ACTION_HOME_LOCALE)(ack=choose_locale, lazy=[republish])
+    app.action(ids.ACTION_HOME_LOCALE)(ack=choose_locale, lazy=[heard(deps, republish, POSTED)])
 
     def filter_account(client: WebClient, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Redraw the Home tab with one account's cases (an unknown value shows them all)."""
         value = (action.get("selected_option") or {}).get("value")
         publish_home(deps, client, body["user"]["id"], account=value if isinstance(value, str) else None)
 
-    app.action(ids.ACTION_HOME_ACCOUNT)(ack=just_ack, lazy=[filter_account])
+    app.action(ids.ACTION_HOME_ACCOUNT)(ack=just_ack, lazy=[heard(deps, filter_account, POSTED)])

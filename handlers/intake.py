@@ -15,6 +15,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers.after_ack import FORM, POSTED, heard
 from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
@@ -193,7 +194,7 @@ def register(app: App, deps: Deps) -> None:
         answer(deps, client, channel=claimed["channel"], ts=claimed["ts"], thread_ts=claimed["thread_ts"],
                found=with_links(client, found_of(deps, reading)))
 
-    app.event("message")(ack=on_message, lazy=[read_new_email])
+    app.event("message")(ack=on_message, lazy=[heard(deps, read_new_email, POSTED)])
 
     def just_ack(ack: Ack) -> None:
         ack()
@@ -221,7 +222,8 @@ def register(app: App, deps: Deps) -> None:
             answer(deps, client, channel=channel, ts=ts, thread_ts=message.get("thread_ts") or ts,
                    found=with_links(client, found))  # the links after the modal: the trigger_id lives 3 s
 
-    app.message_shortcut(ids.SHORTCUT_RECORD_FROM_MESSAGE)(ack=just_ack, lazy=[record_from_message])
+    app.message_shortcut(ids.SHORTCUT_RECORD_FROM_MESSAGE)(
+        ack=just_ack, lazy=[heard(deps, record_from_message, POSTED)])
 
     def open_new_case_form(client: WebClient, body: dict[str, Any]) -> None:
         """A reply's "Record this chargeback" / "Record this SAFE-T claim": the form, prefilled from the email."""
@@ -249,8 +251,8 @@ def register(app: App, deps: Deps) -> None:
                              context=ModalContext(channel_id=channel), order_id=prefill.order_id[:40],
                              claim_number=claim_number[:64] if claim_number else None)
 
-    app.block_action(ids.ACTION_INTAKE_RECORD_CHARGEBACK)(ack=just_ack, lazy=[open_new_case_form])
-    app.block_action(ids.ACTION_INTAKE_RECORD_CLAIM)(ack=just_ack, lazy=[open_new_case_form])
+    app.block_action(ids.ACTION_INTAKE_RECORD_CHARGEBACK)(ack=just_ack, lazy=[heard(deps, open_new_case_form, FORM)])
+    app.block_action(ids.ACTION_INTAKE_RECORD_CLAIM)(ack=just_ack, lazy=[heard(deps, open_new_case_form, FORM)])
 
 
 def _post(client: WebClient, claimed: dict[str, str], text: str) -> None:

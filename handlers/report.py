@@ -13,6 +13,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers.after_ack import POSTED, heard
 from handlers.deps import Deps
 from rules.errors import DomainError
 from rules.report_records import Period, parse_label, parse_period
@@ -92,4 +93,4 @@ def register(app: App, deps: Deps) -> None:
         except SlackApiError as error:
             log.warning("could not send the export to %s: %s", user, error.response.get("error"))
 
-    app.action(ids.ACTION_REPORT_EXPORT)(ack=ack_export, lazy=[upload_export])
+    app.action(ids.ACTION_REPORT_EXPORT)(ack=ack_export, lazy=[heard(deps, upload_export, POSTED)])

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.accounts import places, read_place
+from handlers.after_ack import POSTED, SAVED, heard
 from handlers.case_card import after_change
 from handlers.deps import Deps
 from handlers.forms import Form
@@ -54,7 +55,7 @@ def register(app: App, deps: Deps) -> None:
             reason=reason, explanation=form.text("explanation") or None,
             claim_number=form.text("claim_number") or None, places=places(deps), place=place))
 
-    app.block_action(ids.ACTION_SAFET_REASON)(ack=ack_reason, lazy=[redraw_for_reason])
+    app.block_action(ids.ACTION_SAFET_REASON)(ack=ack_reason, lazy=[heard(deps, redraw_for_reason, POSTED)])
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         """Validate and store inside the ack: errors go back on their fields; success shows what to paste."""
@@ -91,4 +92,4 @@ def register(app: App, deps: Deps) -> None:
         if change is not None:
             after_change(deps, client, change)
 
-    app.view(ids.MODAL_SAFET_CLAIM)(ack=submit, lazy=[announce])
+    app.view(ids.MODAL_SAFET_CLAIM)(ack=submit, lazy=[heard(deps, announce, SAVED)])

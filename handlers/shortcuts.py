@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from handlers.after_ack import FORM, heard
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
 from rules.eligibility import EXPLANATION_LIMIT
@@ -51,6 +52,6 @@ def register(app: App, deps: Deps) -> None:
                          context=ModalContext(channel_id=channel), order_id=order_in_text(text),
                          explanation=explanation)
 
-    app.global_shortcut(ids.SHORTCUT_FILE_CLAIM)(ack=just_ack, lazy=[file_claim])
-    app.global_shortcut(ids.SHORTCUT_RECORD_CHARGEBACK)(ack=just_ack, lazy=[record_chargeback])
-    app.message_shortcut(ids.SHORTCUT_CLAIM_FROM_MESSAGE)(ack=just_ack, lazy=[claim_from_message])
+    app.global_shortcut(ids.SHORTCUT_FILE_CLAIM)(ack=just_ack, lazy=[heard(deps, file_claim, FORM)])
+    app.global_shortcut(ids.SHORTCUT_RECORD_CHARGEBACK)(ack=just_ack, lazy=[heard(deps, record_chargeback, FORM)])
+    app.message_shortcut(ids.SHORTCUT_CLAIM_FROM_MESSAGE)(ack=just_ack, lazy=[heard(deps, claim_from_message, FORM)])

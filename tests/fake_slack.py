@@ -30,6 +30,7 @@ from tests.fake_limits import TIERS, RateLimits
 __all__ = ["TIERS", "FakeSlack", "RateLimits"]
 
 TEAM_ID, BOT_USER_ID, BOT_ID, APP_ID = "T0TEST", "UBOT", "BBOT", "A0TEST"
+TRIGGER_SECONDS = 3.0
 DEFAULT_TZ, DEFAULT_LOCALE = "America/Los_Angeles", "en-US"
 _TS_STEP_US = 100  # two messages stamped in the same instant are this far apart
 _POSTING_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update"}
@@ -228,6 +229,9 @@ class FakeSlack:
             self._channel_errors: dict[str, str] = {}
             self._files: dict[str, dict] = {}
             self._redirects: dict[str, str] = {}
+            self._triggers: dict[str, float] = {}
+            self._unknown_users: set[str] = set()
+            self.history_page = 1000
             self._file_counter = 0
             self._uploads: list[Upload] = []
             self._after_write: dict[str, deque[tuple[str, float]]] = {}
@@ -300,6 +304,16 @@ class FakeSlack:
                 "url_private_download": f"{base}/files/{file_id}/download/{name}",
                 "permalink": f"https://fake.slack.test/files/{BOT_USER_ID}/{file_id}", **fields}}
             return copy.deepcopy(self._files[file_id]["object"])
+
+    def issue_trigger(self, trigger_id: str, *, age: float = 0.0) -> None:
+        """Slack issued ``trigger_id`` ``age`` seconds ago (views.open refuses it once 3 s have passed)."""
+        with self._lock:
+            self._triggers[trigger_id] = self._clock() - age
+
+    def forget_user(self, user_id: str) -> None:
+        """``users.info`` answers ``user_not_found`` for this user (deleted, or of another workspace)."""
+        with self._lock:
+            self._unknown_users.add(user_id)
 
     def redirect_file(self, file_id: str, location: str) -> None:
         """The file's URL answers 302 to ``location`` (another host, say)."""
@@ -413,7 +427,11 @@ class FakeSlack:
                 "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}
 
     def _views(self, args):
-        """views.open/push/update/publish: echo the view with an ID (kept by views.update)."""
+        """views.open/push/update/publish: echo the view with an ID (kept by views.update). A trigger the
+        harness issued (``issue_trigger``) expires 3 s after, as Slack's does."""
+        issued = self._triggers.get(str(args.get("trigger_id")))
+        if issued is not None and self._clock() - issued > TRIGGER_SECONDS:
+            raise SlackError("expired_trigger_id")
         view_id = args.get("view_id")
         if not view_id:
             self._view_counter += 1
@@ -461,10 +479,13 @@ class FakeSlack:
             if m.get("thread_ts", m["ts"]) == m["ts"]
             and (oldest <= Decimal(m["ts"]) <= latest if inclusive else oldest < Decimal(m["ts"]) < latest)
         ]
-        limit = int(args.get("limit") or 100)
+        limit = min(int(args.get("limit") or 100), self.history_page)  # Slack may return fewer than asked
+        start = int(args.get("cursor") or 0)
         if not _flag(args, "include_all_metadata"):
             found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
-        return {"messages": found[:limit], "has_more": len(found) > limit, "response_metadata": {"next_cursor": ""}}
+        more = len(found) > start + limit
+        return {"messages": found[start:start + limit], "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _conversations_open(self, args):
         """A D channel for one user, a G channel for several, or the given ``channel``."""
@@ -475,6 +496,8 @@ class FakeSlack:
 
     def _users_info(self, args):
         user_id = args["user"]
+        if user_id in self._unknown_users or not user_id.startswith(("U", "W")):
+            raise SlackError("user_not_found")
         fields = {"tz": DEFAULT_TZ, "locale": DEFAULT_LOCALE, "name": user_id.lower(), **self._users.get(user_id, {})}
         locale, tz, name = fields.pop("locale"), fields.pop("tz"), fields.pop("name")
         offset = ZoneInfo(tz).utcoffset(datetime.now())

@@ -78,6 +78,8 @@ class SlackDriver:
     fake: FakeSlack
     clock: Clock
     _trigger: int = field(default=0)
+    trigger_delay: float = 0.0
+    """How old each trigger is when the app receives it (Slack refuses it in views.open after 3 s)."""
 
     @property
     def store(self) -> Store:
@@ -94,7 +96,9 @@ class SlackDriver:
 
     def trigger_id(self) -> str:
         self._trigger += 1
-        return f"trigger-{self._trigger}"
+        trigger = f"trigger-{self._trigger}"
+        self.fake.issue_trigger(trigger, age=self.trigger_delay)
+        return trigger
 
     def command(self, text: str, *, user: str = "U1", channel: str = "CWORK", headers: dict | None = None) -> Reply:
         body = urllib.parse.urlencode({
