@@ -23,6 +23,10 @@ MAX_BYTES = 1_000_000
 """Amazon's notices are a few kB; a megabyte leaves room for a forwarded thread, not for attachments."""
 MAX_PARTS = 60
 MAX_DEPTH = 6
+MAX_HEADER_BYTES = 64_000
+"""All of an email's header lines together: Amazon's are about 2 kB; the header parser is slow on more."""
+MAX_ENCODED_WORDS = 500
+"""RFC 2047 encoded words (``=?charset?q?…?=``) in the whole message: each costs the header parser a lot."""
 MAX_TEXT = 100_000
 """Characters of body text read; the facts sit at the top of Amazon's emails."""
 
@@ -137,6 +141,11 @@ def _precheck(raw: bytes) -> None:
     if len(raw) > MAX_BYTES:
         raise Refused(f"the email is too large ({len(raw) // 1000} kB; at most {MAX_BYTES // 1000} kB is read)",
                       "too_large")
+    head = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    if len(head) > MAX_HEADER_BYTES:
+        raise Refused(f"the email's headers are too large ({len(head) // 1000} kB)", "too_large")
+    if raw.count(b"=?") > MAX_ENCODED_WORDS:
+        raise Refused("the email has too many encoded words to be one of Amazon's", "too_many_parts")
     lowered = raw.lower()
     if lowered.count(b"boundary=") > MAX_PARTS or lowered.count(b"content-type:") > MAX_PARTS * 2:
         raise Refused("the email has too many parts to be one of Amazon's", "too_many_parts")

@@ -42,8 +42,8 @@ _NOTICE = re.compile(r"represent your case|反映您的情况|request(?:ing|s)? 
 _REPLY_BY = re.compile(r"\breply by\b|\brespond by\b|\bresponse by\b|\bno later than\b|\bdue by\b"
                        r"|回复截止(?:日期|时间)?|截止(?:日期|时间)")
 _APPEAL_BY = re.compile(r"\bappeal by\b|申诉截止(?:日期|时间)?")
-_ZH_BEFORE = re.compile(r"请(?:在|于)\s*(?P<v>[0-9][^\n]{3,40}?)\s*(?:之前|以前|前)"
-                        r"\s*(?P<what>提出申诉|申诉|回复|回应|提供)")
+_ZH_BEFORE = re.compile(r"请(?:在|于)[ \t]{0,5}(?P<v>[0-9][^\n]{3,40}?)[ \t]{0,5}(?:之前|以前|前)"
+                        r"[ \t]{0,5}(?P<what>提出申诉|申诉|回复|回应|提供)")
 
 _COMPLAINTS = (
     (ComplaintType.NOT_RECEIVED, r"not received|did not receive|didn't receive|never received|未收到|没有收到"),
@@ -60,15 +60,21 @@ _MONEY = re.compile(
     rf"(?<![0-9.,\-])(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)(?![0-9-])"
     rf"\s?(?P<post>{_CODES}|美元|人民币|欧元|英镑|元)?")
 _AMOUNT_LABEL = re.compile(r"amount|total|reimburse(?:d|ment)?(?: of)?|debited|金额|赔偿|扣除|扣款")
+# Bounded repeats only: an unbounded ``\s*`` beside an optional label and another ``\s*`` backtracked on spaces.
 _CLAIM_NUMBER = re.compile(
-    r"(?:safe-?t\s*claim\s*(?:id|number|no\.?|#)?|safe-?t\s*(?:id|number|no\.?|#)|claim\s*(?:id|number|no\.?|#)|索赔编号|索赔\s*id|索赔号)"
-    r"\s*[:：#]?\s*(?P<n>[a-z0-9][a-z0-9-]{3,39})", re.IGNORECASE)
+    r"(?:safe-?t[ \t]{0,3}claim|safe-?t|claim|索赔编号|索赔[ \t]{0,3}id|索赔号)"
+    r"(?:[ \t]{1,3}(?:id|number|no\.?)|[ \t]{0,3}#)?[ \t]{0,5}[:：#]?[ \t]{0,5}(?P<n>[a-z0-9][a-z0-9-]{3,39})",
+    re.IGNORECASE)
 _WORDS = {"美元": "USD", "人民币": "CNY", "元": "CNY", "欧元": "EUR", "英镑": "GBP"}
 _SYMBOL_CODES = {"US$": "USD", "CA$": "CAD", "C$": "CAD", "A$": "AUD", "MX$": "MXN", "€": "EUR", "£": "GBP", "₹": "INR"}
 
 # Forwarded header blocks: Gmail, Outlook, Apple Mail, Thunderbird, and Chinese clients (QQ, 163, Foxmail).
-_HEADER_LINE = re.compile(r"^[>\s*]*(?P<name>from|sent|date|subject|to|cc|发件人|发送时间|日期|时间|主题|收件人|抄送)"
-                          r"\s*[:：]\s*(?P<value>.*?)\s*\**\s*$", re.IGNORECASE)
+# Linear by construction: one bounded prefix class, the name, at most a few spaces, the colon, then the rest of
+# the line as it is (trimmed in Python: ``.*?\s*\**\s*$`` backtracked cubically on a run of spaces).
+_HEADER_LINE = re.compile(r"[>\s*]{0,20}(?P<name>from|sent|date|subject|to|cc|发件人|发送时间|日期|时间|主题|收件人|抄送)"
+                          r"[ \t]{0,5}[:：](?P<value>[^\n]*)", re.IGNORECASE)
+MAX_HEADER_LINE = 1000
+"""A quoted header line longer than this is read from its first characters only."""
 _FROM_NAMES = {"from", "发件人"}
 _DATE_NAMES = {"sent", "date", "发送时间", "日期", "时间"}
 _SUBJECT_NAMES = {"subject", "主题"}
@@ -90,9 +96,9 @@ def quoted_headers(text: str) -> QuotedHeaders | None:
     offset = 0
     for line in text.splitlines(keepends=True):
         offset += len(line)
-        match = _HEADER_LINE.match(normalize(line))
+        match = _HEADER_LINE.match(normalize(line[:MAX_HEADER_LINE]))
         if match:
-            block.setdefault(match["name"].lower(), match["value"])
+            block.setdefault(match["name"].lower(), match["value"].strip().strip("*").strip())
             continue
         if block and line.strip():
             found = _block(block, offset - len(line)) or found
