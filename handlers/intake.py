@@ -8,6 +8,7 @@ Nothing is recorded from an email alone: the reply's buttons open the right form
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,19 @@ from handlers.after_ack import FORM, POSTED, heard
 from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
-from intake import MAX_BYTES, Refused, implied_deadline, is_allowed_sender, read_email, read_pasted
+from intake import (
+    MAX_BYTES,
+    EmailKind,
+    Refused,
+    implied_deadline,
+    is_allowed_sender,
+    is_verified,
+    looks_like_amazon,
+    read_email,
+    read_pasted,
+)
+from intake.letter import address_of
+from intake.senders import is_case_sender
 from rules.emails import Reading, case_kind_of
 from rules.kinds import Action, ComplaintType
 from store.intake import cases_for, first_read
@@ -31,6 +44,7 @@ from views.intake import (
     Prefill,
     case_line,
     case_line_blocks,
+    clip,
     note_modal,
     parse_prefill,
     refusal_text,
@@ -40,7 +54,7 @@ from views.intake import (
     unreadable_text,
 )
 from views.metadata import CaseRef, ModalContext
-from views.text import slack_unescape
+from views.text import escape, slack_unescape
 from webapi.files import download, file_info
 
 log = logging.getLogger("safet")
@@ -58,7 +72,7 @@ def email_file(message: dict[str, Any]) -> dict[str, Any] | None:
 def _sender(info: dict[str, Any]) -> str:
     senders = info.get("from") or []
     first = senders[0] if senders and isinstance(senders[0], dict) else {}
-    return str(first.get("original") or first.get("address") or "")
+    return address_of(str(first.get("address") or first.get("original") or ""))
 
 
 def read_slack_email(deps: Deps, client: WebClient, file: dict[str, Any]) -> Reading:
@@ -94,7 +108,8 @@ def read_message(deps: Deps, client: WebClient, message: dict[str, Any]) -> Read
 def found_of(deps: Deps, reading: Reading) -> Found:
     kind = case_kind_of(reading.kind)
     cases = cases_for(deps.store, kind, reading.order_ids, reading.claim_number) if kind else {}
-    return Found(reading, cases, implied_deadline(reading, deps.settings.calendar))
+    return Found(reading, cases, implied_deadline(reading, deps.settings.calendar),
+                 verified=is_verified(reading, deps.settings.intake_senders))
 
 
 def _permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
@@ -109,7 +124,7 @@ def _permalink(client: WebClient, channel: str | None, ts: str | None) -> str | 
 def with_links(client: WebClient, found: Found) -> Found:
     links = {case.id: link for case in found.cases.values()
              if (link := _permalink(client, case.channel_id, case.card_ts))}
-    return Found(found.reading, found.cases, found.deadline, links)
+    return replace(found, case_links=links)
 
 
 def answer(deps: Deps, client: WebClient, *, channel: str, ts: str, thread_ts: str, found: Found) -> None:
@@ -182,14 +197,28 @@ def register(app: App, deps: Deps) -> None:
         claimed = context.get("intake")
         if not claimed:
             return
-        tr = deps.channel_tr
+        tr, allowed = deps.channel_tr, deps.settings.intake_senders
+        file = email_file(event) or {}
+        mailbox, subject = _sender(file), str(file.get("subject") or file.get("title") or "")
+        if not is_allowed_sender(mailbox, allowed):  # decided before the body is read at all
+            log.info("intake: not reading an email from a mailbox not on the allow-list")
+            if looks_like_amazon(mailbox, subject):
+                _post(client, claimed, tr._(
+                    "Not read on its own: this email came from {mailbox}, which is not on the intake's list of "
+                    "senders. Add that mailbox to SAFET_INTAKE_SENDERS, or use the message shortcut *Record from "
+                    "this message*.", mailbox=escape(clip(mailbox or "?", 100))))
+            return
         try:
             reading = read_message(deps, client, event)
         except Refused as refused:
             _post(client, claimed, refusal_text(tr, refused.code))
             return
-        if not is_allowed_sender(reading.sender, deps.settings.intake_senders):
-            log.info("intake: ignored an email from a sender not on the allow-list")
+        if not is_verified(reading, allowed):  # a forward whose quoted original is not Amazon's
+            log.info("intake: a forwarded email whose original is not Amazon's was not read")
+            return
+        if reading.kind is EmailKind.NONE:  # a newsletter, an A-to-z claim: no noise in the channel
+            if is_case_sender(reading.sender, reading.subject):
+                _post(client, claimed, unreadable_text(tr, reading))  # Amazon's, but a layout we cannot place
             return
         answer(deps, client, channel=claimed["channel"], ts=claimed["ts"], thread_ts=claimed["thread_ts"],
                found=with_links(client, found_of(deps, reading)))

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from rules.emails import EmailKind, Missing, OrderFact, Reading
 
 from .letter import MAX_BYTES, Letter, Refused, read_bytes, read_text
-from .reader import implied_deadline, is_allowed_sender, read_letter
+from .reader import implied_deadline, is_allowed_sender, is_verified, read_letter
+from .senders import looks_like_amazon
 
 __all__ = ["MAX_BYTES", "EmailKind", "Letter", "Missing", "OrderFact", "Reading", "Refused", "implied_deadline",
-           "is_allowed_sender", "read_email", "read_pasted"]
+           "is_allowed_sender", "is_verified", "looks_like_amazon", "read_email", "read_pasted"]
 
 
 def read_email(raw: bytes, *, zone: ZoneInfo, default_currency: str = "USD", subject: str = "", sender: str = "",

@@ -21,12 +21,20 @@ from rules.parsing import ORDER_IN_TEXT, SUPPORTED_CURRENCIES, normalize, parse_
 
 from .dates import Stated, first_stated, parse_stated
 from .letter import Letter, address_of
+from .senders import Family, is_amazon, sender_family, subject_family
 
 # ---------------------------------------------------------------- wording (NFKC-normalised, case-folded text)
 
 _SAFET = re.compile(r"safe-?t\b|safe-?t索赔")
 _CHARGEBACK = re.compile(r"charge-?backs?\b|信用卡拒付|拒付")
-_SEVEN_DAYS = re.compile(r"seven calendar days|7 calendar days|七个日历日|7 ?个日历日")
+# The reply window as Amazon words it: "within seven calendar days of the email date" on the help page,
+# "Please respond within 7 days" in the notification itself (the days are calendar days either way).
+_SEVEN_DAYS = re.compile(r"(?:seven|7) (?:calendar )?days|七个日历日|7 ?个日历日|7 ?天内|七天内")
+_DISPUTE = re.compile(r"chargeback dispute involving|dispute involving the following transaction"
+                      r"|有一笔(?:信用卡)?拒付争议|以下交易(?:存在|涉及)(?:信用卡)?拒付")
+_IN_FAVOUR = re.compile(r"resolved in your favou?r|decided in your favou?r|in favou?r of the seller"
+                        r"|(?:are|were|will) not (?:be )?(?:held )?(?:financially )?responsible for this chargeback"
+                        r"|以对您有利的方式解决|裁定对您有利|您无需(?:为此)?承担")
 _MORE_INFO = re.compile(r"(?:additional|more|further|supplemental) information|information (?:we|that we) requested"
                         r"|提供更多信息|更多信息|其他信息|补充信息|进一步的信息")
 _NO_GRANT = re.compile(r"\bno[- ]?grant\b|not (?:been )?granted|\bdenied\b|unable to (?:approve|reimburse)"
@@ -36,7 +44,8 @@ _GRANT = re.compile(r"\bgrant(?:ed)?\b|(?:has been|was|is) approved|has been rei
 _CONFIRMED = re.compile(r"received your (?:safe-?t )?claim|confirm(?:s|ing)? (?:the )?receipt"
                         r"|has been (?:submitted|received)|已收到您的|确认收到")
 _DEBITED = re.compile(r"(?:have|has been|was|were) debited|debited (?:from )?your account"
-                      r"|financially responsible for this|已从您的账户中扣除|已扣除|已扣款|已被扣款")
+                      r"|(?:financially )?responsible for this chargeback|financially responsible for this"
+                      r"|已从您的账户中扣除|已扣除|已扣款|已被扣款|由您承担")
 _NOTICE = re.compile(r"represent your case|反映您的情况|request(?:ing|s)? (?:transaction )?(?:details|information)"
                      r"|索要(?:交易)?(?:详情|信息)")
 _REPLY_BY = re.compile(r"\breply by\b|\brespond by\b|\bresponse by\b|\bno later than\b|\bdue by\b"
@@ -71,8 +80,8 @@ _SYMBOL_CODES = {"US$": "USD", "CA$": "CAD", "C$": "CAD", "A$": "AUD", "MX$": "M
 # Forwarded header blocks: Gmail, Outlook, Apple Mail, Thunderbird, and Chinese clients (QQ, 163, Foxmail).
 # Linear by construction: one bounded prefix class, the name, at most a few spaces, the colon, then the rest of
 # the line as it is (trimmed in Python: ``.*?\s*\**\s*$`` backtracked cubically on a run of spaces).
-_HEADER_LINE = re.compile(r"[>\s*]{0,20}(?P<name>from|sent|date|subject|to|cc|发件人|发送时间|日期|时间|主题|收件人|抄送)"
-                          r"[ \t]{0,5}[:：](?P<value>[^\n]*)", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"[>\s*]{0,20}(?P<name>from|sent|date|subject|to|cc|发件人|发送时间|日期|时间|主题|收件人"
+                          r"|抄送)[ \t]{0,5}[:：](?P<value>[^\n]*)", re.IGNORECASE)
 MAX_HEADER_LINE = 1000
 """A quoted header line longer than this is read from its first characters only."""
 _FROM_NAMES = {"from", "发件人"}
@@ -118,10 +127,35 @@ def _block(block: dict[str, str], end: int) -> QuotedHeaders | None:
                          subject, when, end)
 
 
-def classify(text: str) -> EmailKind:
-    """The kind of email, from its subject and body (case-folded, NFKC)."""
+def classify(text: str, *, sender: str = "", subject: str = "") -> EmailKind:
+    """The kind of email: first who sent it and what its subject says (``intake.senders``), then its wording
+    (``text``: subject and body, case-folded, NFKC)."""
+    family = sender_family(sender) or subject_family(subject)
+    if family is Family.NOT_A_CASE:
+        return EmailKind.NONE
+    if family is Family.CHARGEBACK_DECISION:
+        return _decision(text) or EmailKind.NONE
+    if family is Family.CHARGEBACK_NOTICE and sender_family(sender) is Family.CHARGEBACK_NOTICE:
+        if _SEVEN_DAYS.search(text) or _DISPUTE.search(text):
+            return EmailKind.CHARGEBACK_NOTICE
+        if decided := _decision(text):  # the same sender writes the outcome too
+            return decided
+        return EmailKind.CHARGEBACK_INFO_REQUEST if _MORE_INFO.search(text) else EmailKind.CHARGEBACK_NOTICE
+    return _by_wording(text)
+
+
+def _decision(text: str) -> EmailKind | None:
+    if _IN_FAVOUR.search(text):  # checked first: "nothing will be debited" must not read as a debit
+        return EmailKind.CHARGEBACK_WON
+    if _DEBITED.search(text):
+        return EmailKind.CHARGEBACK_DEBIT
+    return None
+
+
+def _by_wording(text: str) -> EmailKind:
     safet, chargeback = bool(_SAFET.search(text)), bool(_CHARGEBACK.search(text))
-    if safet and not (chargeback and _SEVEN_DAYS.search(text)):
+    notice = bool(_SEVEN_DAYS.search(text) or _DISPUTE.search(text))
+    if safet and not (chargeback and notice):
         if _NO_GRANT.search(text) or _GRANT.search(text) or _APPEAL_BY.search(text):
             return EmailKind.SAFET_DECISION
         if _CONFIRMED.search(text):  # a confirmation says Amazon "might request additional information"
@@ -130,11 +164,12 @@ def classify(text: str) -> EmailKind:
             return EmailKind.SAFET_INFO_REQUEST
         return EmailKind.NONE
     if chargeback:
-        if _DEBITED.search(text) and not _SEVEN_DAYS.search(text):
-            return EmailKind.CHARGEBACK_DEBIT
-        if _MORE_INFO.search(text) and not _SEVEN_DAYS.search(text):
+        decided = _decision(text) if not notice else None
+        if decided is not None:
+            return decided
+        if _MORE_INFO.search(text) and not notice:
             return EmailKind.CHARGEBACK_INFO_REQUEST
-        if _SEVEN_DAYS.search(text) or _NOTICE.search(text):
+        if notice or _NOTICE.search(text):
             return EmailKind.CHARGEBACK_NOTICE
     return EmailKind.NONE
 
@@ -222,6 +257,7 @@ NEEDS = {
     EmailKind.CHARGEBACK_NOTICE: (Missing.ORDER_ID, Missing.AMOUNT, Missing.SENT_AT),
     EmailKind.CHARGEBACK_INFO_REQUEST: (Missing.ORDER_ID, Missing.STATED_DUE),
     EmailKind.CHARGEBACK_DEBIT: (Missing.ORDER_ID, Missing.AMOUNT),
+    EmailKind.CHARGEBACK_WON: (Missing.ORDER_ID,),
     EmailKind.SAFET_CONFIRMATION: (Missing.ORDER_ID,),
     EmailKind.SAFET_INFO_REQUEST: (Missing.ORDER_ID, Missing.SENT_AT),
     EmailKind.SAFET_DECISION: (Missing.ORDER_ID, Missing.DECISION),
@@ -249,7 +285,7 @@ def read_letter(letter: Letter, *, zone: ZoneInfo, default_currency: str = "USD"
             text = text[quoted.end:] + "\n" + text[: quoted.end]
     body = normalize(f"{subject}\n{text}")
     folded = body.casefold()
-    kind = classify(folded)
+    kind = classify(folded, sender=sender, subject=subject)
     orders = find_order_ids(body)
     facts: list[OrderFact] = []
     email_amount = find_amount(body, default_currency)
@@ -269,7 +305,7 @@ def read_letter(letter: Letter, *, zone: ZoneInfo, default_currency: str = "USD"
         granted = False if _NO_GRANT.search(folded) else True if _GRANT.search(folded) else None
     reading = Reading(
         kind=kind, orders=tuple(facts), currency=currency, sent_at=sent_at, sent_at_zone_assumed=assumed,
-        forwarded=forwarded, sender=sender, subject=subject[:300],
+        forwarded=forwarded, sender=sender, mailbox=letter.sender, subject=subject[:300],
         complaint=_complaint(folded) if kind.is_chargeback else None,
         claim_number=_claim_number(body) if kind.is_safet else None,
         reply_by=reply_by.at if reply_by else None, appeal_by=appeal_by.at if appeal_by else None, granted=granted,
@@ -303,6 +339,12 @@ def implied_deadline(reading: Reading, calendar: BusinessCalendar) -> Deadline |
     if reading.kind is EmailKind.SAFET_DECISION and reading.granted is False and reading.appeal_by is not None:
         return deadlines.amazon_stated(DeadlineKind.APPEAL_BY, reading.appeal_by, sent or reading.appeal_by)
     return None
+
+
+def is_verified(reading: Reading, allowed: tuple[str, ...]) -> bool:
+    """Whether the email may be read on its own: the mailbox that actually sent it is allowed, and a forward's
+    quoted original is Amazon's. A "From:" line in a body is what the email says, never a credential."""
+    return is_allowed_sender(reading.mailbox, allowed) and (not reading.forwarded or is_amazon(reading.sender))
 
 
 def is_allowed_sender(address: str, allowed: tuple[str, ...]) -> bool:

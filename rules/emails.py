@@ -14,6 +14,8 @@ class EmailKind(StrEnum):
     CHARGEBACK_NOTICE = "chargeback_notice"
     CHARGEBACK_INFO_REQUEST = "chargeback_info_request"
     CHARGEBACK_DEBIT = "chargeback_debit"
+    CHARGEBACK_WON = "chargeback_won"
+    """The funding decision in the seller's favour: nothing debited, the chargeback's clock ends."""
     SAFET_CONFIRMATION = "safet_confirmation"
     SAFET_INFO_REQUEST = "safet_info_request"
     SAFET_DECISION = "safet_decision"
@@ -57,7 +59,9 @@ class Reading:
     sent_at_zone_assumed: bool = False
     forwarded: bool = False
     sender: str = ""
-    """The original sender (of the forwarded email when there is one)."""
+    """The original sender (of the forwarded email when there is one): what the email claims, not proof."""
+    mailbox: str = ""
+    """Who actually sent the message that arrived (a forward's own sender): the one that can be checked."""
     subject: str = ""
     complaint: ComplaintType | None = None
     claim_number: str | None = None
@@ -83,6 +87,7 @@ KIND_LABELS = {
     EmailKind.CHARGEBACK_NOTICE: N_("Chargeback notification"),
     EmailKind.CHARGEBACK_INFO_REQUEST: N_("Chargeback: request for more information"),
     EmailKind.CHARGEBACK_DEBIT: N_("Chargeback: debit notice"),
+    EmailKind.CHARGEBACK_WON: N_("Chargeback: decided in your favour"),
     EmailKind.SAFET_CONFIRMATION: N_("SAFE-T claim confirmation"),
     EmailKind.SAFET_INFO_REQUEST: N_("SAFE-T: investigator's request (Reply by)"),
     EmailKind.SAFET_DECISION: N_("SAFE-T decision"),
@@ -114,6 +119,7 @@ def next_action(reading: Reading, legal: list[Action]) -> Action | None:
         EmailKind.CHARGEBACK_INFO_REQUEST: Action.LOG_INFO_REQUEST,
         EmailKind.SAFET_INFO_REQUEST: Action.LOG_INFO_REQUEST,
         EmailKind.CHARGEBACK_DEBIT: Action.RECORD_DEBIT,
+        EmailKind.CHARGEBACK_WON: Action.RECORD_WIN,
         EmailKind.SAFET_CONFIRMATION: Action.FILE,
         EmailKind.SAFET_DECISION: {True: Action.GRANT, False: Action.DENY}.get(reading.granted)  # type: ignore[arg-type]
         if reading.granted is not None else None,

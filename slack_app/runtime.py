@@ -244,7 +244,7 @@ def intake(path: str) -> int:
     """
     from decimal import Decimal
 
-    from intake import MAX_BYTES, Refused, implied_deadline, is_allowed_sender, read_email
+    from intake import MAX_BYTES, Refused, implied_deadline, is_verified, read_email
     from rules.parsing import currency_decimals
 
     settings = load_settings(check_calendar=False)
@@ -264,9 +264,10 @@ def intake(path: str) -> int:
     def when(moment: datetime | None) -> str:
         return f"{moment.astimezone(zone):%a %Y-%m-%d %H:%M:%S %Z} ({moment:%Y-%m-%dT%H:%M:%SZ})" if moment else "—"
 
-    allowed = "on the allow-list" if is_allowed_sender(reading.sender, settings.intake_senders) else \
-        "NOT on the allow-list (the intake channel ignores it; the shortcut still reads it)"
-    lines = [f"kind:      {reading.kind.value}", f"sender:    {reading.sender or '—'} ({allowed})",
+    allowed = "verified: the mailbox is on the allow-list" if is_verified(reading, settings.intake_senders) else \
+        "NOT verified: the intake channel does not read it on its own; the shortcut still reads it"
+    via = f" via {reading.mailbox}" if reading.mailbox and reading.mailbox != reading.sender else ""
+    lines = [f"kind:      {reading.kind.value}", f"sender:    {reading.sender or '—'}{via} ({allowed})",
              f"subject:   {reading.subject or '—'}",
              f"sent at:   {when(reading.sent_at)}" + (" — forwarded original's date" if reading.forwarded else "")
              + (" — no zone written, read in the sender's/team's zone" if reading.sent_at_zone_assumed else "")]

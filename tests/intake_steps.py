@@ -3,8 +3,11 @@ message, and a prefilled form submitted with the values it was opened with (as a
 
 from __future__ import annotations
 
+import email
+import email.policy
 import itertools
 import time
+from email.utils import parseaddr
 from typing import Any
 
 from tests.slack_harness import TEAM, SlackDriver
@@ -17,9 +20,21 @@ def next_ts() -> str:
     return f"1763600000.{next(_ts):06d}"
 
 
+def slack_email_fields(raw: bytes) -> dict[str, Any]:
+    """What Slack parses out of an email it receives: who sent it (``from``) and its subject."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    try:
+        name, address = parseaddr(str(message.get("from", "")))
+        subject = str(message.get("subject", ""))
+    except Exception:  # a hostile header: Slack shows what it can
+        name, address, subject = "", "", ""
+    return {"from": [{"address": address, "name": name, "original": address}], "subject": subject}
+
+
 def email_file(slack: SlackDriver, raw: bytes, *, name: str = "email.eml", **fields: Any) -> dict:
     """An email as Slack holds one after it was sent to the channel's address (its bytes served to the bot)."""
-    return slack.fake.add_file(raw, name=name, mimetype="message/rfc822", filetype="email", **fields)
+    return slack.fake.add_file(raw, name=name, mimetype="message/rfc822", filetype="email",
+                               **{**slack_email_fields(raw), **fields})
 
 
 def email_event(file: dict, *, channel: str = INTAKE, ts: str | None = None) -> dict:

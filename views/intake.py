@@ -90,6 +90,8 @@ class Found:
     cases: dict[str, CaseRecord] = field(default_factory=dict)
     deadline: Deadline | None = None
     case_links: dict[int, str] = field(default_factory=dict)
+    verified: bool = True
+    """The mailbox that sent it is allowed and a forward's original is Amazon's (``intake.is_verified``)."""
 
     @property
     def order_ids(self) -> list[str]:
@@ -136,6 +138,7 @@ def _button_label(tr: Translator, key: str, order_id: str) -> str:
         Action.GRANT.value: tr._("Record the decision on case {order_id}", order_id=order_id),
         Action.DENY.value: tr._("Record the decision on case {order_id}", order_id=order_id),
         Action.RECORD_DEBIT.value: tr._("Record the debit on case {order_id}", order_id=order_id),
+        Action.RECORD_WIN.value: tr._("Record the win on case {order_id}", order_id=order_id),
         Action.FILE.value: tr._("Mark as submitted on case {order_id}", order_id=order_id),
     }
     return labels[key]
@@ -156,11 +159,12 @@ def _order_line(tr: Translator, found: Found, order_id: str, team: Team, now: da
         title = escape(case_title(case, tr))
         link = found.case_links.get(case.id)
         shown = f"<{link}|{title}>" if link else title
+        money = _amounts(tr, found, case, order_id)
         if prefill_of(found, order_id) is None:
             return tr._("Order `{order_id}` already has a case: {case} ({state}); nothing new to record.",
-                        order_id=order_id, case=shown, state=tr.label(case.state))
+                        order_id=order_id, case=shown, state=tr.label(case.state)) + money
         return tr._("Order `{order_id}` already has a case: {case} ({state}){due}", order_id=order_id, case=shown,
-                    state=tr.label(case.state), due=due)
+                    state=tr.label(case.state), due=due) + money
     parts = [f"`{order_id}`"]
     amount = next((o.amount_cents for o in reading.orders if o.order_id == order_id), None)
     if amount is not None and reading.currency:
@@ -172,6 +176,22 @@ def _order_line(tr: Translator, found: Found, order_id: str, team: Team, now: da
     if reading.granted is not None:
         parts.append(tr._("Grant") if reading.granted else tr._("No-Grant"))
     return tr._("Order {facts}{due}", facts=" · ".join(parts), due=due)
+
+
+def _amounts(tr: Translator, found: Found, case: CaseRecord, order_id: str) -> str:
+    """The email's amount beside the case's recorded one, and whether they differ."""
+    reading = found.reading
+    amount = next((o.amount_cents for o in reading.orders if o.order_id == order_id), None)
+    if amount is None or not reading.currency:
+        return ""
+    said = tr.money(amount, reading.currency)
+    recorded = case.outcome_amount_cents or case.amount_cents or case.expected_amount_cents
+    if recorded is None:
+        return "\n" + tr._("The email says {amount}.", amount=said)
+    if (recorded, case.currency) == (amount, reading.currency):
+        return "\n" + tr._("The email says {amount}, as recorded.", amount=said)
+    return "\n" + tr._(":warning: The email says {amount}; the case records {recorded}: they differ.", amount=said,
+                       recorded=tr.money(recorded, case.currency))
 
 
 def _heading(tr: Translator, reading: Reading) -> str:
@@ -200,6 +220,11 @@ def reply_blocks(tr: Translator, found: Found, *, team: Team, now: datetime) -> 
     about = _about_email(tr, reading, team)
     if about:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=about)]))
+    if not found.verified:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tr._(
+            ":warning: Sender not verified: it says {sender}, and came from {mailbox}. Check it is Amazon's email "
+            "before recording anything.", sender=clip(reading.sender or "?", 100),
+            mailbox=clip(reading.mailbox or tr._("a message typed or pasted in Slack"), 100)))]))
     orders = found.order_ids
     for order_id in orders[:MAX_LINES]:
         button = prefill_of(found, order_id)
