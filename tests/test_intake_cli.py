@@ -34,7 +34,7 @@ def test_a_chinese_decision_prints_no_grant_and_its_appeal_date(capsys):  # type
 
 def test_a_spoofed_sender_is_named_as_off_the_allow_list(capsys):  # type: ignore[no-untyped-def]
     main(["intake", str(CORPUS / "spoof_suffix.eml")])
-    assert "NOT on the allow-list" in capsys.readouterr().out
+    assert "NOT verified" in capsys.readouterr().out
 
 
 def test_a_refused_or_incomplete_email_exits_1_saying_why(capsys, tmp_path):  # type: ignore[no-untyped-def]
