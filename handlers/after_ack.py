@@ -52,10 +52,16 @@ def request_ids(body: dict[str, Any]) -> dict[str, Any]:
 
 def _user(body: dict[str, Any]) -> str | None:
     user = body.get("user")
-    return (user.get("id") if isinstance(user, dict) else user) or body.get("user_id")
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    opened_home = event.get("type") == "app_home_opened"  # an email arriving has no person who acted
+    return (user.get("id") if isinstance(user, dict) else user) or body.get("user_id") or (
+        event.get("user") if opened_home else None)
 
 
 def _channel(body: dict[str, Any]) -> str | None:
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    if isinstance(event.get("channel"), str):
+        return event["channel"]
     for holder, key in ((body.get("container"), "channel_id"), (body.get("channel"), "id")):
         if isinstance(holder, dict) and holder.get(key):
             return holder[key]

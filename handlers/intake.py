@@ -17,27 +17,28 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.after_ack import FORM, POSTED, heard
-from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
 from intake import (
     MAX_BYTES,
     EmailKind,
+    Letter,
     Refused,
     implied_deadline,
     is_allowed_sender,
     is_verified,
     looks_like_amazon,
-    read_email,
-    read_pasted,
+    read_for_account,
 )
-from intake.letter import address_of
+from intake.letter import address_of, read_bytes, read_text
 from intake.senders import is_case_sender
+from rules.accounts import Account
 from rules.emails import Reading, case_kind_of
 from rules.kinds import Action, ComplaintType
 from store.intake import cases_for, first_read
 from views import ids
 from views.action_modals import plain_amount
+from views.case_card import Team
 from views.i18n import translator
 from views.intake import (
     Found,
@@ -75,7 +76,7 @@ def _sender(info: dict[str, Any]) -> str:
     return address_of(str(first.get("address") or first.get("original") or ""))
 
 
-def read_slack_email(deps: Deps, client: WebClient, file: dict[str, Any]) -> Reading:
+def slack_letter(client: WebClient, file: dict[str, Any]) -> Letter:
     """An email file as Slack holds it: its subject, sender, ``Date`` header and plain text (``files.info``
     when the event's copy is cut short), else its bytes read as a real message."""
     if int(file.get("size") or 0) > MAX_BYTES:
@@ -83,33 +84,33 @@ def read_slack_email(deps: Deps, client: WebClient, file: dict[str, Any]) -> Rea
     info = file
     if not info.get("plain_text") or info.get("has_more") or not info.get("headers"):
         info = file_info(client, str(file.get("id") or "")) or file
-    zone = deps.settings.zone
     headers = info.get("headers") if isinstance(info.get("headers"), dict) else {}
     fields = {"subject": str(info.get("subject") or info.get("title") or ""), "sender": _sender(info),
               "date": str(headers.get("date") or "") or None}
     text = info.get("plain_text")
     if isinstance(text, str) and text.strip() and not info.get("has_more"):
-        return read_pasted(text, zone=zone, **fields)
+        return read_text(text, **fields)
     # Slack serves the email's HTML rendering (an uploaded .eml is served as itself): both are read.
     raw = download(client, info.get("url_private_download") or info.get("url_private"), limit=MAX_BYTES)
     if raw is None:
         raise Refused("unavailable", "unavailable")
-    return read_email(raw, zone=zone, **fields)
+    return read_bytes(raw, **fields)
 
 
-def read_message(deps: Deps, client: WebClient, message: dict[str, Any]) -> Reading:
+def message_letter(client: WebClient, message: dict[str, Any]) -> Letter:
     """A message's email file, or its text as pasted (Slack's entities decoded)."""
     file = email_file(message)
     if file is not None:
-        return read_slack_email(deps, client, file)
-    return read_pasted(slack_unescape(message.get("text")), zone=deps.settings.zone)
+        return slack_letter(client, file)
+    return read_text(slack_unescape(message.get("text")))
 
 
-def found_of(deps: Deps, reading: Reading) -> Found:
+def found_of(deps: Deps, reading: Reading, account: Account) -> Found:
     kind = case_kind_of(reading.kind)
     cases = cases_for(deps.store, kind, reading.order_ids, reading.claim_number) if kind else {}
-    return Found(reading, cases, implied_deadline(reading, deps.settings.calendar),
-                 verified=is_verified(reading, deps.settings.intake_senders))
+    market = deps.settings.accounts.market_of(account.key)
+    return Found(reading, cases, implied_deadline(reading, market),
+                 verified=is_verified(reading, deps.settings.intake_senders), account=account.key)
 
 
 def _permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
@@ -129,7 +130,8 @@ def with_links(client: WebClient, found: Found) -> Found:
 
 def answer(deps: Deps, client: WebClient, *, channel: str, ts: str, thread_ts: str, found: Found) -> None:
     """The one reply in the email's thread, and a line in each existing case's thread."""
-    tr, team, now = deps.channel_tr, team_of(deps), deps.clock()
+    account = deps.settings.accounts.account(found.account)
+    tr, team, now = translator(account.locale), Team.of(deps.settings.accounts.market_of(account.key)), deps.clock()
     try:
         if found.actionable:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply_text(tr, found),
@@ -187,7 +189,8 @@ def register(app: App, deps: Deps) -> None:
         """Claim a new email in the intake channel inside the ack; a retry of the same event finds it claimed."""
         ack()
         channel, ts = event.get("channel"), event.get("ts")
-        if (not deps.settings.intake_channel or channel != deps.settings.intake_channel or not ts
+        intake_channels = deps.settings.accounts.intake_channels | {deps.settings.intake_channel}
+        if (not channel or channel not in intake_channels or not ts
                 or event.get("subtype") in _SKIPPED_SUBTYPES or email_file(event) is None):
             return
         if first_read(deps.store, channel_id=channel, message_ts=ts, source=CHANNEL, now=deps.clock()):
@@ -197,7 +200,8 @@ def register(app: App, deps: Deps) -> None:
         claimed = context.get("intake")
         if not claimed:
             return
-        tr, allowed = deps.channel_tr, deps.settings.intake_senders
+        allowed = deps.settings.intake_senders
+        tr = translator(deps.settings.accounts.for_email((), claimed["channel"]).locale)
         file = email_file(event) or {}
         mailbox, subject = _sender(file), str(file.get("subject") or file.get("title") or "")
         if not is_allowed_sender(mailbox, allowed):  # decided before the body is read at all
@@ -209,10 +213,12 @@ def register(app: App, deps: Deps) -> None:
                     "this message*.", mailbox=escape(clip(mailbox or "?", 100))))
             return
         try:
-            reading = read_message(deps, client, event)
+            reading, account = read_for_account(message_letter(client, event), deps.settings.accounts,
+                                                claimed["channel"])
         except Refused as refused:
             _post(client, claimed, refusal_text(tr, refused.code))
             return
+        tr = translator(account.locale)
         if not is_verified(reading, allowed):  # a forward whose quoted original is not Amazon's
             log.info("intake: a forwarded email whose original is not Amazon's was not read")
             return
@@ -221,7 +227,7 @@ def register(app: App, deps: Deps) -> None:
                 _post(client, claimed, unreadable_text(tr, reading))  # Amazon's, but a layout we cannot place
             return
         answer(deps, client, channel=claimed["channel"], ts=claimed["ts"], thread_ts=claimed["thread_ts"],
-               found=with_links(client, found_of(deps, reading)))
+               found=with_links(client, found_of(deps, reading, account)))
 
     app.event("message")(ack=on_message, lazy=[heard(deps, read_new_email, POSTED)])
 
@@ -235,11 +241,12 @@ def register(app: App, deps: Deps) -> None:
         channel, ts = (body.get("channel") or {}).get("id"), message.get("ts")
         tr = translator(deps.directory.person(user, client).locale)
         try:
-            found = found_of(deps, read_message(deps, client, message))
+            letter = message_letter(client, message)
+            found = found_of(deps, *read_for_account(letter, deps.settings.accounts, channel))
         except Refused as refused:
             client.views_open(trigger_id=body["trigger_id"], view=note_modal(tr, refusal_text(tr, refused.code)))
             return
-        team, now = team_of(deps), deps.clock()
+        team, now = Team.of(deps.settings.accounts.market_of(found.account)), deps.clock()
         if found.actionable:
             view = summary_modal(tr, reply_blocks(tr, found, team=team, now=now),
                                  private_metadata=ModalContext(channel_id=channel).dumps())
@@ -273,12 +280,13 @@ def register(app: App, deps: Deps) -> None:
                 currency=currency, email_at=datetime.fromtimestamp(sent_at, UTC) if sent_at else None,
                 amount=plain_amount(prefill.amount_cents, currency) if isinstance(prefill.amount_cents, int) else None,
                 complaint=ComplaintType(prefill.complaint)
-                if isinstance(prefill.complaint, str) and prefill.complaint in set(ComplaintType) else None)
+                if isinstance(prefill.complaint, str) and prefill.complaint in set(ComplaintType) else None,
+                account_key=prefill.account)
         else:
             claim_number = prefill.claim_number if isinstance(prefill.claim_number, str) else None
             open_claim_modal(deps, client, user=user, trigger_id=body["trigger_id"], push=push,
                              context=ModalContext(channel_id=channel), order_id=prefill.order_id[:40],
-                             claim_number=claim_number[:64] if claim_number else None)
+                             claim_number=claim_number[:64] if claim_number else None, account_key=prefill.account)
 
     app.block_action(ids.ACTION_INTAKE_RECORD_CHARGEBACK)(ack=just_ack, lazy=[heard(deps, open_new_case_form, FORM)])
     app.block_action(ids.ACTION_INTAKE_RECORD_CLAIM)(ack=just_ack, lazy=[heard(deps, open_new_case_form, FORM)])

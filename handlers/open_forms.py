@@ -8,18 +8,30 @@ from slack_sdk import WebClient
 
 from handlers.accounts import default_place, place_value, places
 from handlers.deps import Deps
+from rules.accounts import Account
 from rules.kinds import ComplaintType
+from rules.marketplaces import Marketplace
 from views.chargeback_modal import chargeback_modal
 from views.claim_modal import claim_modal
 from views.i18n import translator
 from views.metadata import ModalContext
 
 
+def _place(deps: Deps, channel: str | None, account_key: str | None) -> tuple[Account, Marketplace]:
+    """The account a form starts on: the one an email was for, else the channel's (a key the deployment
+    does not have, forged or since removed, falls back to the channel's)."""
+    known = {a.key for a in deps.settings.accounts.accounts}
+    if isinstance(account_key, str) and account_key in known:
+        account = deps.settings.accounts.account(account_key)
+        return account, deps.settings.accounts.marketplace(account.marketplace)
+    return default_place(deps, channel)
+
+
 def open_claim_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
                      order_id: str | None = None, explanation: str | None = None, claim_number: str | None = None,
-                     push: bool = False) -> None:
+                     push: bool = False, account_key: str | None = None) -> None:
     person = deps.directory.person(user, client)
-    account, market = default_place(deps, context.channel_id)
+    account, market = _place(deps, context.channel_id, account_key)
     view = claim_modal(translator(person.locale), context=context, order_id=order_id, explanation=explanation,
                        claim_number=claim_number, places=places(deps), place=place_value(account.key, market.code))
     (client.views_push if push else client.views_open)(trigger_id=trigger_id, view=view)
@@ -28,13 +40,13 @@ def open_claim_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: st
 def open_chargeback_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
                           order_id: str | None = None, currency: str | None = None, amount: str | None = None,
                           email_at: datetime | None = None, complaint: ComplaintType | None = None,
-                          push: bool = False) -> None:
+                          push: bool = False, account_key: str | None = None) -> None:
     """The chargeback form; ``email_at`` (the email's instant, from intake) fills its date and time in the
     marketplace's zone, and travels exactly in the form's metadata; ``currency`` defaults to the marketplace's."""
     person = deps.directory.person(user, client)
     # The email date is read in the marketplace's zone (the deadline rule's), so "today" is its today:
     # someone ahead of it would otherwise be offered a date the store refuses as in the future.
-    account, market = default_place(deps, context.channel_id)
+    account, market = _place(deps, context.channel_id, account_key)
     zone = market.zone
     local = email_at.astimezone(zone) if email_at else None
     view = chargeback_modal(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from rules.accounts import Account, AccountBook
 from rules.emails import EmailKind, Missing, OrderFact, Reading
 
 from .letter import MAX_BYTES, Letter, Refused, read_bytes, read_text
@@ -15,7 +16,19 @@ from .reader import implied_deadline, is_allowed_sender, is_verified, read_lette
 from .senders import looks_like_amazon
 
 __all__ = ["MAX_BYTES", "EmailKind", "Letter", "Missing", "OrderFact", "Reading", "Refused", "implied_deadline",
-           "is_allowed_sender", "is_verified", "looks_like_amazon", "read_email", "read_pasted"]
+           "is_allowed_sender", "is_verified", "looks_like_amazon", "read_email", "read_for_account", "read_pasted"]
+
+
+def read_for_account(letter: Letter, book: AccountBook, channel: str | None = None) -> tuple[Reading, Account]:
+    """The email read in its seller account's marketplace (zone for dates without one, currency for a bare
+    "$"): the account Amazon wrote to, else the one whose intake channel it arrived in, else the default."""
+    default = book.market_of(None)
+    reading = read_letter(letter, zone=default.zone, default_currency=default.currency)
+    account = book.for_email(reading.recipients, channel)
+    market = book.market_of(account.key)
+    if (market.zone, market.currency) != (default.zone, default.currency):
+        reading = read_letter(letter, zone=market.zone, default_currency=market.currency)
+    return reading, account
 
 
 def read_email(raw: bytes, *, zone: ZoneInfo, default_currency: str = "USD", subject: str = "", sender: str = "",

@@ -58,6 +58,8 @@ class Letter:
     """The ``Date`` header's UTC offset: the sender's clock, in which a forward quotes the original's date."""
     attached: Letter | None = None
     """An email forwarded as an attachment (``message/rfc822``): the original, with its own headers."""
+    recipients: tuple[str, ...] = ()
+    """The ``To`` addresses, lower case: which seller account Amazon wrote to."""
 
 
 # ---------------------------------------------------------------- headers
@@ -84,6 +86,17 @@ def header_offset(value: str | None) -> timezone | None:
         return None
     offset = moment.utcoffset()
     return timezone(offset) if offset is not None else None
+
+
+def addresses_of(value: str | None) -> tuple[str, ...]:
+    """Every address in a ``To``/``Cc`` value (at most 20), lower case."""
+    if not value:
+        return ()
+    try:
+        pairs = getaddresses([value[:2000]])
+    except (ValueError, IndexError, TypeError):
+        return ()
+    return tuple(address.strip().lower() for _, address in pairs[:20] if "@" in address)
 
 
 def address_of(value: str | None) -> str:
@@ -213,6 +226,7 @@ def _letter(message: EmailMessage, depth: int) -> Letter:
         text=text[:MAX_TEXT],
         sent_offset=header_offset(date),
         attached=attached,
+        recipients=addresses_of(_header(message, "to")),
     )
 
 

@@ -13,14 +13,15 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from rules import deadlines
-from rules.deadlines import BusinessCalendar, Deadline, DeadlineKind
+from rules.deadlines import Deadline, DeadlineKind
 from rules.emails import EmailKind, Missing, OrderFact, Reading
 from rules.errors import DomainError
 from rules.kinds import ComplaintType
+from rules.marketplaces import Marketplace
 from rules.parsing import ORDER_IN_TEXT, SUPPORTED_CURRENCIES, normalize, parse_amount, parse_order_id
 
 from .dates import Stated, first_stated, parse_stated
-from .letter import Letter, address_of
+from .letter import Letter, address_of, addresses_of
 from .senders import Family, is_amazon, sender_family, subject_family
 
 # ---------------------------------------------------------------- wording (NFKC-normalised, case-folded text)
@@ -87,6 +88,7 @@ MAX_HEADER_LINE = 1000
 _FROM_NAMES = {"from", "发件人"}
 _DATE_NAMES = {"sent", "date", "发送时间", "日期", "时间"}
 _SUBJECT_NAMES = {"subject", "主题"}
+_TO_NAMES = {"to", "收件人"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class QuotedHeaders:
     subject: str
     date_text: str
     end: int
+    recipients: tuple[str, ...] = ()
     """Where the block ends in the text: the original body starts there."""
 
 
@@ -123,8 +126,9 @@ def _block(block: dict[str, str], end: int) -> QuotedHeaders | None:
     if sender is None or when is None:
         return None
     subject = next((block[n] for n in _SUBJECT_NAMES if n in block), "")
+    to = next((block[n] for n in _TO_NAMES if n in block), "")
     return QuotedHeaders(address_of(sender.replace("[mailto:", "<").replace("]", ">")) or sender.strip().lower(),
-                         subject, when, end)
+                         subject, when, end, addresses_of(to.replace("[mailto:", "<").replace("]", ">")))
 
 
 def classify(text: str, *, sender: str = "", subject: str = "") -> EmailKind:
@@ -270,15 +274,18 @@ def read_letter(letter: Letter, *, zone: ZoneInfo, default_currency: str = "USD"
     original = letter.attached
     forwarded = original is not None
     sender, subject, sent_at, assumed = letter.sender, letter.subject, letter.sent_at, False
+    recipients = letter.recipients
     text = letter.text
     if original is not None:
         sender, subject, sent_at = original.sender or sender, original.subject or subject, original.sent_at
+        recipients = original.recipients or recipients
         text = f"{original.text}\n{letter.text}"
     else:
         quoted = quoted_headers(text)
         if quoted is not None:
             forwarded = True
             sender, subject = quoted.sender or sender, quoted.subject or subject
+            recipients = quoted.recipients or recipients  # Amazon wrote to the original's To, not the forward's
             # A client quotes the original's date in its own clock: the forward's Date header has its offset.
             stated = parse_stated(quoted.date_text, letter.sent_offset or zone)
             sent_at, assumed = (stated.at, stated.zone_assumed) if stated and stated.has_time else (None, False)
@@ -305,7 +312,7 @@ def read_letter(letter: Letter, *, zone: ZoneInfo, default_currency: str = "USD"
         granted = False if _NO_GRANT.search(folded) else True if _GRANT.search(folded) else None
     reading = Reading(
         kind=kind, orders=tuple(facts), currency=currency, sent_at=sent_at, sent_at_zone_assumed=assumed,
-        forwarded=forwarded, sender=sender, mailbox=letter.sender, subject=subject[:300],
+        forwarded=forwarded, sender=sender, mailbox=letter.sender, recipients=recipients, subject=subject[:300],
         complaint=_complaint(folded) if kind.is_chargeback else None,
         claim_number=_claim_number(body) if kind.is_safet else None,
         reply_by=reply_by.at if reply_by else None, appeal_by=appeal_by.at if appeal_by else None, granted=granted,
@@ -326,14 +333,17 @@ def _with_missing(reading: Reading) -> Reading:
     return replace(reading, missing=missing)
 
 
-def implied_deadline(reading: Reading, calendar: BusinessCalendar) -> Deadline | None:
-    """The deadline the email sets, by the rules: 7 × 24 h from a chargeback email's instant, 2 business days
-    from an investigator's request (or Amazon's earlier "Reply by"), Amazon's stated date otherwise."""
+def implied_deadline(reading: Reading, market: Marketplace) -> Deadline | None:
+    """The deadline the email sets, by its marketplace's rules: the reply window from a chargeback email's
+    instant, its business days from an investigator's request (or Amazon's earlier "Reply by"), Amazon's
+    stated date otherwise — kept even when the email's own date could not be read."""
     sent = reading.sent_at
     if reading.kind is EmailKind.CHARGEBACK_NOTICE and sent is not None:
-        return deadlines.chargeback_reply(email_at=sent, zone=calendar.zone)
+        return market.chargeback_reply(email_at=sent)
     if reading.kind is EmailKind.SAFET_INFO_REQUEST and sent is not None:
-        return deadlines.with_stated_date(deadlines.safet_info_reply(sent, calendar), reading.reply_by)
+        return deadlines.with_stated_date(market.safet_info_reply(sent), reading.reply_by)
+    if reading.kind is EmailKind.SAFET_INFO_REQUEST and reading.reply_by is not None:
+        return deadlines.amazon_stated(DeadlineKind.SAFET_INFO_REPLY, reading.reply_by, reading.reply_by)
     if reading.kind is EmailKind.CHARGEBACK_INFO_REQUEST and reading.reply_by is not None:
         return deadlines.amazon_stated(DeadlineKind.CHARGEBACK_INFO_REPLY, reading.reply_by, sent or reading.reply_by)
     if reading.kind is EmailKind.SAFET_DECISION and reading.granted is False and reading.appeal_by is not None:

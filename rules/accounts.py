@@ -27,6 +27,10 @@ class Account:
     """The language of what the app posts in the account's channel."""
     digest_hour: int | None = 9
     """The hour of the daily summary, in the zone of the account's first marketplace."""
+    emails: tuple[str, ...] = ()
+    """The addresses Amazon writes to for this account (lower case): an email to one of them is its."""
+    intake_channel: str | None = None
+    """A channel receiving this account's emails (beside SAFET_INTAKE_CHANNEL, which serves every account)."""
     # The roster of assigned orders is optional and lives in the database, per account
     # (``safet roster import --account KEY``): an account with an empty roster can claim any order.
 
@@ -65,6 +69,18 @@ class AccountBook:
     def for_channel(self, channel: str | None) -> Account | None:
         """The account whose case channel this is (modals default to it)."""
         return next((a for a in self.accounts if channel and a.channel == channel), None)
+
+    def for_email(self, recipients: tuple[str, ...], channel: str | None) -> Account:
+        """Whose email this is: the account Amazon wrote to (a forward's original ``To:``), else the account
+        whose intake channel it arrived in, else the default account."""
+        wanted = {address.strip().lower() for address in recipients}
+        return (next((a for a in self.accounts if wanted & set(a.emails)), None)
+                or next((a for a in self.accounts if channel and a.intake_channel == channel), None)
+                or self.default)
+
+    @property
+    def intake_channels(self) -> frozenset[str]:
+        return frozenset(a.intake_channel for a in self.accounts if a.intake_channel)
 
     def market_for_channel(self, channel: str | None) -> Marketplace:
         """The marketplace of the account whose channel this is; the default account's elsewhere."""

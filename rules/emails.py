@@ -62,6 +62,8 @@ class Reading:
     """The original sender (of the forwarded email when there is one): what the email claims, not proof."""
     mailbox: str = ""
     """Who actually sent the message that arrived (a forward's own sender): the one that can be checked."""
+    recipients: tuple[str, ...] = ()
+    """Whom Amazon wrote to (a forward's original ``To``): which seller account the email is for."""
     subject: str = ""
     complaint: ComplaintType | None = None
     claim_number: str | None = None

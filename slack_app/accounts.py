@@ -7,6 +7,8 @@
     leads = ["U0123456789"]
     locale = "en"                 # language of what is posted in the channel (en, zh_CN)
     digest_hour = 9               # daily summary hour in the marketplace's zone; false for none
+    emails = ["us-seller@acme.com"]   # addresses Amazon writes to: their emails are read as this account's
+    intake_channel = "C0INTAKEUS"  # optional: a channel of this account's emails (besides SAFET_INTAKE_CHANNEL)
 
     [marketplaces.UK]             # override any value of a built-in profile …
     holidays = "GB-ENG"
@@ -31,7 +33,8 @@ KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 CHANNEL = re.compile(r"[CG][A-Z0-9]{2,31}")
 USER = re.compile(r"[UWS][A-Z0-9]{2,31}")
 MARKET_CODE = re.compile(r"[A-Z]{2,8}")
-ACCOUNT_KEYS = ("name", "marketplaces", "channel", "leads", "locale", "digest_hour")
+ACCOUNT_KEYS = ("name", "marketplaces", "channel", "leads", "locale", "digest_hour", "emails", "intake_channel")
+EMAIL = re.compile(r"[^@\s]{1,64}@[a-z0-9.-]{1,253}\.[a-z]{2,63}")
 LOCALES = ("en", "zh_CN")
 
 
@@ -152,6 +155,16 @@ def _accounts(table: Any, markets: set[str], path: str, errors: list[str]) -> li
             hour = None
         elif isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
             errors.append(f"{where}: digest_hour must be an hour from 0 to 23")
+        emails = values.get("emails", [])
+        if not isinstance(emails, list) or not all(isinstance(e, str) and EMAIL.fullmatch(e.strip().lower())
+                                                   for e in emails):
+            errors.append(f'{where}: emails must be a list of addresses Amazon writes to, e.g. ["uk@acme.com"]')
+            emails = []
+        intake_channel = values.get("intake_channel")
+        if intake_channel is not None and not (isinstance(intake_channel, str) and CHANNEL.fullmatch(intake_channel)):
+            errors.append(f"{where}: intake_channel must be a channel ID like C0123456789")
+            intake_channel = None
         if len(errors) == before:
-            accounts.append(Account(key, name.strip(), tuple(codes), channel, tuple(leads), locale, hour))
+            accounts.append(Account(key, name.strip(), tuple(codes), channel, tuple(leads), locale, hour,
+                                    tuple(e.strip().lower() for e in emails), intake_channel))
     return accounts

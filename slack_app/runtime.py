@@ -244,7 +244,8 @@ def intake(path: str) -> int:
     """
     from decimal import Decimal
 
-    from intake import MAX_BYTES, Refused, implied_deadline, is_verified, read_email
+    from intake import MAX_BYTES, Refused, implied_deadline, is_verified, read_for_account
+    from intake.letter import read_bytes
     from rules.parsing import currency_decimals
 
     settings = load_settings(check_calendar=False)
@@ -255,7 +256,7 @@ def intake(path: str) -> int:
         print(f"safet: cannot read {path}: {error.strerror}", file=sys.stderr)
         return 1
     try:
-        reading = read_email(raw, zone=settings.zone)
+        reading, account = read_for_account(read_bytes(raw), settings.accounts)
     except Refused as refused:
         print(f"refused: {refused.reason}")
         return 1
@@ -267,7 +268,8 @@ def intake(path: str) -> int:
     allowed = "verified: the mailbox is on the allow-list" if is_verified(reading, settings.intake_senders) else \
         "NOT verified: the intake channel does not read it on its own; the shortcut still reads it"
     via = f" via {reading.mailbox}" if reading.mailbox and reading.mailbox != reading.sender else ""
-    lines = [f"kind:      {reading.kind.value}", f"sender:    {reading.sender or '—'}{via} ({allowed})",
+    lines = [f"kind:      {reading.kind.value}", f"account:   {account.key} ({account.marketplace})",
+             f"sender:    {reading.sender or '—'}{via} ({allowed})",
              f"subject:   {reading.subject or '—'}",
              f"sent at:   {when(reading.sent_at)}" + (" — forwarded original's date" if reading.forwarded else "")
              + (" — no zone written, read in the sender's/team's zone" if reading.sent_at_zone_assumed else "")]
@@ -282,7 +284,7 @@ def intake(path: str) -> int:
                          ("decision", {True: "Grant", False: "No-Grant"}.get(reading.granted))):  # type: ignore[arg-type]
         if value:
             lines.append(f"{label + ':':<11}{value}")
-    deadline = implied_deadline(reading, settings.calendar)
+    deadline = implied_deadline(reading, settings.accounts.market_of(account.key))
     if deadline is not None:
         lines.append(f"deadline:  {deadline.kind.value} due {when(deadline.due_at)} "
                      f"({'Amazon stated' if deadline.set_by_amazon else deadline.rule.value})")

@@ -15,13 +15,14 @@ import pytest
 from intake import EmailKind, Refused, implied_deadline, is_allowed_sender, read_email, read_pasted
 from intake.dates import parse_stated
 from intake.letter import MAX_BYTES
-from rules.deadlines import BusinessCalendar, DeadlineRule, chargeback_reply
+from rules.deadlines import DeadlineRule, chargeback_reply
+from rules.marketplaces import BUILT_IN
 from rules.settings import DEFAULT_INTAKE_SENDERS
 
 CORPUS = Path(__file__).parent / "emails"
 EXPECTED: dict[str, dict] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 LA = ZoneInfo("America/Los_Angeles")
-CALENDAR = BusinessCalendar(LA, "US")
+US = BUILT_IN["US"]  # Los Angeles, US holidays: the marketplace whose rules read these emails
 
 
 def instant(text: str | None) -> datetime | None:
@@ -85,7 +86,7 @@ def test_a_deeply_nested_bomb_is_refused_even_under_the_part_count():
 @pytest.mark.parametrize("name", ["cb_notice_en_html.eml", "cb_notice_fwd_apple.eml", "cb_notice_fwd_attached.eml"])
 def test_the_chargeback_deadline_is_the_rules_own_to_the_second_across_dst(name):
     reading = read_email((CORPUS / name).read_bytes(), zone=LA)
-    deadline = implied_deadline(reading, CALENDAR)
+    deadline = implied_deadline(reading, US)
     assert deadline is not None and deadline.rule is DeadlineRule.CHARGEBACK_7X24H
     assert deadline.due_at == chargeback_reply(email_at=reading.sent_at, zone=LA).due_at
     assert deadline.due_at - reading.sent_at == timedelta(hours=7 * 24)
@@ -95,7 +96,7 @@ def test_the_chargeback_deadline_is_the_rules_own_to_the_second_across_dst(name)
 
 def test_an_investigator_request_is_due_at_the_earlier_of_two_business_days_and_amazons_reply_by():
     reading = read_email((CORPUS / "safet_info_en.eml").read_bytes(), zone=LA)
-    deadline = implied_deadline(reading, CALENDAR)
+    deadline = implied_deadline(reading, US)
     assert deadline is not None and deadline.set_by_amazon
     assert deadline.computed_due_at == datetime(2026, 11, 24, 23, 0, tzinfo=UTC)  # Fri 15:00 → Tue 15:00 PT
     assert deadline.due_at == datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # Amazon's Mon 17:00 PT is earlier

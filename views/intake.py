@@ -69,6 +69,8 @@ class Prefill:
     case_id: int | None = None
     version: int | None = None
     action: str | None = None
+    account: str | None = None
+    """The seller account the email was for: the form starts on it."""
 
     def dumps(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
@@ -92,6 +94,8 @@ class Found:
     case_links: dict[int, str] = field(default_factory=dict)
     verified: bool = True
     """The mailbox that sent it is allowed and a forward's original is Amazon's (``intake.is_verified``)."""
+    account: str | None = None
+    """The seller account the email is for (``AccountBook.for_email``): its forms, calendar and language."""
 
     @property
     def order_ids(self) -> list[str]:
@@ -117,7 +121,7 @@ def prefill_of(found: Found, order_id: str) -> tuple[str, Prefill, str] | None:
                    sent_at=int(reading.sent_at.timestamp()) if reading.sent_at else None,
                    complaint=reading.complaint.value if reading.complaint else None,
                    claim_number=reading.claim_number, stated_at=int(stated.timestamp()) if stated else None,
-                   granted=reading.granted)
+                   granted=reading.granted, account=found.account)
     case = found.cases.get(order_id)
     if case is None:
         if case_kind_of(reading.kind) is CaseKind.CHARGEBACK:
