@@ -26,7 +26,7 @@ def slack_email_fields(raw: bytes) -> dict[str, Any]:
     try:
         name, address = parseaddr(str(message.get("from", "")))
         subject = str(message.get("subject", ""))
-    except Exception:  # a hostile header: Slack shows what it can
+    except (ValueError, IndexError, TypeError, AttributeError, email.errors.MessageError):  # Slack shows what it can
         name, address, subject = "", "", ""
     return {"from": [{"address": address, "name": name, "original": address}], "subject": subject}
 
