@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -12,6 +13,7 @@ from handlers.accounts import read_place
 from handlers.after_ack import SAVED, heard
 from handlers.case_card import after_change
 from handlers.deps import Deps
+from handlers.email_cases import open_case
 from handlers.forms import Form
 from handlers.tell import tell
 from rules.deadlines import DeadlineKind, local_instant
@@ -91,12 +93,12 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=errors)
             return
         try:
-            change = opening.open_chargeback(
-                deps.store, actor=user, order_id=values["order_id"], amount_cents=values["amount_cents"],
+            change = open_case(deps, partial(
+                opening.open_chargeback, actor=user, order_id=values["order_id"], amount_cents=values["amount_cents"],
                 currency=values["currency"], now=now, complaint_type=values["complaint_type"],
                 email_on=form.date("email_on"), email_at=values["email_at"],
                 notes=form.text("notes").strip(), account=values["place"][0], marketplace=values["place"][1],
-            )
+            ), ModalContext.loads(view.get("private_metadata")), actor=user)
         except DomainError as error:
             field = error.field if error.field in FIELDS else "order_id"
             ack(response_action="errors", errors={field: tr.error(error)})

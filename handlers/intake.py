@@ -276,7 +276,8 @@ def register(app: App, deps: Deps) -> None:
             currency = prefill.currency if isinstance(prefill.currency, str) else "USD"
             open_chargeback_modal(
                 deps, client, user=user, trigger_id=body["trigger_id"], push=push,
-                context=ModalContext(channel_id=channel, email_at=sent_at), order_id=prefill.order_id[:40],
+                context=ModalContext(channel_id=channel, email_at=sent_at, email=_carried(pressed)),
+                order_id=prefill.order_id[:40],
                 currency=currency, email_at=datetime.fromtimestamp(sent_at, UTC) if sent_at else None,
                 amount=plain_amount(prefill.amount_cents, currency) if isinstance(prefill.amount_cents, int) else None,
                 complaint=ComplaintType(prefill.complaint)
@@ -285,11 +286,18 @@ def register(app: App, deps: Deps) -> None:
         else:
             claim_number = prefill.claim_number if isinstance(prefill.claim_number, str) else None
             open_claim_modal(deps, client, user=user, trigger_id=body["trigger_id"], push=push,
-                             context=ModalContext(channel_id=channel), order_id=prefill.order_id[:40],
+                             context=ModalContext(channel_id=channel, email=_carried(pressed)),
+                             order_id=prefill.order_id[:40],
                              claim_number=claim_number[:64] if claim_number else None, account_key=prefill.account)
 
     app.block_action(ids.ACTION_INTAKE_RECORD_CHARGEBACK)(ack=just_ack, lazy=[heard(deps, open_new_case_form, FORM)])
     app.block_action(ids.ACTION_INTAKE_RECORD_CLAIM)(ack=just_ack, lazy=[heard(deps, open_new_case_form, FORM)])
+
+
+def _carried(pressed: dict[str, Any]) -> str | None:
+    """The button's value, carried into the form (a modal's metadata holds 3000 characters, a button's 2000)."""
+    value = pressed.get("value")
+    return value if isinstance(value, str) and len(value) <= 2000 else None
 
 
 def _post(client: WebClient, claimed: dict[str, str], text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -11,6 +12,7 @@ from handlers.accounts import places, read_place
 from handlers.after_ack import POSTED, SAVED, heard
 from handlers.case_card import after_change
 from handlers.deps import Deps
+from handlers.email_cases import open_case
 from handlers.forms import Form
 from rules.checklists import SAFET_CHECKLISTS, chosen_items
 from rules.errors import DomainError
@@ -63,12 +65,13 @@ def register(app: App, deps: Deps) -> None:
         tr = deps.tr(user)
         form = Form.of(view)
         try:
-            account, marketplace = read_place(form, deps, ModalContext.loads(view.get("private_metadata")).channel_id)
+            modal = ModalContext.loads(view.get("private_metadata"))
+            account, marketplace = read_place(form, deps, modal.channel_id)
             reason = read_reason(form)
             order_id = parse_order_id(form.text("order_id"))
             product_order_id = form.text("product_order_id")
-            change = opening.open_safet_claim(
-                deps.store, actor=user, order_id=order_id, reason=reason, now=deps.clock(),
+            change = open_case(deps, partial(
+                opening.open_safet_claim, actor=user, order_id=order_id, reason=reason, now=deps.clock(),
                 product_order_id=product_order_id, explanation=form.required_text(
                     "explanation", N_("Explain what happened: a field of spaces is empty.")),
                 second_appointment_completed_on=form.date("second_appointment_completed_on"),
@@ -76,7 +79,7 @@ def register(app: App, deps: Deps) -> None:
                 checklist=chosen_items(SAFET_CHECKLISTS[reason], form.checked("checklist")),
                 attachments=form.attachments("attachments"),
                 account=account, marketplace=marketplace,
-            )
+            ), modal, actor=user)
         except DomainError as error:
             field = error.field if error.field in FIELDS else "order_id"
             ack(response_action="errors", errors={field: tr.error(error)})

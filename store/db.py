@@ -118,16 +118,33 @@ class Store:
     def rehearsal(self) -> Iterator[Store]:
         """A store whose every transaction runs inside one outer transaction that is rolled back at the
         end (the sweep's dry run runs its real code on it): nothing it writes is ever kept."""
+        with self._inside_one_transaction(keep=False) as trial:
+            yield trial
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[Store]:
+        """A store whose use cases, however many, commit together at the end, or not at all: several
+        steps of one person's gesture (a case opened already in a later state) are one transaction."""
+        with self._inside_one_transaction(keep=True) as together:
+            yield together
+
+    @contextmanager
+    def _inside_one_transaction(self, *, keep: bool) -> Iterator[Store]:
         with self.engine.connect() as connection:
             outer = connection.begin()
+            kept = False
             try:
-                trial = Store.__new__(Store)
-                trial.engine, trial.policy = self.engine, self.policy
-                trial._sessions = trial._read_sessions = sessionmaker(
+                inner = Store.__new__(Store)
+                inner.engine, inner.policy = self.engine, self.policy
+                inner._sessions = inner._read_sessions = sessionmaker(
                     bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
-                yield trial
+                yield inner
+                if keep:
+                    outer.commit()
+                    kept = True
             finally:
-                outer.rollback()
+                if not kept:
+                    outer.rollback()
 
     def ping(self) -> bool:
         try:

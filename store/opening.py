@@ -3,9 +3,10 @@ transaction each (the case, its audit event, its first deadline and notices)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,7 @@ from rules.accounts import Account
 from rules.checklists import SAFET_CHECKLISTS
 from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
 from rules.errors import AlreadyClaimed, DomainError
-from rules.kinds import CaseKind, ComplaintType, SafetReason
+from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
 from rules.marketplaces import Marketplace
 from rules.parsing import normalize, parse_optional_order_id, parse_order_id
 from rules.text import N_
@@ -174,3 +175,21 @@ def _already_claimed(kind: CaseKind, order_id: str) -> AlreadyClaimed:
 def clean_reference(reference: str | None) -> str | None:
     """Amazon does not publish the claim number's format: keep it as text, trimmed."""
     return normalize(reference) or None
+
+
+def open_in_state(store: Store, open_case: Callable[[Store], Change],
+                  steps: Sequence[tuple[Action, Mapping[str, Any]]], *, actor: str, now: datetime) -> Change:
+    """Open a case already in a later state — what Amazon's email shows it is in (an investigator's request,
+    a decision, a debit) for a case nobody recorded here — in one transaction: the case opened, then each
+    step taken through its declared form and use case (its deadlines, audit events and notices as if a
+    person had pressed each button). Intake and Amazon's ledger open cases this way."""
+    from .cases import perform
+    from .queries import get_case
+
+    with store.all_or_nothing() as together:
+        change = open_case(together)
+        for action, values in steps:
+            case = get_case(together, change.case.id, history=False)
+            assert case is not None
+            change = perform(together, case, action, values, actor=actor, is_lead=False, now=now)
+    return change

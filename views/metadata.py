@@ -23,6 +23,9 @@ class ModalContext:
     """The seller account of the case the form is for: whose leads count on submit."""
     email_at: int | None = None
     """The exact instant (Unix seconds) of the email a form was prefilled from; the time picker has minutes."""
+    email: str | None = None
+    """The intake button's value (``views.intake.Prefill``) a new case's form was opened from: an email about
+    a case nobody recorded opens it in the state the email shows."""
 
     def dumps(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
