@@ -12,6 +12,7 @@ from handlers import (
     evidence,
     home,
     intake,
+    intake_channel,
     replays,
     report,
     safet_claims,
@@ -30,5 +31,6 @@ def register(app: App, deps: Deps) -> None:
     evidence.register(app, deps)        # the card's Evidence packet button: ZIP to the thread
     home.register(app, deps)            # App Home tab
     shortcuts.register(app, deps)       # global and message shortcuts
-    intake.register(app, deps)          # Amazon's emails: the intake channel, "Record from this message"
+    intake.register(app, deps)          # Amazon's emails: "Record from this message", the reply's buttons
+    intake_channel.register(app, deps)  # Amazon's emails arriving in an intake channel, answered once
     report.register(app, deps)          # the report's Export CSV button

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -21,21 +21,17 @@ from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
 from intake import (
     MAX_BYTES,
-    EmailKind,
     Letter,
     Refused,
     implied_deadline,
-    is_allowed_sender,
     is_verified,
-    looks_like_amazon,
     read_for_account,
 )
 from intake.letter import address_of, read_bytes, read_text
-from intake.senders import is_case_sender
 from rules.accounts import Account
 from rules.emails import Reading, case_kind_of
 from rules.kinds import Action, ComplaintType
-from store.intake import cases_for, first_read
+from store.intake import cases_for, first_read, mark_answered
 from views import ids
 from views.action_modals import plain_amount
 from views.case_card import Team
@@ -45,7 +41,6 @@ from views.intake import (
     Prefill,
     case_line,
     case_line_blocks,
-    clip,
     note_modal,
     parse_prefill,
     refusal_text,
@@ -55,8 +50,9 @@ from views.intake import (
     unreadable_text,
 )
 from views.metadata import CaseRef, ModalContext
-from views.text import escape, slack_unescape
+from views.text import slack_unescape
 from webapi.files import download, file_info
+from webapi.posting import notice_metadata
 
 log = logging.getLogger("safet")
 
@@ -70,7 +66,7 @@ def email_file(message: dict[str, Any]) -> dict[str, Any] | None:
     return next((f for f in message.get("files") or [] if isinstance(f, dict) and f.get("filetype") == "email"), None)
 
 
-def _sender(info: dict[str, Any]) -> str:
+def sender_of(info: dict[str, Any]) -> str:
     senders = info.get("from") or []
     first = senders[0] if senders and isinstance(senders[0], dict) else {}
     return address_of(str(first.get("address") or first.get("original") or ""))
@@ -85,7 +81,7 @@ def slack_letter(client: WebClient, file: dict[str, Any]) -> Letter:
     if not info.get("plain_text") or info.get("has_more") or not info.get("headers"):
         info = file_info(client, str(file.get("id") or "")) or file
     headers = info.get("headers") if isinstance(info.get("headers"), dict) else {}
-    fields = {"subject": str(info.get("subject") or info.get("title") or ""), "sender": _sender(info),
+    fields = {"subject": str(info.get("subject") or info.get("title") or ""), "sender": sender_of(info),
               "date": str(headers.get("date") or "") or None}
     text = info.get("plain_text")
     if isinstance(text, str) and text.strip() and not info.get("has_more"):
@@ -132,17 +128,11 @@ def answer(deps: Deps, client: WebClient, *, channel: str, ts: str, thread_ts: s
     """The one reply in the email's thread, and a line in each existing case's thread."""
     account = deps.settings.accounts.account(found.account)
     tr, team, now = translator(account.locale), Team.of(deps.settings.accounts.market_of(account.key)), deps.clock()
-    try:
-        if found.actionable:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply_text(tr, found),
-                                    blocks=reply_blocks(tr, found, team=team, now=now), unfurl_links=False,
-                                    unfurl_media=False)
-        else:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=unreadable_text(tr, found.reading),
-                                    unfurl_links=False, unfurl_media=False)
-    except SlackApiError as error:
-        log.warning("could not reply to the email %s in %s: %s", ts, channel, error.response.get("error"))
-        return
+    if found.actionable:
+        reply(client, channel=channel, ts=ts, thread_ts=thread_ts, text=reply_text(tr, found),
+              blocks=reply_blocks(tr, found, team=team, now=now))
+    else:
+        reply(client, channel=channel, ts=ts, thread_ts=thread_ts, text=unreadable_text(tr, found.reading))
     if not found.cases:
         return
     email_link = _permalink(client, channel, ts)
@@ -156,6 +146,17 @@ def answer(deps: Deps, client: WebClient, *, channel: str, ts: str, thread_ts: s
                                                             now=now), unfurl_links=False)
         except SlackApiError as error:
             log.warning("could not add the email to case %s: %s", case.id, error.response.get("error"))
+
+
+def reply_key(channel: str, ts: str) -> str:
+    return f"intake:{channel}:{ts}"
+
+
+def reply(client: WebClient, *, channel: str, ts: str, thread_ts: str, text: str, blocks: list | None = None) -> None:
+    """The one reply in an email's thread, carrying its key (so a reply whose fate was lost is found in the
+    thread before it is ever posted again). Raises what Slack raised."""
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks, unfurl_links=False,
+                            unfurl_media=False, metadata=notice_metadata([reply_key(channel, ts)]))
 
 
 def form_values(prefill: Prefill) -> dict[str, Any]:
@@ -185,52 +186,6 @@ def intake_case_button(pressed: dict[str, Any]) -> tuple[str, CaseRef, dict[str,
 
 
 def register(app: App, deps: Deps) -> None:
-    def on_message(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
-        """Claim a new email in the intake channel inside the ack; a retry of the same event finds it claimed."""
-        ack()
-        channel, ts = event.get("channel"), event.get("ts")
-        intake_channels = deps.settings.accounts.intake_channels | {deps.settings.intake_channel}
-        if (not channel or channel not in intake_channels or not ts
-                or event.get("subtype") in _SKIPPED_SUBTYPES or email_file(event) is None):
-            return
-        if first_read(deps.store, channel_id=channel, message_ts=ts, source=CHANNEL, now=deps.clock()):
-            context["intake"] = {"channel": channel, "ts": ts, "thread_ts": event.get("thread_ts") or ts}
-
-    def read_new_email(client: WebClient, event: dict[str, Any], context: BoltContext) -> None:
-        claimed = context.get("intake")
-        if not claimed:
-            return
-        allowed = deps.settings.intake_senders
-        tr = translator(deps.settings.accounts.for_email((), claimed["channel"]).locale)
-        file = email_file(event) or {}
-        mailbox, subject = _sender(file), str(file.get("subject") or file.get("title") or "")
-        if not is_allowed_sender(mailbox, allowed):  # decided before the body is read at all
-            log.info("intake: not reading an email from a mailbox not on the allow-list")
-            if looks_like_amazon(mailbox, subject):
-                _post(client, claimed, tr._(
-                    "Not read on its own: this email came from {mailbox}, which is not on the intake's list of "
-                    "senders. Add that mailbox to SAFET_INTAKE_SENDERS, or use the message shortcut *Record from "
-                    "this message*.", mailbox=escape(clip(mailbox or "?", 100))))
-            return
-        try:
-            reading, account = read_for_account(message_letter(client, event), deps.settings.accounts,
-                                                claimed["channel"])
-        except Refused as refused:
-            _post(client, claimed, refusal_text(tr, refused.code))
-            return
-        tr = translator(account.locale)
-        if not is_verified(reading, allowed):  # a forward whose quoted original is not Amazon's
-            log.info("intake: a forwarded email whose original is not Amazon's was not read")
-            return
-        if reading.kind is EmailKind.NONE:  # a newsletter, an A-to-z claim: no noise in the channel
-            if is_case_sender(reading.sender, reading.subject):
-                _post(client, claimed, unreadable_text(tr, reading))  # Amazon's, but a layout we cannot place
-            return
-        answer(deps, client, channel=claimed["channel"], ts=claimed["ts"], thread_ts=claimed["thread_ts"],
-               found=with_links(client, found_of(deps, reading, account)))
-
-    app.event("message")(ack=on_message, lazy=[heard(deps, read_new_email, POSTED)])
-
     def just_ack(ack: Ack) -> None:
         ack()
 
@@ -257,6 +212,7 @@ def register(app: App, deps: Deps) -> None:
                                                              source=SHORTCUT, now=now, read_by=user):
             answer(deps, client, channel=channel, ts=ts, thread_ts=message.get("thread_ts") or ts,
                    found=with_links(client, found))  # the links after the modal: the trigger_id lives 3 s
+            mark_answered(deps.store, channel_id=channel, message_ts=ts, now=deps.clock())
 
     app.message_shortcut(ids.SHORTCUT_RECORD_FROM_MESSAGE)(
         ack=just_ack, lazy=[heard(deps, record_from_message, POSTED)])
@@ -300,11 +256,5 @@ def _carried(pressed: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and len(value) <= 2000 else None
 
 
-def _post(client: WebClient, claimed: dict[str, str], text: str) -> None:
-    try:
-        client.chat_postMessage(channel=claimed["channel"], thread_ts=claimed["thread_ts"], text=text,
-                                unfurl_links=False, unfurl_media=False)
-    except SlackApiError as error:
-        log.warning("could not reply to the email %s: %s", claimed["ts"], error.response.get("error"))
 
 

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 import handlers
 from handlers.case_card import refresh_card
 from handlers.deps import Deps
+from handlers.intake_channel import retry_unanswered
 from rules.settings import Settings
 from slack_app.after_response import AfterResponse
 from slack_app.clock import now_utc
@@ -46,6 +47,11 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
     deps.after_change.append(lambda web, case_id: deliver_case_notices(
         store, web, settings, case_id, now=clock(), directory=directory))
     return app, deps
+
+
+def sweep_jobs(deps: Deps) -> list[Callable[[WebClient, datetime], object]]:
+    """What the app adds to each sweep: Amazon's emails whose answer failed are answered again."""
+    return [lambda client, now: retry_unanswered(deps, client, now)]
 
 
 def _teams_named(body: dict[str, Any]) -> set[str]:
@@ -90,7 +96,8 @@ class Runtime:
     def start_background(self) -> None:
         if self.deps.settings.sweep_seconds > 0:
             # The sweep redraws its cards itself, in bulk, only those whose shown content changed.
-            self._sweeper = start_sweeper(self.deps.store, self.client, self.deps.settings, self.deps.clock)
+            self._sweeper = start_sweeper(self.deps.store, self.client, self.deps.settings, self.deps.clock,
+                                          also=sweep_jobs(self.deps))
 
     def stop_background(self) -> None:
         if self._sweeper is not None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -17,24 +18,61 @@ from .db import Store
 from .models import Case, IntakeRead
 from .records import case_record
 
+MAX_TRIES = 3
+"""An email whose answer failed (files.info, the download, the post) is tried this many times in all."""
+
 
 def first_read(store: Store, *, channel_id: str, message_ts: str, source: str, now: datetime,
-               read_by: str | None = None) -> bool:
+               read_by: str | None = None, file_id: str | None = None, thread_ts: str | None = None) -> bool:
     """Record that this message is being answered; ``False`` when it already was (a retried event, a second
     look). The primary key decides, so two replicas receiving the same retry cannot both answer."""
     try:
         with store.transaction() as session:
             session.add(IntakeRead(channel_id=channel_id, message_ts=message_ts, source=source, read_by=read_by,
-                                   read_at=now))
+                                   read_at=now, file_id=file_id, thread_ts=thread_ts, tries=0))
         return True
     except IntegrityError:
         return False
 
 
-def was_read(store: Store, *, channel_id: str, message_ts: str) -> bool:
+def mark_answered(store: Store, *, channel_id: str, message_ts: str, now: datetime) -> None:
+    """Its reply landed (or it needs none): never tried again."""
+    with store.transaction() as session:
+        session.execute(update(IntakeRead).where(IntakeRead.channel_id == channel_id,
+                                                 IntakeRead.message_ts == message_ts)
+                        .values(answered_at=now).execution_options(synchronize_session=False))
+
+
+def mark_failed(store: Store, *, channel_id: str, message_ts: str) -> int:
+    """One more failed try; the number of tries so far."""
+    with store.transaction() as session:
+        session.execute(update(IntakeRead).where(IntakeRead.channel_id == channel_id,
+                                                 IntakeRead.message_ts == message_ts)
+                        .values(tries=IntakeRead.tries + 1).execution_options(synchronize_session=False))
+        return int(session.scalar(select(IntakeRead.tries).where(
+            IntakeRead.channel_id == channel_id, IntakeRead.message_ts == message_ts)) or 0)
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    channel_id: str
+    message_ts: str
+    thread_ts: str
+    file_id: str
+    tries: int
+
+
+def unanswered(store: Store, *, now: datetime, limit: int = 20) -> list[Unanswered]:
+    """Emails of the intake channels whose answer failed, to try again (not those still being answered
+    now: a minute's grace), oldest first."""
     with store.reading() as session:
-        return bool(session.scalar(select(exists().where(IntakeRead.channel_id == channel_id,
-                                                         IntakeRead.message_ts == message_ts))))
+        rows = session.execute(
+            select(IntakeRead.channel_id, IntakeRead.message_ts, IntakeRead.thread_ts, IntakeRead.file_id,
+                   IntakeRead.tries)
+            .where(IntakeRead.answered_at.is_(None), IntakeRead.file_id.is_not(None),
+                   IntakeRead.tries.between(1, MAX_TRIES - 1), IntakeRead.read_at < now - timedelta(minutes=1))
+            .order_by(IntakeRead.read_at).limit(limit)).all()
+    return [Unanswered(r.channel_id, r.message_ts, r.thread_ts or r.message_ts, r.file_id, r.tries) for r in rows]
 
 
 def cases_for(store: Store, kind: CaseKind, order_ids: Sequence[str], claim_number: str | None = None,

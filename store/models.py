@@ -250,6 +250,12 @@ class IntakeRead(Base):
     read_by: Mapped[str | None] = mapped_column(String(32))
     """The person who pressed the shortcut; ``None`` when the email was read on arrival."""
     read_at: Mapped[datetime]
+    file_id: Mapped[str | None] = mapped_column(String(32))
+    """The email file, to read it again when the first answer failed."""
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None]
+    """When its reply landed (or it was decided that it gets none); ``None``: the sweep tries again."""
+    tries: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class SeenRequest(Base):

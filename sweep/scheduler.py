@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -38,6 +38,9 @@ from webapi.people import Directory
 from webapi.posting import Pacer, Poster, SlackOutage, as_poster
 
 __all__ = ["Pacer", "SweepReport", "Sweeper", "deliver_case_notices", "start_sweeper", "sweep"]
+
+AlsoJob = Callable[[WebClient, datetime], object]
+"""A job the composition root adds to each sweep, with the sweep's client and instant."""
 
 log = logging.getLogger("safet.sweep")
 
@@ -93,8 +96,10 @@ def jobs(run: Round) -> None:
 def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *, now: datetime,
           dry_run: bool = False, refresh_card: RefreshCard | None = None, pacer: Pacer | None = None,
           batch: int = BATCH, lease: timedelta = LEASE, directory: Directory | None = None,
-          card_budget: int = CARD_BUDGET, seconds: float | None = None) -> SweepReport:
-    """One sweep at ``now``: settle due deadlines, then post every due notice once.
+          card_budget: int = CARD_BUDGET, seconds: float | None = None,
+          also: Sequence[AlsoJob] = ()) -> SweepReport:
+    """One sweep at ``now``: settle due deadlines, then post every due notice once, then ``also`` (jobs the
+    composition root adds: answering again the emails whose answer failed).
 
     ``client`` is a ``WebClient`` (or any ``Poster``); a dry run needs none and changes nothing:
     ``SweepReport.preview`` then says what would be posted and closed. ``seconds`` bounds the time
@@ -114,6 +119,12 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
                     directory=directory, card_budget=card_budget, seconds=seconds)
         jobs(run)
         redraw_cards(run)
+        if isinstance(client, WebClient):
+            for job in also:
+                try:
+                    job(client, now)
+                except Exception:  # one job's failure must not stop the sweeps that follow
+                    log.exception("a sweep job failed")
         upkeep.keep_statistics(store)
         return run.report
 
@@ -147,9 +158,10 @@ class Sweeper:
     """Sweeps every ``interval`` seconds on a daemon thread until ``stop()``."""
 
     def __init__(self, store: Store, client: WebClient | Poster, settings: Settings, clock: Callable[[], datetime], *,
-                 refresh_card: RefreshCard | None = None, interval: float | None = None) -> None:
+                 refresh_card: RefreshCard | None = None, interval: float | None = None,
+                 also: Sequence[AlsoJob] = ()) -> None:
         self.store, self.client, self.settings, self.clock = store, client, settings, clock
-        self.refresh_card = refresh_card
+        self.refresh_card, self.also = refresh_card, tuple(also)
         self.interval = float(interval if interval is not None else settings.sweep_seconds)
         self.last_report: SweepReport | None = None
         self.sweeps = 0
@@ -168,7 +180,7 @@ class Sweeper:
             try:
                 self.last_report = sweep(self.store, self.client, self.settings, now=self.clock(),
                                          refresh_card=self.refresh_card, pacer=pacer,
-                                         seconds=max(5.0, self.interval * 0.8))
+                                         seconds=max(5.0, self.interval * 0.8), also=self.also)
                 if self.last_report.errors:
                     log.warning("sweep stopped early: %s", "; ".join(self.last_report.errors))
             except Exception:  # the sweeper outlives any one bad sweep
@@ -187,7 +199,7 @@ class Sweeper:
 
 
 def start_sweeper(store: Store, client: WebClient | Poster, settings: Settings, clock: Callable[[], datetime], *,
-                  refresh_card: RefreshCard | None = None) -> Sweeper:
+                  refresh_card: RefreshCard | None = None, also: Sequence[AlsoJob] = ()) -> Sweeper:
     """Sweep in-process every ``SAFET_SWEEP_SECONDS`` (the app runner calls this for serve/socket).
     Every worker may run one: the sweep lock lets one sweep at a time, the claims keep notices to one post."""
-    return Sweeper(store, client, settings, clock, refresh_card=refresh_card).start()
+    return Sweeper(store, client, settings, clock, refresh_card=refresh_card, also=also).start()

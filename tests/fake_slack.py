@@ -315,10 +315,13 @@ class FakeSlack:
         with self._lock:
             self._unknown_users.add(user_id)
 
-    def redirect_file(self, file_id: str, location: str) -> None:
-        """The file's URL answers 302 to ``location`` (another host, say)."""
+    def redirect_file(self, file_id: str, location: str | None) -> None:
+        """The file's URL answers 302 to ``location`` (another host, say); ``None``: serves it again."""
         with self._lock:
-            self._redirects[file_id] = location
+            if location is None:
+                self._redirects.pop(file_id, None)
+            else:
+                self._redirects[file_id] = location
 
     def remove_file(self, file_id: str) -> None:
         """The file was deleted: ``files.info`` answers ``file_not_found`` and its URL 404."""
@@ -487,6 +490,15 @@ class FakeSlack:
         return {"messages": found[start:start + limit], "has_more": more,
                 "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
+    def _conversations_replies(self, args):
+        """A thread: its parent, then its replies, oldest first (one page is enough for an email's thread)."""
+        ts = str(args["ts"])
+        found = [m for m in self._messages.get(_dm_channel(args["channel"]), [])
+                 if m["ts"] == ts or m.get("thread_ts") == ts]
+        if not _flag(args, "include_all_metadata"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        return {"messages": found, "has_more": False, "response_metadata": {"next_cursor": ""}}
+
     def _conversations_open(self, args):
         """A D channel for one user, a G channel for several, or the given ``channel``."""
         if "channel" in args:
@@ -575,6 +587,7 @@ class FakeSlack:
         "chat.getPermalink": (_chat_get_permalink, ("channel", "message_ts")),
         "conversations.history": (_conversations_history, ("channel",)),
         "conversations.open": (_conversations_open, ()),
+        "conversations.replies": (_conversations_replies, ("channel", "ts")),
         "users.info": (_users_info, ("user",)),
         "usergroups.users.list": (_usergroups_users_list, ("usergroup",)),
         "files.info": (_files_info, ("file",)),

@@ -18,7 +18,7 @@ from rules.deadlines import DeadlineKind, DeadlineRule
 from rules.kinds import State
 from rules.settings import DEFAULT_INTAKE_SENDERS
 from store import cases, opening
-from store.intake import was_read
+from store.intake import unanswered
 from store.queries import get_case
 from tests.case_steps import case_id_of, settle
 from tests.intake_steps import (
@@ -137,7 +137,7 @@ def test_a_retried_event_and_a_second_look_reply_once(slack):  # type: ignore[no
     slack.opened_view()  # the person still sees what the email says, in a modal
     time.sleep(0.3)
     assert len(replies(slack, INTAKE, event["ts"])) == 1
-    assert was_read(slack.store, channel_id=INTAKE, message_ts=event["ts"])
+    assert unanswered(slack.store, now=slack.clock() + timedelta(hours=1)) == []
 
 
 def test_emails_elsewhere_and_plain_messages_are_not_read(slack):  # type: ignore[no-untyped-def]
