@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rules import deadlines
-from rules.deadlines import Deadline, DeadlineKind
+from rules.deadlines import Deadline, DeadlineKind, end_of_day
 from rules.emails import EmailKind, Missing, OrderFact, Reading
 from rules.errors import DomainError
 from rules.kinds import ComplaintType
@@ -51,6 +52,8 @@ _NOTICE = re.compile(r"represent your case|反映您的情况|request(?:ing|s)? 
                      r"|索要(?:交易)?(?:详情|信息)")
 _REPLY_BY = re.compile(r"\breply by\b|\brespond by\b|\bresponse by\b|\bno later than\b|\bdue by\b"
                        r"|回复截止(?:日期|时间)?|截止(?:日期|时间)")
+# "the time frame stated in the request" (help G202145040) when it is a count of days, not a date.
+_WITHIN_DAYS = re.compile(r"within (?P<n>[0-9]{1,2}) (?:calendar )?days?|(?P<zh>[0-9]{1,2}) ?(?:个日历日|天)内")
 _APPEAL_BY = re.compile(r"\bappeal by\b|申诉截止(?:日期|时间)?")
 _ZH_BEFORE = re.compile(r"请(?:在|于)[ \t]{0,5}(?P<v>[0-9][^\n]{3,40}?)[ \t]{0,5}(?:之前|以前|前)"
                         r"[ \t]{0,5}(?P<what>提出申诉|申诉|回复|回应|提供)")
@@ -249,6 +252,18 @@ def _stated(text: str, label: re.Pattern[str], zh_what: tuple[str, ...], zone: Z
     return None
 
 
+def _within_days(text: str, sent_at: datetime, zone: ZoneInfo) -> Stated | None:
+    """A time frame written as days from the email ("within 5 days"): the end of that day in the zone."""
+    match = _WITHIN_DAYS.search(text)
+    if match is None:
+        return None
+    days = int(match["n"] or match["zh"])
+    if not 0 < days <= 60:
+        return None
+    day = sent_at.astimezone(zone).date() + timedelta(days=days)
+    return Stated(end_of_day(day, zone), False, False)
+
+
 def _claim_number(text: str) -> str | None:
     for match in _CLAIM_NUMBER.finditer(text):
         value = match["n"]
@@ -306,6 +321,8 @@ def read_letter(letter: Letter, *, zone: ZoneInfo, default_currency: str = "USD"
         facts.append(OrderFact(order_id, amount[0] if amount and amount[1] == currency else None))
     reply_by = _stated(folded, _REPLY_BY, ("回复", "回应", "提供"), zone) if kind in (
         EmailKind.SAFET_INFO_REQUEST, EmailKind.CHARGEBACK_INFO_REQUEST) else None
+    if kind is EmailKind.CHARGEBACK_INFO_REQUEST and reply_by is None and sent_at is not None:
+        reply_by = _within_days(folded, sent_at, zone)
     appeal_by = _stated(folded, _APPEAL_BY, ("提出申诉", "申诉"), zone) if kind is EmailKind.SAFET_DECISION else None
     granted = None
     if kind is EmailKind.SAFET_DECISION:
