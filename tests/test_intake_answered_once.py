@@ -33,8 +33,22 @@ def arrives(slack, *, minimal: bool = False) -> tuple[dict, dict]:  # type: igno
     shared = {"id": file["id"], "filetype": "email", "file_access": "check_file_info"} if minimal else file
     event = email_event(shared)
     assert deliver(slack, event).status == 200
-    slack.runtime.after_response.shutdown(wait=True)
+    settled(slack, event)
     return event, file
+
+
+def settled(slack, event: dict) -> None:  # type: ignore[no-untyped-def]
+    """The first answer after the ack has run: answered, or one failed try counted."""
+    from sqlalchemy import select
+
+    from store.models import IntakeRead
+
+    def done() -> bool:
+        with slack.store.reading() as session:
+            row = session.scalar(select(IntakeRead).where(IntakeRead.message_ts == event["ts"]))
+            return row is not None and (row.answered_at is not None or row.tries > 0)
+
+    wait_until(done)
 
 
 def sweep_later(slack, minutes: int = 2) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +79,7 @@ def test_a_failed_download_is_answered_by_the_next_sweep_once(slack, fake_slack)
     fake_slack.redirect_file(file["id"], "http://127.0.0.1:9/elsewhere")  # the download fails
     event = email_event(file)
     deliver(slack, event)
-    slack.runtime.after_response.shutdown(wait=True)
+    settled(slack, event)
     fake_slack.redirect_file(file["id"], None)
     then_answered_once(slack, event)
 
