@@ -25,10 +25,10 @@ from rules.transitions import (
 )
 
 from .db import Store
-from .models import Case, CaseDeadline, OutboxNotice
+from .models import Case, CaseDeadline, NoticeStatus, OutboxNotice
 from .opening import clean_reference
 from .records import deadline_record
-from .unit import Change, audit, changing, finish, plan_ladder, result
+from .unit import Change, audit, cancel_pending_notices, changing, finish, plan_ladder, result
 
 # ---------------------------------------------------------------- state changes
 
@@ -292,13 +292,8 @@ def expire_deadline(store: Store, deadline_id: int, *, now: datetime) -> Change:
             raise DomainError(N_("Nothing is due yet: the app acts only once the deadline has passed."))
         case = row.case
         row.status, row.settled_at = DeadlineStatus.MISSED, now
-        session.execute(
-            update(OutboxNotice)
-            .where(OutboxNotice.deadline_id == row.id, OutboxNotice.status == "pending",
-                   OutboxNotice.stage != OVERDUE)
-            .values(status="cancelled", settled_at=now, error="the deadline passed")
-            .execution_options(synchronize_session=False)
-        )
+        cancel_pending_notices(session, OutboxNotice.deadline_id == row.id, OutboxNotice.stage != OVERDUE, now=now,
+                               error="the deadline passed")
         case.updated_at = now  # bumps the version: the card no longer shows the deadline open
         event = audit(session, case, SYSTEM_ACTOR, "deadline_expired", case.state, now,
                        {"deadline": row.kind, "due_at": row.due_at.isoformat()})
@@ -319,7 +314,7 @@ def reassign(store: Store, case_id: int, *, actor: str, is_lead: bool, new_owner
             # Without a case channel, warnings go to the owner: they follow the case.
             session.execute(
                 update(OutboxNotice)
-                .where(OutboxNotice.case_id == case.id, OutboxNotice.status == "pending",
+                .where(OutboxNotice.case_id == case.id, OutboxNotice.status == NoticeStatus.PENDING,
                        OutboxNotice.target == previous, OutboxNotice.kind == "deadline")
                 .values(target=new_owner).execution_options(synchronize_session=False)
             )

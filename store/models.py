@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -51,6 +52,18 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class NoticeStatus(StrEnum):
+    """Where an outbox notice is: due (``PENDING``), being posted under a lease (``CLAIMED``), done
+    (``SENT``, ``SKIPPED``: nobody to tell), refused for good (``FAILED``), or no longer wanted (``CANCELLED``)."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class Base(DeclarativeBase):
@@ -212,7 +225,7 @@ class OutboxNotice(Base):
     target: Mapped[str] = mapped_column(String(32))
     """A channel ID, or a user ID for a direct message."""
     post_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.PENDING)
     claim_token: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)

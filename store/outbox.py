@@ -29,14 +29,16 @@ from rules.records import CaseRecord, DailyFacts, DeadlineRecord, EventRecord, F
 from rules.transitions import TERMINAL_STATES
 
 from .db import Store
-from .models import AuditEvent, Case, CaseDeadline, OutboxNotice
+from .models import AuditEvent, Case, CaseDeadline, NoticeStatus, OutboxNotice
 from .records import case_record, deadline_record, event_record
 
 LEASE = timedelta(minutes=5)
 """How long a claim holds before another sweep may take the row over (its fate then unknown)."""
 BATCH = 500
 
-PENDING, CLAIMED, SENT, SKIPPED, FAILED, CANCELLED = "pending", "claimed", "sent", "skipped", "failed", "cancelled"
+PENDING, CLAIMED, SENT, SKIPPED, FAILED, CANCELLED = (
+    NoticeStatus.PENDING, NoticeStatus.CLAIMED, NoticeStatus.SENT, NoticeStatus.SKIPPED, NoticeStatus.FAILED,
+    NoticeStatus.CANCELLED)
 DAILY = "daily"
 
 

@@ -13,7 +13,7 @@ from rules.records import CaseRecord, HomeData, ListFilter
 from rules.transitions import TERMINAL_STATES, seller_central_tab
 
 from .db import Store
-from .models import Case, CaseDeadline, OutboxNotice
+from .models import Case, CaseDeadline, NoticeStatus, OutboxNotice
 from .records import case_record
 from .reports import home_tiles
 
@@ -103,6 +103,6 @@ def home_data(store: Store, *, user_id: str, now: datetime, limit: int = 20, acc
         counts = {State(state): n for state, n in session.execute(
             select(Case.state, func.count()).where(Case.state.not_in(_CLOSED), *own).group_by(Case.state))}
         failed = session.scalar(select(func.count()).select_from(OutboxNotice)
-                                .where(OutboxNotice.status == "failed")) or 0
+                                .where(OutboxNotice.status == NoticeStatus.FAILED)) or 0
     return HomeData(mine=mine, team_due=team_due, counts=counts, failed_notices=failed,
                     tiles=home_tiles(store, now=now))

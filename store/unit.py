@@ -25,7 +25,7 @@ from rules.text import N_
 from rules.transitions import Transition, check_permission, transition_for
 
 from .db import Store
-from .models import AuditEvent, Case, CaseDeadline, OutboxNotice
+from .models import AuditEvent, Case, CaseDeadline, NoticeStatus, OutboxNotice
 from .records import case_record, event_record
 
 
@@ -139,12 +139,16 @@ def _settle_deadlines(session: Session, case: Case, transition: Transition, now:
         if row.status == DeadlineStatus.OPEN and kind in transition.closes:
             row.status = rules_deadlines.status_when_settled(row.due_at, kind, now, fulfilled=kind in fulfilled)
             row.settled_at = now
-            session.execute(
-                update(OutboxNotice)
-                .where(OutboxNotice.deadline_id == row.id, OutboxNotice.status == "pending")
-                .values(status="cancelled", settled_at=now)
-                .execution_options(synchronize_session=False)
-            )
+            cancel_pending_notices(session, OutboxNotice.deadline_id == row.id, now=now)
+
+
+def cancel_pending_notices(session: Session, *where: Any, now: datetime, error: str | None = None) -> None:
+    """Cancel the notices still waiting to be posted that match ``where`` (a deadline settled, passed)."""
+    session.execute(
+        update(OutboxNotice).where(OutboxNotice.status == NoticeStatus.PENDING, *where)
+        .values(status=NoticeStatus.CANCELLED, settled_at=now, error=error)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _notice_target(case: Case) -> str:
@@ -160,11 +164,11 @@ def plan_ladder(session: Session, store: Store, case: Case, row: CaseDeadline, n
         if notice is None:
             session.add(OutboxNotice(
                 key=f"deadline:{row.id}:{stage}", kind="deadline", stage=stage, case_id=case.id,
-                deadline_id=row.id, target=_notice_target(case), post_at=post_at, status="pending",
+                deadline_id=row.id, target=_notice_target(case), post_at=post_at, status=NoticeStatus.PENDING,
                 created_at=now,
             ))
-        elif notice.status in ("pending", "cancelled"):
-            notice.post_at, notice.status = post_at, "pending"
+        elif notice.status in (NoticeStatus.PENDING, NoticeStatus.CANCELLED):
+            notice.post_at, notice.status = post_at, NoticeStatus.PENDING
 
 
 def _queue_outcome(session: Session, case: Case, event: AuditEvent, now: datetime, *, direct_only: bool) -> None:
@@ -177,6 +181,6 @@ def _queue_outcome(session: Session, case: Case, event: AuditEvent, now: datetim
             continue
         session.add(OutboxNotice(
             key=f"event:{event.id}:{where}", kind="outcome" if not direct_only else "approval",
-            stage=where, case_id=case.id, event_id=event.id, target=target, post_at=now, status="pending",
+            stage=where, case_id=case.id, event_id=event.id, target=target, post_at=now, status=NoticeStatus.PENDING,
             created_at=now,
         ))

@@ -120,7 +120,9 @@ def test_two_accounts_file_warn_and_summarise_each_in_its_own_channel_with_its_o
     assert due[us] == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
 
     # Each card is in its account's channel only, in its language, with its marketplace's rule line.
-    us_card, uk_card = text(card_of(slack, us)), text(card_of(slack, uk))
+    # (the card is redrawn a moment after the change: wait for the drawing of the latest state)
+    us_card = wait_until(lambda: (t := text(card_of(slack, us))) and "Reply to the investigator" in t and t)
+    uk_card = wait_until(lambda: (t := text(card_of(slack, uk))) and "英国银行" in t and t)
     assert "US holidays skipped" in us_card and "Reply to the investigator" in us_card
     assert "英国银行" in uk_card and "节假日" in uk_card
     assert UK_ORDER not in text({"m": own_messages(slack, "CUS")})
