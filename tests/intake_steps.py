@@ -7,12 +7,28 @@ import email
 import email.policy
 import itertools
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.utils import parseaddr
 from typing import Any
 
 from tests.slack_harness import TEAM, SlackDriver
 
 INTAKE = "CINTAKE"
+TEAM_MAILBOXES = ("acme-sellers.com", "acme-sellers.cn")
+"""The team forwards Amazon's emails from its own mailboxes, so it allows them beside Amazon's domains."""
+
+
+@contextmanager
+def intake_app(store: Any, fake: Any, now: Any, *, senders: tuple[str, ...] = TEAM_MAILBOXES,
+               **overrides: Any) -> Iterator[SlackDriver]:
+    """The app with an intake channel, reading Amazon's domains and ``senders``."""
+    from rules.settings import DEFAULT_INTAKE_SENDERS
+    from tests.slack_harness import Clock, running_app
+
+    with running_app(store, fake, Clock(now), intake_channel=INTAKE,
+                     intake_senders=(*DEFAULT_INTAKE_SENDERS, *senders), **overrides) as driver:
+        yield driver
 _ts = itertools.count(1)
 
 

@@ -10,19 +10,17 @@ from datetime import timedelta
 
 import pytest
 
-from rules.settings import DEFAULT_INTAKE_SENDERS
 from slack_app.app import sweep_jobs
 from store.intake import unanswered
 from sweep.scheduler import sweep
-from tests.intake_steps import INTAKE, deliver, email_event, email_file, replies
-from tests.slack_harness import Clock, running_app, wait_until
+from tests.intake_steps import INTAKE, deliver, email_event, email_file, intake_app, replies
+from tests.slack_harness import wait_until
 from tests.test_intake_real_emails import REAL
 
 
 @pytest.fixture
 def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now), intake_channel=INTAKE,
-                     intake_senders=DEFAULT_INTAKE_SENDERS) as driver:
+    with intake_app(store, fake_slack, now, senders=()) as driver:
         yield driver
 
 

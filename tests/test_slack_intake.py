@@ -29,6 +29,7 @@ from tests.intake_steps import (
     deliver,
     email_event,
     email_file,
+    intake_app,
     replies,
     shortcut,
 )
@@ -39,14 +40,9 @@ CORPUS = Path(__file__).parent / "emails"
 EXPECTED: dict[str, dict] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 
 
-TEAM_MAILBOXES = ("acme-sellers.com", "acme-sellers.cn")
-"""The team forwards Amazon's emails from its own mailboxes, so it allows them beside Amazon's domains."""
-
-
 @pytest.fixture
 def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now), intake_channel=INTAKE,
-                     intake_senders=(*DEFAULT_INTAKE_SENDERS, *TEAM_MAILBOXES)) as driver:
+    with intake_app(store, fake_slack, now) as driver:
         yield driver
 
 

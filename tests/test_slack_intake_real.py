@@ -12,18 +12,25 @@ import pytest
 
 from rules.emails import EmailKind
 from rules.settings import DEFAULT_INTAKE_SENDERS
-from tests.intake_steps import INTAKE, all_text, buttons, deliver, email_event, email_file, replies
+from tests.intake_steps import (
+    INTAKE,
+    TEAM_MAILBOXES,
+    all_text,
+    buttons,
+    deliver,
+    email_event,
+    email_file,
+    intake_app,
+    replies,
+)
 from tests.slack_harness import Clock, running_app, wait_until
 from tests.test_intake_real_emails import EXPECTED, REAL
 from views.i18n import Translator
 
-TEAM_MAILBOXES = ("acme-sellers.com", "acme-sellers.cn")
-
 
 @pytest.fixture
 def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now), intake_channel=INTAKE,
-                     intake_senders=(*DEFAULT_INTAKE_SENDERS, *TEAM_MAILBOXES)) as driver:
+    with intake_app(store, fake_slack, now) as driver:
         yield driver
 
 

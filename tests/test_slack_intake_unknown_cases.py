@@ -12,18 +12,16 @@ import pytest
 
 from rules.deadlines import DeadlineKind
 from rules.kinds import State
-from rules.settings import DEFAULT_INTAKE_SENDERS
 from store.queries import get_case
 from tests.case_steps import case_id_of
-from tests.intake_steps import INTAKE, as_submitted, buttons, deliver, email_event, email_file, replies
-from tests.slack_harness import Clock, running_app, select_input, text_input, wait_until
+from tests.intake_steps import INTAKE, as_submitted, buttons, deliver, email_event, email_file, intake_app, replies
+from tests.slack_harness import select_input, text_input, wait_until
 from tests.test_intake_real_emails import REAL
 
 
 @pytest.fixture
 def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
-    with running_app(store, fake_slack, Clock(now), intake_channel=INTAKE,
-                     intake_senders=(*DEFAULT_INTAKE_SENDERS, "acme-sellers.com")) as driver:
+    with intake_app(store, fake_slack, now, senders=("acme-sellers.com",)) as driver:
         yield driver
 
 
