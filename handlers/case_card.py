@@ -16,7 +16,6 @@ from store.cases import Change
 from store.queries import case_version, get_case
 from views.case_card import Team, card_text, case_card
 from views.history import history_line
-from views.i18n import Translator, translator
 from webapi.posting import SLACK_ERRORS, Fate, SlackPoster, card_metadata, classify, fate_of, plain, shown_digest
 
 log = logging.getLogger("safet")
@@ -29,11 +28,6 @@ def team_of(deps: Deps, case: CaseRecord | None = None) -> Team:
     return Team.of(market)
 
 
-def channel_tr(deps: Deps, case: CaseRecord) -> Translator:
-    """The language of the case's account's channel."""
-    return translator(deps.settings.accounts.account(case.account).locale)
-
-
 def refresh_card(deps: Deps, client: WebClient, case_id: int) -> CaseRecord | None:
     """Redraw the card from the store (post it the first time, once: the card slot). A change that
     lands while the card is being drawn is caught by re-reading the version, so the last drawing is
@@ -44,7 +38,7 @@ def refresh_card(deps: Deps, client: WebClient, case_id: int) -> CaseRecord | No
         case = get_case(deps.store, case_id, history=False)
         if case is None or case.channel_id is None:
             return case
-        tr = channel_tr(deps, case)
+        tr = deps.channel_tr(case.account)
         blocks = plain(case_card(case, tr, team=team_of(deps, case), now=deps.clock()))
         text = card_text(case, tr)
         digest = shown_digest(blocks, text)
@@ -95,7 +89,7 @@ def post_history(deps: Deps, client: WebClient, case: CaseRecord, event: EventRe
         return
     try:
         client.chat_postMessage(channel=case.channel_id, thread_ts=case.card_ts,
-                                text=history_line(event, channel_tr(deps, case), team=team_of(deps, case),
+                                text=history_line(event, deps.channel_tr(case.account), team=team_of(deps, case),
                                                   currency=case.currency))
     except SlackApiError as error:
         log.warning("could not add to the thread of case %s: %s", case.id, error.response.get("error"))

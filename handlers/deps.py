@@ -32,6 +32,6 @@ class Deps:
             return translator(self.directory.cached_locale(user_id))
         return translator(self.directory.person(user_id, client).locale)
 
-    @property
-    def channel_tr(self) -> Translator:
-        return translator(self.settings.channel_locale)
+    def channel_tr(self, account: str | None) -> Translator:
+        """The language of an account's channel (cards, notices, intake replies), from the accounts file."""
+        return translator(self.settings.accounts.account(account).locale)

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.after_ack import POSTED, heard
-from handlers.case_card import channel_tr, team_of
+from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.tell import tell
 from rules.records import CaseRecord
@@ -57,7 +57,7 @@ def _files(client: WebClient, case: CaseRecord) -> list[PacketFile]:
 
 def build_and_upload(deps: Deps, client: WebClient, case: CaseRecord, *, user: str) -> None:
     """Build the packet from what the store holds and upload it to the case's thread."""
-    tr: Translator = channel_tr(deps, case)  # the language of the case's account's channel
+    tr: Translator = deps.channel_tr(case.account)  # the language of the case's account's channel
     files = _files(client, case)
     summary = summary_pdf(case, tr, team=team_of(deps, case), now=deps.clock(), files=files,
                           names=_names(client, case), filing_tr=translator(case.filing_locale or tr.locale))

@@ -126,8 +126,8 @@ def with_links(client: WebClient, found: Found) -> Found:
 
 def answer(deps: Deps, client: WebClient, *, channel: str, ts: str, thread_ts: str, found: Found) -> None:
     """The one reply in the email's thread, and a line in each existing case's thread."""
-    account = deps.settings.accounts.account(found.account)
-    tr, team, now = translator(account.locale), Team.of(deps.settings.accounts.market_of(account.key)), deps.clock()
+    tr, now = deps.channel_tr(found.account), deps.clock()
+    team = Team.of(deps.settings.accounts.market_of(found.account))
     if found.actionable:
         reply(client, channel=channel, ts=ts, thread_ts=thread_ts, text=reply_text(tr, found),
               blocks=reply_blocks(tr, found, team=team, now=now))

@@ -28,7 +28,6 @@ from handlers.intake import (
 from intake import EmailKind, Refused, is_allowed_sender, is_verified, looks_like_amazon, read_for_account
 from intake.senders import is_case_sender
 from store import intake as remembered
-from views.i18n import translator
 from views.intake import clip, refusal_text, unreadable_text
 from views.text import escape
 from webapi.files import file_info
@@ -87,7 +86,7 @@ def answer_email(deps: Deps, client: WebClient, claimed: dict[str, str], file: d
     """Read the email and post its one reply (or none: a newsletter, a mailbox not allowed, a forward whose
     original is not Amazon's). The sender that counts is the mailbox that sent it, checked before the body."""
     allowed = deps.settings.intake_senders
-    tr = translator(deps.settings.accounts.for_email((), claimed["channel"]).locale)
+    tr = deps.channel_tr(deps.settings.accounts.for_email((), claimed["channel"]).key)
     if not file.get("from"):  # a retry knows only the file's ID
         info = file_info(client, str(file.get("id") or ""))
         if info is None:
@@ -110,7 +109,7 @@ def answer_email(deps: Deps, client: WebClient, claimed: dict[str, str], file: d
             raise NotAnswered(refused.reason) from None
         _reply(client, claimed, refusal_text(tr, refused.code))
         return
-    tr = translator(account.locale)
+    tr = deps.channel_tr(account.key)
     if not is_verified(reading, allowed):  # a forward whose quoted original is not Amazon's
         log.info("intake: a forwarded email whose original is not Amazon's was not read")
         return
