@@ -6,7 +6,7 @@ UK account's address is read on UK bank holidays."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -57,8 +57,11 @@ def test_each_case_email_gets_one_reply_with_its_order_amount_and_button(slack, 
     assert value["kind"] == expected["kind"]
     if expected["sent_at"]:
         assert value["sent_at"] == int(datetime.fromisoformat(expected["sent_at"]).timestamp())
-    if expected["kind"] == "chargeback_notice":  # the reply names the deadline: 7 days from the email
-        assert "Respond to the chargeback by <!date^" in text or "by <!date^" in text
+    if expected["kind"] == "chargeback_notice":  # the reply names the deadline: 7 × 24 h from the email
+        due = datetime.fromisoformat(expected["sent_at"]) + timedelta(days=7)
+        assert f"<!date^{int(due.timestamp())}^" in text
+    if expected["reply_by"]:  # Amazon's "Reply by" (or its time frame) is the deadline the reply shows
+        assert f"<!date^{int(datetime.fromisoformat(expected['reply_by']).timestamp())}^" in text
 
 
 @pytest.mark.parametrize("name", ["atoz_claim.eml", "newsletter.eml"])
