@@ -105,3 +105,13 @@ class Settings:
         for name in names:
             if not values[name]:
                 raise ConfigError(f"{name} is not set: set it to {WHERE[name]}.")
+
+
+def check_holidays(code: str) -> None:
+    """Refuse a holiday calendar the ``holidays`` package does not know (it loads every country's tables)."""
+    from datetime import date
+
+    try:
+        BusinessCalendar(ZoneInfo("UTC"), code).holiday_name(date(2026, 1, 1))
+    except (NotImplementedError, KeyError) as error:
+        raise ConfigError(f"SAFET_HOLIDAYS {code!r} is not a known holiday calendar ({error}).") from None

@@ -27,7 +27,7 @@ from typing import Any
 
 from rules.accounts import Account, AccountBook
 from rules.marketplaces import BUILT_IN, Marketplace, overridden
-from rules.settings import ConfigError
+from rules.settings import ConfigError, check_holidays
 
 KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 CHANNEL = re.compile(r"[CG][A-Z0-9]{2,31}")
@@ -100,8 +100,6 @@ def _renamed(market: Marketplace, code: str, base: Marketplace) -> Marketplace:
 
 
 def _check_holidays(code: str, where: str, errors: list[str]) -> None:
-    from slack_app.config import check_holidays
-
     try:
         check_holidays(code)
     except ConfigError:

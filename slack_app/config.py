@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from rules.deadlines import BusinessCalendar
 from rules.ladder import parse_ladder
-from rules.settings import DEFAULT_DATABASE_URL, DEFAULT_INTAKE_SENDERS, SLACK_API_URL, ConfigError, Settings
+from rules.settings import (
+    DEFAULT_DATABASE_URL,
+    DEFAULT_INTAKE_SENDERS,
+    SLACK_API_URL,
+    ConfigError,
+    Settings,
+    check_holidays,
+)
 
 __all__ = ["ConfigError", "Settings", "check_holidays", "load_settings"]
 
@@ -26,14 +31,6 @@ def _int(env: Mapping[str, str], name: str, default: int | None) -> int | None:
 
 def _bool(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def check_holidays(code: str) -> None:
-    """Refuse a holiday calendar the ``holidays`` package does not know (it loads every country's tables)."""
-    try:
-        BusinessCalendar(ZoneInfo("UTC"), code).holiday_name(date(2026, 1, 1))
-    except (NotImplementedError, KeyError) as error:
-        raise ConfigError(f"SAFET_HOLIDAYS {code!r} is not a known holiday calendar ({error}).") from None
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
