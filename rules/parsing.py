@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 
 from babel.numbers import get_currency_precision
 
@@ -121,11 +120,3 @@ def parse_amount(raw: str | None, currency: str, *, field: str = "amount") -> in
         raise DomainError(N_("That amount is too large: at most {limit}. Check the digits."), field=field,
                           limit=f"{MAX_WHOLE_UNITS:,} {currency}")
     return cents
-
-
-def parse_date(raw: str | None, *, field: str) -> date:
-    """A date as Slack's date picker sends it (``YYYY-MM-DD``)."""
-    try:
-        return date.fromisoformat(normalize(raw))
-    except ValueError:
-        raise DomainError(N_("Pick a date."), field=field) from None

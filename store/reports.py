@@ -47,8 +47,6 @@ from .records import case_record
 TASKS = [str(k) for k in DeadlineKind if not k.is_window]
 ANSWERS = [str(k) for k in (DeadlineKind.CHARGEBACK_REPLY, DeadlineKind.SAFET_INFO_REPLY,
                             DeadlineKind.CHARGEBACK_INFO_REPLY)]
-_WON = [str(s) for s in WON_STATES]
-_LOST = [str(s) for s in LOST_STATES]
 _OPEN = [str(s) for s in State if s not in TERMINAL_STATES]
 
 # ---------------------------------------------------------------- money of one case, in SQL

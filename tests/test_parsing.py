@@ -6,12 +6,10 @@ digits of an Amazon order ID, and an amount is never guessed.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from rules.errors import DomainError
-from rules.parsing import parse_amount, parse_date, parse_optional_order_id, parse_order_id
+from rules.parsing import parse_amount, parse_optional_order_id, parse_order_id
 
 ORDER = "123-1234567-1234567"
 FORMAT = "Use the order format 123-1234567-1234567."
@@ -213,15 +211,3 @@ def test_an_empty_amount_asks_for_one(typed: str | None) -> None:
 
     assert str(refused.value) == "Enter the amount."
     assert refused.value.field == "amount_cents"
-
-
-# ---------------------------------------------------------------------------------------------
-# Dates from the date picker
-# ---------------------------------------------------------------------------------------------
-
-
-def test_a_picked_date_is_read_and_anything_else_asks_to_pick_one() -> None:
-    assert parse_date(" 2026-11-20 ", field="email_on") == date(2026, 11, 20)
-    with pytest.raises(DomainError) as refused:
-        parse_date("11/20/2026", field="email_on")
-    assert (str(refused.value), refused.value.field) == ("Pick a date.", "email_on")
