@@ -28,7 +28,7 @@ from typing import Any
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from bench.common import pg_available, pg_schema, temp_dir
-from bench.sweep_scale import NOW, fill
+from bench.sweep_store import NOW, fill
 
 TARGET_QUERY_S = 1.0
 BUSY_DAY = date(2026, 7, 6)
