@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from rules.settings import Settings
 from store.db import Store
 from views.i18n import Translator, translator
+from webapi.card_sync import CardSync
 from webapi.people import Directory
 
 
@@ -31,6 +32,11 @@ class Deps:
         if client is None:
             return translator(self.directory.cached_locale(user_id))
         return translator(self.directory.person(user_id, client).locale)
+
+    @property
+    def cards(self) -> CardSync:
+        """The one way a case's card is drawn and brought up to date."""
+        return CardSync(self.store, self.settings.accounts, self.clock)
 
     def channel_tr(self, account: str | None) -> Translator:
         """The language of an account's channel (cards, notices, intake replies), from the accounts file."""

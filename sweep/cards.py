@@ -11,9 +11,8 @@ import logging
 
 from store import cards, outbox
 from sweep.context import Round
-from views.case_card import Team, card_text, case_card
-from views.i18n import translator
-from webapi.posting import SLACK_ERRORS, classify, plain, shown_digest
+from webapi.card_sync import CardSync
+from webapi.posting import SLACK_ERRORS, classify
 
 log = logging.getLogger("safet.sweep")
 
@@ -31,19 +30,15 @@ def redraw(run: Round) -> None:
         return
     loaded = outbox.load_cases(run.store, chosen)
     was = cards.shown(run.store, loaded)
-    book = run.settings.accounts
+    sync = CardSync(run.store, run.settings.accounts, lambda: run.now)
     drawn: list[tuple[int, str]] = []
     try:
         for case_id in chosen:
             case = loaded.get(case_id)
             if case is None or not case.channel_id or not case.card_ts:
                 continue
-            # In the language of the case's account, with its marketplace's calendar in the rule lines.
-            tr = translator(book.account(case.account).locale)
-            team = Team.of(book.marketplace(case.marketplace))
-            blocks = plain(case_card(case, tr, team=team, now=run.now))  # serialised once
-            text = card_text(case, tr)
-            digest = shown_digest(blocks, text)
+            drawing = sync.drawing(case, run.now)  # its account's language, its marketplace's calendar
+            blocks, text, digest = drawing.blocks, drawing.text, drawing.digest
             if was.get(case.id) == digest:
                 drawn.append((case.id, digest))  # shows this already: no call, no longer stale
                 continue
