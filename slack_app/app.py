@@ -13,7 +13,6 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 import handlers
-from handlers.case_card import refresh_card
 from handlers.deps import Deps
 from handlers.intake_channel import retry_unanswered
 from rules.settings import Settings
@@ -102,9 +101,6 @@ class Runtime:
     def stop_background(self) -> None:
         if self._sweeper is not None:
             self._sweeper.stop()
-
-    def refresh_card(self, case_id: int) -> None:
-        refresh_card(self.deps, self.client, case_id)
 
 
 def create_runtime(settings: Settings, store: Store, *, clock: Callable[[], datetime] = now_utc,
