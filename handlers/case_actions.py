@@ -27,7 +27,7 @@ from handlers.intake import intake_case_button
 from handlers.tell import tell
 from rules.actions import ACTIONS, OUTCOME_ACTIONS, PERMISSIONS, Permission
 from rules.checklists import chosen_items
-from rules.errors import DomainError, IllegalTransition, NotFound, NotPermitted
+from rules.errors import DomainError, IllegalTransition, NotPermitted, deadline_closed, no_such_case
 from rules.kinds import Action
 from rules.records import CaseRecord
 from rules.text import N_
@@ -82,14 +82,14 @@ class Submission:
     @property
     def case_id(self) -> int:
         if self.context.case_id is None:
-            raise NotFound(N_("No such case."))
+            raise no_such_case()
         return self.context.case_id
 
     @cached_property
     def case(self) -> CaseRecord:
         case = get_case(self.deps.store, self.case_id, history=False)
         if case is None:
-            raise NotFound(N_("No such case."))
+            raise no_such_case()
         return case
 
 
@@ -108,7 +108,7 @@ def _set_stated_due(s: Submission) -> Change:
     deadline_id = chosen if chosen is not None else s.context.deadline_id
     deadline = next((d for d in s.case.open_deadlines if d.id == deadline_id), None)
     if deadline is None:
-        raise NotFound(N_("That deadline is no longer open."))
+        raise deadline_closed()
     stated_at = s.form.required_instant("stated_at")
     return cases.set_stated_due(s.deps.store, deadline.id, actor=s.actor, now=s.now, stated_at=stated_at)
 

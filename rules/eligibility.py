@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .errors import AlreadyClaimed, DomainError
+from .errors import DomainError, chargeback_exists, safet_claim_exists
 from .kinds import SafetReason
 from .text import N_
 
@@ -46,10 +46,7 @@ def check_safet_claim(
             field="order_id", order_id=order_id,
         )
     if facts.has_safet_claim:
-        raise AlreadyClaimed(
-            N_("Order {order_id} already has a SAFE-T claim: Amazon allows one claim per order."),
-            field="order_id", order_id=order_id,
-        )
+        raise safet_claim_exists(order_id)
     if facts.roster_loaded and not facts.on_roster:
         raise DomainError(
             N_("Order {order_id} is not on the team's roster of assigned orders: you may only claim "
@@ -76,6 +73,4 @@ def check_safet_claim(
 def check_chargeback(*, order_id: str, has_chargeback: bool) -> None:
     """One chargeback case per order."""
     if has_chargeback:
-        raise AlreadyClaimed(
-            N_("Order {order_id} already has a chargeback case."), field="order_id", order_id=order_id,
-        )
+        raise chargeback_exists(order_id)

@@ -44,3 +44,34 @@ class NotFound(DomainError):
 def not_offered(field: str) -> DomainError:
     """A value Slack's own form could never send (forged or garbled): refused on its field."""
     return DomainError(N_("This value is not one the form offers: pick it again."), field=field)
+
+
+# Refusals said in more than one place, written once.
+
+def no_such_case() -> NotFound:
+    return NotFound(N_("No such case."))
+
+
+def deadline_closed() -> NotFound:
+    return NotFound(N_("That deadline is no longer open."))
+
+
+def stale_case(state: Any) -> StaleCase:
+    return StaleCase(N_("This case changed since you opened it: it is now “{state}”."), state=state)
+
+
+def not_due_yet() -> DomainError:
+    return DomainError(N_("Nothing is due yet: the app acts only once the deadline has passed."))
+
+
+def only_the_app() -> NotPermitted:
+    return NotPermitted(N_("The app does this by itself when a deadline passes."))
+
+
+def safet_claim_exists(order_id: str) -> AlreadyClaimed:
+    return AlreadyClaimed(N_("Order {order_id} already has a SAFE-T claim: Amazon allows one claim per order."),
+                          field="order_id", order_id=order_id)
+
+
+def chargeback_exists(order_id: str) -> AlreadyClaimed:
+    return AlreadyClaimed(N_("Order {order_id} already has a chargeback case."), field="order_id", order_id=order_id)

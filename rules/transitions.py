@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .actions import INFO_REPLIES, PERMISSIONS, SUBMIT_ACTIONS, Permission
 from .deadlines import DeadlineKind
-from .errors import IllegalTransition, NotPermitted
+from .errors import IllegalTransition, NotPermitted, only_the_app
 from .kinds import Action, CaseKind, Mood, SellerCentralTab, State
 from .text import N_
 
@@ -189,7 +189,7 @@ def check_permission(action: Action | None, *, actor: str, owner: str, is_lead: 
     """Refuse ``actor`` when ``action`` is for the owner or the leads only (``None``: reassigning)."""
     permission = PERMISSIONS.get(action, Permission.ANYONE) if action else Permission.OWNER_OR_LEAD
     if permission is Permission.SYSTEM:
-        raise NotPermitted(N_("The app does this by itself when a deadline passes."))
+        raise only_the_app()
     if permission is Permission.LEAD and not is_lead:
         raise NotPermitted(N_("Only a lead can approve or send back a case."))
     if permission is Permission.OWNER_OR_LEAD and not (is_lead or actor == owner):

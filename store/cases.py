@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from rules import deadlines as rules_deadlines
 from rules.actions import ACTIONS, Permission
 from rules.deadlines import DeadlineStatus
-from rules.errors import DomainError, NotFound, NotPermitted
+from rules.errors import DomainError, deadline_closed, no_such_case, not_due_yet, only_the_app
 from rules.kinds import Action, CaseKind, ComplaintType
 from rules.ladder import OVERDUE
 from rules.records import SYSTEM_ACTOR, CaseRecord
@@ -51,7 +51,7 @@ def perform(store: Store, case: CaseRecord, action: Action, values: Mapping[str,
     spec = ACTIONS[action]
     use_case = USE_CASES.get(action)
     if use_case is None:
-        raise NotPermitted(N_("The app does this by itself when a deadline passes."))
+        raise only_the_app()
     # A day picked in the form (shipped on …) is read in the case's marketplace's zone.
     arguments = spec.arguments(case, values, now=now, zone=store.policy.market(case.marketplace).zone)
     if spec.permission is not Permission.ANYONE:
@@ -287,9 +287,9 @@ def expire_deadline(store: Store, deadline_id: int, *, now: datetime) -> Change:
     with store.transaction() as session:
         row = session.get(CaseDeadline, deadline_id)
         if row is None or row.status != DeadlineStatus.OPEN:
-            raise NotFound(N_("That deadline is no longer open."))
+            raise deadline_closed()
         if row.due_at > now:
-            raise DomainError(N_("Nothing is due yet: the app acts only once the deadline has passed."))
+            raise not_due_yet()
         case = row.case
         row.status, row.settled_at = DeadlineStatus.MISSED, now
         cancel_pending_notices(session, OutboxNotice.deadline_id == row.id, OutboxNotice.stage != OVERDUE, now=now,
@@ -329,7 +329,7 @@ def set_stated_due(store: Store, deadline_id: int, *, actor: str, now: datetime,
     with store.transaction() as session:
         row = session.get(CaseDeadline, deadline_id)
         if row is None or row.status != DeadlineStatus.OPEN:
-            raise NotFound(N_("That deadline is no longer open."))
+            raise deadline_closed()
         case = row.case
         current = deadline_record(row)
         if stated_at is not None and stated_at <= current.basis_at:
@@ -359,5 +359,5 @@ def set_card(store: Store, case_id: int, *, channel_id: str, ts: str) -> None:
 def _get(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(N_("No such case."))
+        raise no_such_case()
     return case

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rules.checklists import CHARGEBACK_CHECKLISTS, SAFET_CHECKLISTS
-from rules.errors import DomainError, NotFound, StaleCase
+from rules.errors import DomainError, no_such_case, stale_case
 from rules.kinds import CaseKind, ComplaintType, SafetReason
 from rules.text import N_
 
@@ -31,9 +31,9 @@ def add_documents(store: Store, case_id: int, *, actor: str, now: datetime, tick
     with store.transaction() as session:
         case = session.get(Case, case_id)
         if case is None:
-            raise NotFound(N_("No such case."))
+            raise no_such_case()
         if expected_version is not None and case.version != expected_version:
-            raise StaleCase(N_("This case changed since you opened it: it is now “{state}”."), state=case.state)
+            raise stale_case(case.state)
         items = _checklist_of(case)
         before = [item for item in (case.details or {}).get("checklist") or [] if item in items]
         after = [item for item in items if item in set(ticked)]

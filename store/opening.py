@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from rules.accounts import Account
 from rules.checklists import SAFET_CHECKLISTS
 from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
-from rules.errors import AlreadyClaimed, DomainError
+from rules.errors import AlreadyClaimed, DomainError, chargeback_exists, safet_claim_exists
 from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
 from rules.marketplaces import Marketplace
 from rules.parsing import normalize, parse_optional_order_id, parse_order_id
@@ -165,11 +165,7 @@ def _order_facts(session: Session, order_id: str, account: str) -> OrderFacts:
 
 
 def _already_claimed(kind: CaseKind, order_id: str) -> AlreadyClaimed:
-    if kind is CaseKind.SAFET:
-        message = N_("Order {order_id} already has a SAFE-T claim: Amazon allows one claim per order.")
-    else:
-        message = N_("Order {order_id} already has a chargeback case.")
-    return AlreadyClaimed(message, field="order_id", order_id=order_id)
+    return safet_claim_exists(order_id) if kind is CaseKind.SAFET else chargeback_exists(order_id)
 
 
 def clean_reference(reference: str | None) -> str | None:

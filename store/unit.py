@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from rules import deadlines as rules_deadlines
 from rules.actions import FULFILS, OUTCOME_ACTIONS, SETTLED_BY_SYSTEM
 from rules.deadlines import Deadline, DeadlineKind, DeadlineStatus
-from rules.errors import DomainError, NotFound, StaleCase
+from rules.errors import StaleCase, no_such_case, not_due_yet, stale_case
 from rules.kinds import Action
 from rules.ladder import stages
 from rules.records import SYSTEM_ACTOR, CaseRecord, EventRecord
@@ -66,18 +66,17 @@ def changing(
         with store.transaction() as session:
             case = session.get(Case, case_id)
             if case is None:
-                raise NotFound(N_("No such case."))
+                raise no_such_case()
             record = case_record(case)
             if expected_version is not None and case.version != expected_version:
-                raise StaleCase(N_("This case changed since you opened it: it is now “{state}”."),
-                                state=record.state)
+                raise stale_case(record.state)
             if actor != SYSTEM_ACTOR:
                 check_permission(action, actor=actor, owner=case.owner_id, is_lead=is_lead)
             transition = transition_for(record.kind, record.state, action, record.gate_at(now))
             if action in SETTLED_BY_SYSTEM and not any(
                 d.kind is SETTLED_BY_SYSTEM[action] and d.due_at <= now for d in record.open_deadlines
             ):
-                raise DomainError(N_("Nothing is due yet: the app acts only once the deadline has passed."))
+                raise not_due_yet()
             change = Changing(session, store, case, transition, now)
             yield change
             from_state = case.state
