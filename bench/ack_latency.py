@@ -135,7 +135,7 @@ def bench_submissions(fake: FakeSlack, apps: dict[str, Child], *, n: int, warmup
         for name in names:
             before = len(fake.calls("chat.postMessage"))
             status, body, seconds = clients[name].post(
-                view_submission_body(views[name], claim_values(order), trigger_id=f"s{serial}"))
+                view_submission_body(views[name], claim_values(order), trigger_id=f"s{i}"))  # new per gesture, as Slack
             answer = json.loads(body) if body else {}
             if status != 200 or answer.get("response_action") != expect:
                 raise RuntimeError(f"{name}: submit {order} answered {status} {body[:300]!r}; its log:\n"
