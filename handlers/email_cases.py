@@ -51,8 +51,8 @@ def email_steps(prefill: Prefill, now: datetime) -> list[Step]:
         return [filed, (Action.GRANT, {"amount": amount})]
     if kind == EmailKind.SAFET_DECISION and prefill.granted is False:
         return [filed, (Action.DENY, {"appeal_by": stated if stated and stated > now else None})]
-    if kind == EmailKind.SAFET_CONFIRMATION:
-        return [filed]
+    if kind in (EmailKind.SAFET_CONFIRMATION, EmailKind.SAFET_DECISION):
+        return [filed]  # a grant whose amount the email did not give: filed, the decision left to a person
     represented: Step = (Action.REPRESENT, {"item_details": "As in Amazon's email."})
     if kind == EmailKind.CHARGEBACK_DEBIT and amount:
         return [(Action.RECORD_DEBIT, {"amount": amount, "reason": "As in Amazon's email."})]
