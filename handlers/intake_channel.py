@@ -78,6 +78,9 @@ def answer_once(deps: Deps, client: WebClient, claimed: dict[str, str], file: di
         log.warning("intake: the email %s was not answered (try %d of %d): %s", claimed["ts"], tries,
                     remembered.MAX_TRIES, error)
         return False
+    except Exception:  # counted as a try too, then logged with its traceback by the caller
+        remembered.mark_failed(deps.store, **where)
+        raise
     remembered.mark_answered(deps.store, **where, now=deps.clock())
     return True
 

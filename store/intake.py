@@ -63,14 +63,16 @@ class Unanswered:
 
 
 def unanswered(store: Store, *, now: datetime, limit: int = 20) -> list[Unanswered]:
-    """Emails of the intake channels whose answer failed, to try again (not those still being answered
-    now: a minute's grace), oldest first."""
+    """Emails of the intake channels whose answer failed, to try again, oldest first: after a failed try, a
+    minute on; never tried to the end (the process stopped mid-answer), five minutes on, so an answer still
+    under way is not raced."""
+    failed = IntakeRead.tries.between(1, MAX_TRIES - 1) & (IntakeRead.read_at < now - timedelta(minutes=1))
+    stopped = (IntakeRead.tries == 0) & (IntakeRead.read_at < now - timedelta(minutes=5))
     with store.reading() as session:
         rows = session.execute(
             select(IntakeRead.channel_id, IntakeRead.message_ts, IntakeRead.thread_ts, IntakeRead.file_id,
                    IntakeRead.tries)
-            .where(IntakeRead.answered_at.is_(None), IntakeRead.file_id.is_not(None),
-                   IntakeRead.tries.between(1, MAX_TRIES - 1), IntakeRead.read_at < now - timedelta(minutes=1))
+            .where(IntakeRead.answered_at.is_(None), IntakeRead.file_id.is_not(None), failed | stopped)
             .order_by(IntakeRead.read_at).limit(limit)).all()
     return [Unanswered(r.channel_id, r.message_ts, r.thread_ts or r.message_ts, r.file_id, r.tries) for r in rows]
 

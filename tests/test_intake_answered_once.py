@@ -106,3 +106,17 @@ def test_three_tries_at_most(slack):  # type: ignore[no-untyped-def]
         sweep_later(slack, minutes)
     assert replies(slack, INTAKE, event["ts"]) == []
     assert len(slack.fake.calls("files.info")) == 3  # the first answer and two retries
+
+
+def test_an_email_claimed_by_a_process_that_stopped_mid_answer_is_answered_after_five_minutes(slack):  # type: ignore[no-untyped-def]
+    from store.intake import first_read
+
+    file = email_file(slack, (REAL / "cb_new_plain_en.eml").read_bytes(), name="cb.eml")
+    ts = "1763600099.000001"
+    assert first_read(slack.store, channel_id=INTAKE, message_ts=ts, source="channel", now=slack.clock(),
+                      file_id=file["id"], thread_ts=ts)  # claimed in the ack, then the worker was killed
+    sweep_later(slack, minutes=2)
+    assert replies(slack, INTAKE, ts) == []  # it may still be under way: not raced
+    sweep_later(slack, minutes=6)
+    (reply,) = replies(slack, INTAKE, ts)
+    assert "112-4000001-0000001" in str(reply)
