@@ -43,6 +43,7 @@ from views.intake import (
     case_line_blocks,
     note_modal,
     parse_prefill,
+    reading_modal,
     refusal_text,
     reply_blocks,
     reply_text,
@@ -194,12 +195,16 @@ def register(app: App, deps: Deps) -> None:
         the message's thread when there is something to record and nobody was answered there yet."""
         user, message = body["user"]["id"], body.get("message") or {}
         channel, ts = (body.get("channel") or {}).get("id"), message.get("ts")
+        # The modal opens at once (in the language the store knows); fetching and reading the email, and
+        # asking Slack the person's language, come after: a slow download never spends the trigger.
+        opened = client.views_open(trigger_id=body["trigger_id"], view=reading_modal(deps.tr(user)))
+        view_id = opened["view"]["id"]
         tr = translator(deps.directory.person(user, client).locale)
         try:
             letter = message_letter(client, message)
             found = found_of(deps, *read_for_account(letter, deps.settings.accounts, channel))
         except Refused as refused:
-            client.views_open(trigger_id=body["trigger_id"], view=note_modal(tr, refusal_text(tr, refused.code)))
+            client.views_update(view_id=view_id, view=note_modal(tr, refusal_text(tr, refused.code)))
             return
         team, now = Team.of(deps.settings.accounts.market_of(found.account)), deps.clock()
         if found.actionable:
@@ -207,7 +212,7 @@ def register(app: App, deps: Deps) -> None:
                                  private_metadata=ModalContext(channel_id=channel).dumps())
         else:
             view = note_modal(tr, unreadable_text(tr, found.reading))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_update(view_id=view_id, view=view)
         if found.actionable and channel and ts and first_read(deps.store, channel_id=channel, message_ts=ts,
                                                              source=SHORTCUT, now=now, read_by=user):
             answer(deps, client, channel=channel, ts=ts, thread_ts=message.get("thread_ts") or ts,

@@ -92,6 +92,8 @@ class FakeSlack(SlackMethods):
             self._calls: list[Call] = []
             self._messages: dict[str, list[dict]] = {}
             self._view_counter = 0
+            self._shown_views: dict[str, dict] = {}
+            self._opened_ids: list[str] = []
             self._users: dict[str, dict] = {}
             self._usergroups: dict[str, list[str]] = {}
             self._failures: dict[str, deque[tuple[int, dict, dict]]] = {}
@@ -173,6 +175,13 @@ class FakeSlack(SlackMethods):
                 "url_private_download": f"{base}/files/{file_id}/download/{name}",
                 "permalink": f"https://fake.slack.test/files/{BOT_USER_ID}/{file_id}", **fields}}
             return copy.deepcopy(self._files[file_id]["object"])
+
+    def shown_view(self, index: int = -1) -> dict | None:
+        """The latest state (after any views.update) of the ``index``-th view opened or pushed."""
+        with self._lock:
+            if not self._opened_ids:
+                return None
+            return copy.deepcopy(self._shown_views[self._opened_ids[index]])
 
     def issue_trigger(self, trigger_id: str, *, age: float = 0.0) -> None:
         """Slack issued ``trigger_id`` ``age`` seconds ago (views.open refuses it once 3 s have passed)."""

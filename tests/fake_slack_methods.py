@@ -110,6 +110,9 @@ class SlackMethods:
             view_id = f"V{self._view_counter:09d}"
         view = {"state": {"values": {}}, **args["view"], "id": view_id, "team_id": TEAM_ID,
                 "app_id": APP_ID, "bot_id": BOT_ID, "hash": f"{time.time():.6f}"}
+        self._shown_views[view_id] = view  # the latest state of each view, as the person sees it
+        if not args.get("view_id"):
+            self._opened_ids.append(view_id)
         return {"view": view}
 
     def _chat_post_message(self, args):

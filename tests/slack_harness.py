@@ -24,6 +24,7 @@ from slack_app.config import Settings
 from slack_app.server import EVENTS_PATH, wsgi_app
 from store.db import Policy, Store
 from tests.fake_slack import FakeSlack
+from views.intake import LOADING_BLOCK
 from webapi.client import make_client
 
 SIGNING_SECRET = "test-signing-secret"
@@ -167,8 +168,13 @@ class SlackDriver:
         })
 
     def opened_view(self, method: str = "views.open", index: int = -1, timeout: float = 5.0) -> dict[str, Any]:
+        """The view as the app opened it; one the app opened as "reading…" and then replaced, as replaced."""
         calls = self.fake.wait_for(method, timeout=timeout)
-        return calls[index].args["view"]
+        view = calls[index].args["view"]
+        if any(b.get("block_id") == LOADING_BLOCK for b in view.get("blocks", [])):
+            return wait_until(lambda: (v := self.fake.shown_view(index)) and not any(
+                b.get("block_id") == LOADING_BLOCK for b in v.get("blocks", [])) and v, timeout)
+        return view
 
     def wait_idle(self, method: str, count: int, timeout: float = 5.0) -> list:
         return self.fake.wait_for(method, count=count, timeout=timeout)

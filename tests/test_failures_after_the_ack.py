@@ -95,3 +95,19 @@ def test_a_notice_key_on_the_second_page_of_history_is_found(slack):  # type: ig
     found = SlackPoster(client).posted_keys(CASES, slack.clock() - timedelta(days=3650))
     assert set(found) == {f"k{n}" for n in range(5)}
     assert len([c for c in slack.fake.calls("conversations.history")]) == 3
+
+
+def test_the_shortcut_opens_its_modal_before_reading_the_email_so_a_slow_slack_never_expires_it(slack):  # type: ignore[no-untyped-def]
+    from tests.intake_steps import email_file, shortcut
+    from tests.test_intake_real_emails import REAL
+
+    file = email_file(slack, (REAL / "cb_new_plain_en.eml").read_bytes(), name="cb.eml")
+    slack.answer("help")  # a running app: it met Slack (auth.test) before
+    slack.trigger_delay = 1.2  # the click reached the app 1.2 s after Slack issued its trigger …
+    slack.fake.latency = 1.0  # … and every Web API call takes 1 s: reading first would spend the rest
+    shortcut(slack, {"type": "message", "user": "U2", "ts": "1763600000.900000", "text": "", "files": [file]})
+    told_before = len([c for c in slack.fake.calls("chat.postEphemeral") if c.args.get("user") == "U1"])
+    # What Slack shows the person (a refused views.open shows nothing): the email's facts, in the modal.
+    wait_until(lambda: (v := slack.fake.shown_view()) and "112-4000001-0000001" in str(v["blocks"]), timeout=8)
+    slack.runtime.after_response.shutdown(wait=True)
+    assert len([c for c in slack.fake.calls("chat.postEphemeral") if c.args.get("user") == "U1"]) == told_before

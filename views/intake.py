@@ -294,6 +294,15 @@ def case_line_blocks(tr: Translator, found: Found, order_id: str, *, email_link:
                          accessory=accessory)]
 
 
+LOADING_BLOCK = "reading"
+
+
+def reading_modal(tr: Translator) -> View:
+    """Opened at once, while the email is fetched and read (the click's trigger lives 3 s; a download may not)."""
+    return summary_modal(tr, [SectionBlock(block_id=LOADING_BLOCK, text=MarkdownTextObject(
+        text=tr._(":hourglass_flowing_sand: Reading the email…")))])
+
+
 def note_modal(tr: Translator, text: str) -> View:
     """The shortcut's answer when there is nothing to record (or the message was refused)."""
     return summary_modal(tr, [SectionBlock(text=MarkdownTextObject(text=text))])
