@@ -9,11 +9,9 @@ import zipfile
 
 import pytest
 
-from rules.parsing import visible
 from store.queries import get_case
 from tests.case_steps import CASES, calls, claim_values, file_claim, next_call, open_chargeback, open_form, press
 from tests.slack_harness import text_input, wait_until
-from views.evidence_packet import _safe_name
 
 
 def claim_form(slack) -> dict:  # type: ignore[no-untyped-def]
@@ -56,6 +54,9 @@ def test_a_file_named_with_a_right_to_left_override_keeps_its_real_extension_in_
 
 
 def test_invisible_characters_are_stripped_from_names_and_text():  # type: ignore[no-untyped-def]
+    from rules.parsing import visible
+    from views.evidence_packet import _safe_name
+
     assert visible("a\u200bb\u202ec\u2066d\ufeff") == "abcd"
     assert _safe_name("\u202e\u200b.pdf") == "pdf"
     assert visible("运费款项 Trip Credit") == "运费款项 Trip Credit"
