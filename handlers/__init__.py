@@ -13,6 +13,7 @@ from handlers import (
     home,
     intake,
     intake_channel,
+    ledger,
     replays,
     report,
     safet_claims,
@@ -34,3 +35,4 @@ def register(app: App, deps: Deps) -> None:
     intake.register(app, deps)          # Amazon's emails: "Record from this message", the reply's buttons
     intake_channel.register(app, deps)  # Amazon's emails arriving in an intake channel, answered once
     report.register(app, deps)          # the report's Export CSV button
+    ledger.register(app, deps)          # Amazon's ledger notices: Take Amazon's figure, Match to a case

@@ -15,6 +15,23 @@ DEFAULT_ACCOUNT = "default"
 
 
 @dataclass(frozen=True)
+class LedgerLink:
+    """How an account reads Amazon's ledger (SP-API Finances v0). The refresh token is a secret: the accounts
+    file names the environment variable that holds it, never the token."""
+
+    selling_partner_id: str
+    region: str = "na"
+    """SP-API's regional host: ``na``, ``eu`` or ``fe``."""
+    refresh_token_env: str = "SAFET_SPAPI_REFRESH_TOKEN"
+    every_minutes: int = 60
+    """How often the scheduled job syncs this account."""
+    unpaid_after_days: int = 7
+    """A claim recorded granted and not paid this long after is warned about, once."""
+    first_sync_days: int = 90
+    """How far back the first sync reads."""
+
+
+@dataclass(frozen=True)
 class Account:
     key: str
     """Stored on each case; the table name in the accounts file (``[accounts.acme-us]``)."""
@@ -31,6 +48,8 @@ class Account:
     """The addresses Amazon writes to for this account (lower case): an email to one of them is its."""
     intake_channel: str | None = None
     """A channel receiving this account's emails (beside SAFET_INTAKE_CHANNEL, which serves every account)."""
+    ledger: LedgerLink | None = None
+    """Where its Amazon ledger is read from; ``None``: not connected."""
     # The roster of assigned orders is optional and lives in the database, per account
     # (``safet roster import --account KEY``): an account with an empty roster can claim any order.
 

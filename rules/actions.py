@@ -227,6 +227,8 @@ _SPECS = (
     ActionSpec(A.DISPUTE, fields=(_note(N_("Why the debit is wrong"), required=N_("Say why the debit is wrong.")),)),
     ActionSpec(A.DISPUTE_REVERSED, P.OWNER_OR_LEAD, decides=True, fields=(_note(),)),
     ActionSpec(A.DISPUTE_UPHELD, P.OWNER_OR_LEAD, decides=True, fields=(_note(),)),
+    ActionSpec(A.RECORD_PAYMENT, P.SYSTEM, decides=True),
+    ActionSpec(A.RECORD_CREDIT, P.SYSTEM, decides=True),
 )
 
 ACTIONS: dict[Action, ActionSpec] = {spec.action: spec for spec in _SPECS}

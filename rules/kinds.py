@@ -76,6 +76,10 @@ class Action(StrEnum):
     DISPUTE = "dispute"
     DISPUTE_REVERSED = "dispute_reversed"
     DISPUTE_UPHELD = "dispute_upheld"
+    RECORD_PAYMENT = "record_payment"
+    """Amazon's ledger shows a payment on a claim recorded denied or closed (an appeal won, a late decision)."""
+    RECORD_CREDIT = "record_credit"
+    """Amazon's ledger shows a debited chargeback credited back."""
 
 
 class Mood(StrEnum):
@@ -162,6 +166,8 @@ ACTION_LABELS = {
     Action.DISPUTE: N_("Dispute the debit"),
     Action.DISPUTE_REVERSED: N_("Dispute won"),
     Action.DISPUTE_UPHELD: N_("Dispute lost"),
+    Action.RECORD_PAYMENT: N_("Paid by Amazon"),
+    Action.RECORD_CREDIT: N_("Credited back by Amazon"),
 }
 
 TAB_LABELS = {

@@ -15,6 +15,10 @@ from .transitions import Gate, is_open, legal_actions, mood, seller_central_tab
 
 SYSTEM_ACTOR = "system"
 """The actor of the changes the app makes by itself (automatic close, presumed outcome, a lapsed date)."""
+LEDGER_ACTOR = "amazon-ledger"
+"""The actor of what the app records from Amazon's ledger (SP-API Finances): "from Amazon's ledger"."""
+APP_ACTORS = frozenset({SYSTEM_ACTOR, LEDGER_ACTOR})
+"""Actors that are not people: no permission to check, no direct message to send."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,9 @@ class CaseRecord:
     account: str = "default"
     marketplace: str = "US"
     evidence: tuple[EvidenceRecord, ...] = ()
+    ledger_cents: int | None = None
+    """What Amazon's ledger moved on the case, signed as posted (``None``: nothing posted yet)."""
+    ledger_posted_at: datetime | None = None
     """Loaded by ``store.queries.get_case`` (the card, `/safet show`, the packet), not for lists."""
 
     @property

@@ -36,6 +36,7 @@ AT_RISK_HOURS = 48
 DECIDING_ACTIONS = frozenset({
     Action.GRANT, Action.DENY, Action.AUTO_CLOSE, Action.WITHDRAW, Action.REFUND, Action.RECORD_DEBIT,
     Action.RECORD_WIN, Action.PRESUME_NO_DEBIT, Action.DISPUTE, Action.DISPUTE_REVERSED, Action.DISPUTE_UPHELD,
+    Action.RECORD_PAYMENT, Action.RECORD_CREDIT,
 })
 """Actions that give a case its outcome (a dispute puts its debit in question): the store keeps the instant of
 the latest one on the case (``decided_at``), and the report counts the case in that period."""
@@ -201,6 +202,20 @@ class DeadlineFigures:
 
 
 @dataclass(frozen=True)
+class LedgerFigures:
+    """What Amazon's ledger moved in the period (by the date Amazon posted it), beside what was only recorded."""
+
+    recovered: Money = field(default_factory=dict)
+    """SAFE-T reimbursements less reversals, and chargeback debits credited back."""
+    debited: Money = field(default_factory=dict)
+    """Chargeback debits."""
+    recorded_only: Money = field(default_factory=dict)
+    """Recovered in the period as recorded, on cases the ledger shows nothing for (not confirmed)."""
+    unmatched: int = 0
+    """Reimbursements in the period that no case matched yet."""
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period
     generated_at: datetime
@@ -210,6 +225,8 @@ class Report:
     by_reason: dict[SafetReason, WinRate]
     by_claim: dict[ComplaintType, WinRate]
     by_owner: dict[str, WinRate]
+    ledger: LedgerFigures | None = None
+    """``None``: no account reads Amazon's ledger."""
 
     def recovered(self) -> Money:
         return add_money(*(k.recovered for k in self.kinds.values()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from .accounts import DEFAULT_ACCOUNT, Account, AccountBook
+from .accounts import DEFAULT_ACCOUNT, Account, AccountBook, LedgerLink
 from .deadlines import BusinessCalendar
 from .ladder import Ladder, parse_ladder
 from .marketplaces import BUILT_IN, DEFAULT_MARKETPLACE
@@ -62,6 +62,12 @@ class Settings:
     """The weekly report's local weekday (0 = Monday)."""
     report_hour: int | None = None
     """The weekly report's local hour; ``None``: no weekly report."""
+    spapi_region: str | None = None
+    """Without an accounts file: the region of the one account's ledger, when SAFET_SPAPI_REFRESH_TOKEN is set."""
+    spapi_endpoint: str | None = None
+    """SAFET_SPAPI_ENDPOINT: Amazon's sandbox or a local fake instead of the region's SP-API host."""
+    lwa_token_url: str | None = None
+    """SAFET_LWA_TOKEN_URL: the Login with Amazon token URL to use instead of Amazon's."""
     accounts_file: str | None = None
     book: AccountBook | None = None
     """The accounts file's accounts; ``None`` for the one account the settings above describe."""
@@ -82,7 +88,8 @@ class Settings:
                              holidays_label=us.holidays_label if self.holidays == us.holidays else self.holidays,
                              sources=tuple(sources.items()))
         account = Account(DEFAULT_ACCOUNT, "Default", (market.code,), channel=self.alert_channel, leads=self.leads,
-                          locale=self.channel_locale, digest_hour=self.digest_hour)
+                          locale=self.channel_locale, digest_hour=self.digest_hour,
+                          ledger=LedgerLink("", self.spapi_region) if self.spapi_region else None)
         return AccountBook((account,), (market,))
 
     @property

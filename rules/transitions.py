@@ -49,6 +49,8 @@ def _rows() -> Iterable[Transition]:
         yield Transition(SAFET, source, A.GRANT, S.REIMBURSED, closes=ALL_DEADLINES)
         yield Transition(SAFET, source, A.DENY, S.DENIED, closes=ALL_DEADLINES, opens=D.APPEAL_BY)
     yield Transition(SAFET, S.DENIED, A.APPEAL, S.APPEALED, closes=ALL_DEADLINES)
+    for source in (S.DENIED, S.AUTO_CLOSED):  # only Amazon's ledger takes these: money it paid after all
+        yield Transition(SAFET, source, A.RECORD_PAYMENT, S.REIMBURSED, closes=ALL_DEADLINES)
     for source in (*_SAFET_BEFORE_FILING, S.FILED, S.INFO_REQUESTED, S.ANSWERED, S.APPEALED):
         yield Transition(SAFET, source, A.WITHDRAW, S.WITHDRAWN, closes=ALL_DEADLINES)
 
@@ -75,6 +77,8 @@ def _rows() -> Iterable[Transition]:
     yield Transition(CB, S.DEBITED, A.DISPUTE, S.DISPUTED)
     yield Transition(CB, S.DISPUTED, A.DISPUTE_REVERSED, S.DEBIT_REVERSED)
     yield Transition(CB, S.DISPUTED, A.DISPUTE_UPHELD, S.DEBIT_UPHELD)
+    for source in (S.DEBITED, S.DISPUTED, S.DEBIT_UPHELD):
+        yield Transition(CB, source, A.RECORD_CREDIT, S.DEBIT_REVERSED)
     for source in (S.ACTION_REQUIRED, S.AWAITING_APPROVAL, S.APPROVED):
         yield Transition(CB, source, A.WITHDRAW, S.WITHDRAWN, closes=ALL_DEADLINES)
 

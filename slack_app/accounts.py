@@ -9,6 +9,12 @@
     digest_hour = 9               # daily summary hour in the marketplace's zone; false for none
     emails = ["us-seller@acme.com"]   # addresses Amazon writes to: their emails are read as this account's
     intake_channel = "C0INTAKEUS"  # optional: a channel of this account's emails (besides SAFET_INTAKE_CHANNEL)
+    [accounts.acme-us.ledger]     # optional: read Amazon's ledger (SP-API Finances), see docs/ledger.md
+    selling_partner_id = "A1B2C3D4E5F6G7"
+    region = "na"                 # na, eu or fe
+    refresh_token_env = "ACME_US_SPAPI_REFRESH_TOKEN"   # the NAME of the variable holding the token
+    every_minutes = 60            # how often the scheduled job syncs it
+    unpaid_after_days = 7         # a grant not paid after this many days is warned about, once
 
     [marketplaces.UK]             # override any value of a built-in profile …
     holidays = "GB-ENG"
@@ -25,7 +31,7 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any
 
-from rules.accounts import Account, AccountBook
+from rules.accounts import Account, AccountBook, LedgerLink
 from rules.marketplaces import BUILT_IN, Marketplace, overridden
 from rules.settings import ConfigError, check_holidays
 
@@ -33,7 +39,13 @@ KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 CHANNEL = re.compile(r"[CG][A-Z0-9]{2,31}")
 USER = re.compile(r"[UWS][A-Z0-9]{2,31}")
 MARKET_CODE = re.compile(r"[A-Z]{2,8}")
-ACCOUNT_KEYS = ("name", "marketplaces", "channel", "leads", "locale", "digest_hour", "emails", "intake_channel")
+ACCOUNT_KEYS = ("name", "marketplaces", "channel", "leads", "locale", "digest_hour", "emails", "intake_channel",
+                "ledger")
+LEDGER_KEYS = ("selling_partner_id", "region", "refresh_token_env", "every_minutes", "unpaid_after_days",
+               "first_sync_days")
+SELLER_ID = re.compile(r"[A-Z0-9]{8,20}")
+ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")
+REGIONS = ("na", "eu", "fe")
 EMAIL = re.compile(r"[^@\s]{1,64}@[a-z0-9.-]{1,253}\.[a-z]{2,63}")
 LOCALES = ("en", "zh_CN")
 
@@ -162,7 +174,44 @@ def _accounts(table: Any, markets: set[str], path: str, errors: list[str]) -> li
         if intake_channel is not None and not (isinstance(intake_channel, str) and CHANNEL.fullmatch(intake_channel)):
             errors.append(f"{where}: intake_channel must be a channel ID like C0123456789")
             intake_channel = None
+        ledger = _ledger(values.get("ledger"), where, errors)
         if len(errors) == before:
             accounts.append(Account(key, name.strip(), tuple(codes), channel, tuple(leads), locale, hour,
-                                    tuple(e.strip().lower() for e in emails), intake_channel))
+                                    tuple(e.strip().lower() for e in emails), intake_channel, ledger))
     return accounts
+
+
+def _ledger(table: Any, where: str, errors: list[str]) -> LedgerLink | None:
+    """``[accounts.KEY.ledger]``: the seller's id and the name of the variable holding its refresh token."""
+    if table is None:
+        return None
+    where = f"{where}.ledger"
+    if not isinstance(table, dict):
+        errors.append(f"{where}: the ledger is a table ([accounts.KEY.ledger])")
+        return None
+    before = len(errors)
+    for name in table:
+        if name not in LEDGER_KEYS:
+            errors.append(f"{where}: unknown setting {name!r} (known: {', '.join(LEDGER_KEYS)})")
+    seller = table.get("selling_partner_id")
+    if not (isinstance(seller, str) and SELLER_ID.fullmatch(seller)):
+        errors.append(f"{where}: selling_partner_id must be the seller's merchant token, e.g. A1B2C3D4E5F6G7 "
+                      "(Seller Central → Settings → Account Info → Merchant Token)")
+    region = table.get("region", "na")
+    if region not in REGIONS:
+        errors.append(f"{where}: region must be one of {', '.join(REGIONS)}, not {region!r}")
+    env_name = table.get("refresh_token_env", "SAFET_SPAPI_REFRESH_TOKEN")
+    if not (isinstance(env_name, str) and ENV_NAME.fullmatch(env_name)):
+        errors.append(f"{where}: refresh_token_env must be the NAME of an environment variable (e.g. "
+                      "ACME_SPAPI_REFRESH_TOKEN), never the token itself")
+    numbers = {}
+    for name, low, high, default in (("every_minutes", 5, 10080, 60), ("unpaid_after_days", 1, 90, 7),
+                                     ("first_sync_days", 1, 730, 90)):
+        value = table.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors.append(f"{where}: {name} must be a whole number from {low} to {high}")
+        numbers[name] = value
+    if len(errors) > before:
+        return None
+    return LedgerLink(seller, region, env_name, numbers["every_minutes"], numbers["unpaid_after_days"],
+                      numbers["first_sync_days"])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from rules.settings import Settings
 from slack_app.after_response import AfterResponse
 from slack_app.clock import now_utc
 from store.db import Store
+from sweep.ledger import ledger_job
 from sweep.scheduler import deliver_case_notices, start_sweeper
 from webapi.client import installed_team, make_client
 from webapi.people import Directory
@@ -51,6 +53,11 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
 def sweep_jobs(deps: Deps) -> list[Callable[[WebClient, datetime], object]]:
     """What the app adds to each sweep: Amazon's emails whose answer failed are answered again."""
     return [lambda client, now: retry_unanswered(deps, client, now)]
+
+
+def sweep_first_jobs(deps: Deps, env: Mapping[str, str] | None = None) -> list[Callable[[WebClient, datetime], object]]:
+    """What runs before each sweep's notices: the ledger syncs that are due (their notices then go out at once)."""
+    return [ledger_job(deps.store, deps.settings, os.environ if env is None else env, clock=deps.clock)]
 
 
 def _teams_named(body: dict[str, Any]) -> set[str]:
@@ -96,7 +103,7 @@ class Runtime:
         if self.deps.settings.sweep_seconds > 0:
             # The sweep redraws its cards itself, in bulk, only those whose shown content changed.
             self._sweeper = start_sweeper(self.deps.store, self.client, self.deps.settings, self.deps.clock,
-                                          also=sweep_jobs(self.deps))
+                                          also=sweep_jobs(self.deps), before=sweep_first_jobs(self.deps))
 
     def stop_background(self) -> None:
         if self._sweeper is not None:

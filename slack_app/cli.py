@@ -55,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (load, clear):
         sub.add_argument("--account", help="the seller account's key (default: the default account)")
 
+    ledger = commands.add_parser("ledger", help="Amazon's ledger (SP-API Finances): what Amazon paid and debited")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", metavar="ACTION", required=True)
+    sync = ledger_commands.add_parser("sync", help="read each connected account's new ledger events and match "
+                                                   "them to cases (the sweep posts what they change)")
+    sync.add_argument("--account", help="one account's key (default: every connected account)")
+    sync.add_argument("--since", type=_day, help="read from this UTC day, YYYY-MM-DD (default: where the last "
+                                                 "sync stopped, or the account's first_sync_days)")
+    ledger_commands.add_parser("status", help="each account's connection, last sync, watermark and last error")
+
     intake = commands.add_parser("intake", help="read one of Amazon's emails (.eml or pasted .txt) and print what "
                                                 "it says; records nothing")
     intake.add_argument("file")
@@ -102,6 +111,11 @@ def _run(args: argparse.Namespace) -> int:
         return runtime.sweep(now=args.now, dry_run=args.dry_run)
     if args.command == "intake":
         return runtime.intake(args.file)
+    if args.command == "ledger":
+        from slack_app import ledger_cli
+
+        return ledger_cli.ledger_command(args.ledger_command, account=getattr(args, "account", None),
+                                         since=getattr(args, "since", None))
     if args.command == "export":
         return runtime.export(args.first, args.last, args.file)
     if args.command == "demo":

@@ -81,7 +81,15 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
         from slack_app.accounts import load_accounts
 
         book = load_accounts(accounts_file, check_calendar=check_calendar)
+    spapi_region = None
+    if not accounts_file and env.get("SAFET_SPAPI_REFRESH_TOKEN", "").strip():
+        spapi_region = env.get("SAFET_SPAPI_REGION", "").strip().lower() or "na"
+        if spapi_region not in ("na", "eu", "fe"):
+            raise ConfigError(f"SAFET_SPAPI_REGION must be na, eu or fe, not {spapi_region!r}.")
     return Settings(
+        spapi_region=spapi_region,
+        spapi_endpoint=_url(env, "SAFET_SPAPI_ENDPOINT", path=False),
+        lwa_token_url=_url(env, "SAFET_LWA_TOKEN_URL", path=True),
         accounts_file=accounts_file,
         book=book,
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
@@ -106,6 +114,21 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
         report_day=report_day,
         report_hour=report_hour,
     )
+
+
+def _url(env: Mapping[str, str], name: str, *, path: bool) -> str | None:
+    """An override of one of Amazon's hosts: http(s)://host[:port] (with a path for the token URL)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    from urllib.parse import urlsplit
+
+    url = urlsplit(raw)
+    if url.scheme not in ("http", "https") or not url.netloc or (not path and url.path not in ("", "/")) \
+            or url.query or url.fragment or "@" in url.netloc:
+        shape = "scheme://host[:port]/path" if path else "scheme://host[:port]"
+        raise ConfigError(f"{name} must look like {shape} (http for a local fake, https otherwise).")
+    return raw.rstrip("/") if not path else raw
 
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:

@@ -217,10 +217,11 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
         directory = Directory(store, default_locale=settings.default_locale, team_zone=settings.zone,
                               leads=settings.leads, clock=lambda: at)
         from handlers.deps import Deps
-        from slack_app.app import sweep_jobs
+        from slack_app.app import sweep_first_jobs, sweep_jobs
 
         deps = Deps(settings=settings, store=store, directory=directory, clock=lambda: at)
-        report = scheduler.sweep(store, client, settings, now=at, directory=directory, also=sweep_jobs(deps))
+        report = scheduler.sweep(store, client, settings, now=at, directory=directory, also=sweep_jobs(deps),
+                                 before=sweep_first_jobs(deps))
         print(report.summary())
         if report.failed:
             print(f"safet: Slack refused {report.failed} notice(s) for good (archived channel, app not invited…); "

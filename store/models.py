@@ -129,6 +129,10 @@ class Case(Base):
     account: Mapped[str] = mapped_column(String(32), default=DEFAULT_ACCOUNT, server_default=DEFAULT_ACCOUNT)
     marketplace: Mapped[str] = mapped_column(String(8), default=DEFAULT_MARKETPLACE,
                                              server_default=DEFAULT_MARKETPLACE)
+    ledger_cents: Mapped[int | None]
+    """What Amazon's ledger moved on this case, signed as Amazon posted it (``None``: nothing posted yet)."""
+    ledger_posted_at: Mapped[datetime | None]
+    """When the latest ledger entry on this case was posted."""
 
     deadlines: Mapped[list[CaseDeadline]] = relationship(back_populates="case", order_by="CaseDeadline.id")
     events: Mapped[list[AuditEvent]] = relationship(back_populates="case", order_by="AuditEvent.id")
@@ -233,6 +237,8 @@ class OutboxNotice(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
+    ledger_key: Mapped[str | None] = mapped_column(ForeignKey("ledger_entries.key"))
+    """The ledger entry a ``ledger`` notice is about (a reimbursement no case matched has no case)."""
     unknown_since: Mapped[datetime | None]
     """Set when a post's fate is unknown (its reply was lost, or its sweep died holding it): look for it
     in the conversation's history, from this instant, before it is ever sent again."""
@@ -280,3 +286,51 @@ class SeenRequest(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     """sha256 of who, what (action id or view) and which (``action_ts``, or the submitted values)."""
     seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LedgerEntryRow(Base):
+    """One event Amazon's ledger posted (``rules.ledger.LedgerEntry``), kept once by its key, with the case it
+    matched and what the app did with it."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        Index(None, "kind", "match_key"),
+        Index(None, "account", "posted_at"),
+    )
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(24))
+    reference: Mapped[str] = mapped_column(String(64))
+    match_key: Mapped[str] = mapped_column(String(64))
+    amount_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    posted_at: Mapped[datetime]
+    seller_fulfilled: Mapped[bool | None]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    step: Mapped[str] = mapped_column(String(24))
+    """What the app did (``rules.ledger.Step``)."""
+    recorded_at: Mapped[datetime]
+    matched_by: Mapped[str | None] = mapped_column(String(32))
+    """The person who matched an entry no case matched by itself."""
+
+
+class LedgerSync(Base):
+    """One seller account's reading of Amazon's ledger: how far it has read (the watermark, advanced only after a
+    window was read and recorded whole), the last run and the last error."""
+
+    __tablename__ = "ledger_syncs"
+
+    account: Mapped[str] = mapped_column(String(32), primary_key=True)
+    watermark: Mapped[datetime | None]
+    read_from: Mapped[datetime | None]
+    """The earliest instant any sync read from: a grant before it may have been paid before the app looked."""
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    entries: Mapped[int] = mapped_column(default=0)
+    """Entries recorded by the last sync that finished."""
+    error: Mapped[str | None] = mapped_column(Text)
+    error_at: Mapped[datetime | None]
+    error_told: Mapped[str | None] = mapped_column(String(64))
+    """The error already told to the account's leads (told once, not every hour)."""

@@ -86,10 +86,12 @@ def open_safet_claim(
 def open_chargeback(
     store: Store, *, actor: str, order_id: str, amount_cents: int, currency: str, now: datetime,
     complaint_type: ComplaintType, email_on: date | None = None, email_at: datetime | None = None,
-    notes: str = "", account: str | None = None, marketplace: str | None = None,
+    notes: str = "", account: str | None = None, marketplace: str | None = None, owner_id: str | None = None,
+    source: str | None = None,
 ) -> Change:
     """Record Amazon's chargeback email: the reply is due 7 calendar days from its date (or the
-    marketplace's count), read in the marketplace's zone."""
+    marketplace's count), read in the marketplace's zone. ``owner_id``: who owns it when the opener is not a
+    person (Amazon's ledger); ``source``: where the case came from, kept on its first audit event."""
     policy = store.policy
     owner, market = placement(policy, account, marketplace)
     order_id = parse_order_id(order_id)
@@ -107,7 +109,7 @@ def open_chargeback(
             check_chargeback(order_id=order_id, has_chargeback=_has_case(session, CaseKind.CHARGEBACK, order_id))
             case = Case(
                 kind=CaseKind.CHARGEBACK, order_id=order_id, state=INITIAL_STATE[CaseKind.CHARGEBACK],
-                owner_id=actor, created_by=actor, created_at=now, updated_at=now, amount_cents=amount_cents,
+                owner_id=owner_id or actor, created_by=actor, created_at=now, updated_at=now, amount_cents=amount_cents,
                 currency=currency, complaint_type=complaint_type, email_on=email_on, email_at=email_at,
                 notes=notes, channel_id=owner.channel, details={}, account=owner.key, marketplace=market.code,
                 needs_approval=needs_approval(
@@ -119,7 +121,8 @@ def open_chargeback(
             session.flush()
             deadline = market.chargeback_reply(email_on=email_on, email_at=email_at)
             open_deadline(session, store, case, deadline, now)
-            event = audit(session, case, actor, "open", None, now, {"complaint_type": str(complaint_type)})
+            event = audit(session, case, actor, "open", None, now,
+                          {"complaint_type": str(complaint_type), "source": source})
             return finish(session, case, event)
     except IntegrityError:
         raise _already_claimed(CaseKind.CHARGEBACK, order_id) from None

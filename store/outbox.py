@@ -60,6 +60,8 @@ class DueNotice:
     uncertain_since: datetime | None = None
     """Set when the row was taken over from a sweep whose lease expired: the instant that sweep
     claimed it. It may have been posted already; look in Slack before posting."""
+    ledger_key: str | None = None
+    """The ledger entry a ``ledger`` notice is about."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def _record(row: Any, uncertain_since: datetime | None = None) -> DueNotice:
     return DueNotice(
         id=row.id, key=row.key, kind=row.kind, stage=row.stage, case_id=row.case_id,
         deadline_id=row.deadline_id, event_id=row.event_id, target=row.target, post_at=row.post_at,
-        attempts=row.attempts, uncertain_since=since,
+        attempts=row.attempts, uncertain_since=since, ledger_key=row.ledger_key,
     )
 
 

@@ -52,4 +52,5 @@ def case_record(row: Case, *, history: bool = False, evidence: bool | None = Non
         events=tuple(event_record(e) for e in row.events) if history else (),
         account=row.account, marketplace=row.marketplace,
         evidence=tuple(evidence_record(e) for e in row.evidence) if evidence else (),
+        ledger_cents=row.ledger_cents, ledger_posted_at=row.ledger_posted_at,
     )

@@ -41,6 +41,7 @@ from rules.report_records import (
 from rules.transitions import TERMINAL_STATES
 
 from .db import Store
+from .ledger_reports import ledger_figures
 from .models import Case, CaseDeadline
 from .records import case_record
 
@@ -110,6 +111,8 @@ def report(store: Store, period: Period, *, now: datetime, account: str | None =
             .group_by(Case.kind, Case.reason, Case.complaint_type, Case.owner_id, Case.state, Case.currency)
         ).all()
         deadlines = _deadline_figures(session, store.dialect, period, account)
+        ledger = ledger_figures(session, period, account, RECOVERED, _decided(period.start, period.end),
+                                _of(account))
     at_risk = at_risk_now(store, now=now, account=account)
 
     figures: dict[CaseKind, dict] = {k: defaultdict(int) for k in CaseKind}
@@ -147,7 +150,7 @@ def report(store: Store, period: Period, *, now: datetime, account: str | None =
         period=period, generated_at=now, kinds=kinds, at_risk=at_risk, deadlines=deadlines,
         by_reason={k: WinRate(*v) for k, v in sorted(by_reason.items())},
         by_claim={k: WinRate(*v) for k, v in sorted(by_claim.items())},
-        by_owner={k: WinRate(*v) for k, v in sorted(by_owner.items())},
+        by_owner={k: WinRate(*v) for k, v in sorted(by_owner.items())}, ledger=ledger,
     )
 
 

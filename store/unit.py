@@ -19,7 +19,7 @@ from rules.deadlines import Deadline, DeadlineKind, DeadlineStatus
 from rules.errors import StaleCase, no_such_case, not_due_yet, stale_case
 from rules.kinds import Action
 from rules.ladder import stages
-from rules.records import SYSTEM_ACTOR, CaseRecord, EventRecord
+from rules.records import APP_ACTORS, CaseRecord, EventRecord
 from rules.report_records import DECIDING_ACTIONS
 from rules.text import N_
 from rules.transitions import Transition, check_permission, transition_for
@@ -70,7 +70,7 @@ def changing(
             record = case_record(case)
             if expected_version is not None and case.version != expected_version:
                 raise stale_case(record.state)
-            if actor != SYSTEM_ACTOR:
+            if actor not in APP_ACTORS:
                 check_permission(action, actor=actor, owner=case.owner_id, is_lead=is_lead)
             transition = transition_for(record.kind, record.state, action, record.gate_at(now))
             if action in SETTLED_BY_SYSTEM and not any(
@@ -176,7 +176,7 @@ def _queue_outcome(session: Session, case: Case, event: AuditEvent, now: datetim
     if not direct_only and case.channel_id:
         targets.insert(0, ("channel", case.channel_id))
     for where, target in targets:
-        if target == SYSTEM_ACTOR:
+        if target in APP_ACTORS:
             continue
         session.add(OutboxNotice(
             key=f"event:{event.id}:{where}", kind="outcome" if not direct_only else "approval",

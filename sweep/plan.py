@@ -11,9 +11,11 @@ from rules.deadlines import DeadlineStatus
 from rules.ladder import EXPIRING, OVERDUE
 from rules.records import DeadlineRecord
 from store import outbox
+from store.ledger import NOTICE
 from store.outbox import DueNotice
 from sweep.context import Round
 from sweep.daily import daily_item
+from sweep.ledger_plan import LedgerFacts
 from sweep.report import Item
 from views.notices import approval_notice, deadline_notice, outcome_notice
 
@@ -27,6 +29,7 @@ def plan(run: Round, rows: Sequence[DueNotice]) -> list[Item]:
     cases = outbox.load_cases(run.store, (r.case_id for r in rows if r.case_id is not None))
     events = outbox.load_events(run.store, (r.event_id for r in rows if r.event_id is not None))
     stages = outbox.stages_of(run.store, (r.deadline_id for r in rows if r.deadline_id is not None))
+    ledger = LedgerFacts.of(run, rows)
     items: list[Item] = []
     skipped: list[int] = []
     cancelled: dict[str, list[int]] = defaultdict(list)
@@ -34,6 +37,16 @@ def plan(run: Round, rows: Sequence[DueNotice]) -> list[Item]:
         run.lease.keep()
         if row.kind == outbox.DAILY:
             items.append(daily_item(run, row))
+            continue
+        if row.kind == NOTICE:
+            case = cases.get(row.case_id) if row.case_id is not None else None
+            said = ledger.message(run, row, case)
+            if isinstance(said, str):
+                cancelled[said].append(row.id)
+            else:
+                items.append(Item(key=row.key, target=row.target, kind=row.kind, rank=(2, row.post_at),
+                                  message=said, ids=(row.id,), case_id=row.case_id,
+                                  uncertain_since=row.uncertain_since))
             continue
         case = cases.get(row.case_id) if row.case_id is not None else None
         if case is None:

@@ -97,9 +97,10 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
           dry_run: bool = False, refresh_card: RefreshCard | None = None, pacer: Pacer | None = None,
           batch: int = BATCH, lease: timedelta = LEASE, directory: Directory | None = None,
           card_budget: int = CARD_BUDGET, seconds: float | None = None,
-          also: Sequence[AlsoJob] = ()) -> SweepReport:
-    """One sweep at ``now``: settle due deadlines, then post every due notice once, then ``also`` (jobs the
-    composition root adds: answering again the emails whose answer failed).
+          also: Sequence[AlsoJob] = (), before: Sequence[AlsoJob] = ()) -> SweepReport:
+    """One sweep at ``now``: ``before`` (jobs the composition root adds whose notices go out in this sweep:
+    reading Amazon's ledger), settle due deadlines, post every due notice once, then ``also`` (answering again
+    the emails whose answer failed).
 
     ``client`` is a ``WebClient`` (or any ``Poster``); a dry run needs none and changes nothing:
     ``SweepReport.preview`` then says what would be posted and closed. ``seconds`` bounds the time
@@ -114,19 +115,25 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
         if not held:
             log.info("another process is sweeping this database: this sweep does nothing")
             return SweepReport(busy=True)
+        _run_jobs(before, client, now)
         run = Round(store, as_poster(client), settings, now=now, dry_run=False,
                     refresh_card=refresh_card, pacer=pacer or Pacer(), batch=batch, lease=lease,
                     directory=directory, card_budget=card_budget, seconds=seconds)
         jobs(run)
         redraw_cards(run)
-        if isinstance(client, WebClient):
-            for job in also:
-                try:
-                    job(client, now)
-                except Exception:  # one job's failure must not stop the sweeps that follow
-                    log.exception("a sweep job failed")
+        _run_jobs(also, client, now)
         upkeep.keep_statistics(store)
         return run.report
+
+
+def _run_jobs(added: Sequence[AlsoJob], client: WebClient | Poster | None, now: datetime) -> None:
+    if not isinstance(client, WebClient):
+        return
+    for job in added:
+        try:
+            job(client, now)
+        except Exception:  # one job's failure must not stop the sweeps that follow
+            log.exception("a sweep job failed")
 
 
 def deliver_case_notices(store: Store, client: WebClient | Poster, settings: Settings, case_id: int, *,
@@ -159,9 +166,9 @@ class Sweeper:
 
     def __init__(self, store: Store, client: WebClient | Poster, settings: Settings, clock: Callable[[], datetime], *,
                  refresh_card: RefreshCard | None = None, interval: float | None = None,
-                 also: Sequence[AlsoJob] = ()) -> None:
+                 also: Sequence[AlsoJob] = (), before: Sequence[AlsoJob] = ()) -> None:
         self.store, self.client, self.settings, self.clock = store, client, settings, clock
-        self.refresh_card, self.also = refresh_card, tuple(also)
+        self.refresh_card, self.also, self.before = refresh_card, tuple(also), tuple(before)
         self.interval = float(interval if interval is not None else settings.sweep_seconds)
         self.last_report: SweepReport | None = None
         self.sweeps = 0
@@ -180,7 +187,8 @@ class Sweeper:
             try:
                 self.last_report = sweep(self.store, self.client, self.settings, now=self.clock(),
                                          refresh_card=self.refresh_card, pacer=pacer,
-                                         seconds=max(5.0, self.interval * 0.8), also=self.also)
+                                         seconds=max(5.0, self.interval * 0.8), also=self.also,
+                                         before=self.before)
                 if self.last_report.errors:
                     log.warning("sweep stopped early: %s", "; ".join(self.last_report.errors))
             except Exception:  # the sweeper outlives any one bad sweep
@@ -199,7 +207,8 @@ class Sweeper:
 
 
 def start_sweeper(store: Store, client: WebClient | Poster, settings: Settings, clock: Callable[[], datetime], *,
-                  refresh_card: RefreshCard | None = None, also: Sequence[AlsoJob] = ()) -> Sweeper:
+                  refresh_card: RefreshCard | None = None, also: Sequence[AlsoJob] = (),
+                  before: Sequence[AlsoJob] = ()) -> Sweeper:
     """Sweep in-process every ``SAFET_SWEEP_SECONDS`` (the app runner calls this for serve/socket).
     Every worker may run one: the sweep lock lets one sweep at a time, the claims keep notices to one post."""
-    return Sweeper(store, client, settings, clock, refresh_card=refresh_card, also=also).start()
+    return Sweeper(store, client, settings, clock, refresh_card=refresh_card, also=also, before=before).start()

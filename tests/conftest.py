@@ -120,3 +120,21 @@ def slack(store, fake_slack, now):  # type: ignore[no-untyped-def]
     """The real app on a loopback port, driven with signed requests (files with other settings override it)."""
     with running_app(store, fake_slack, Clock(now)) as driver:
         yield driver
+
+
+@pytest.fixture
+def amazon() -> Iterator[object]:
+    """A fake of Amazon's SP-API Finances and Login with Amazon (``tests.fake_amazon``), its clock at
+    ``tests.ledger_fixtures.NOW``, with two sellers."""
+    pytest.importorskip("sp_api")
+    from sp_api.auth import access_token_client
+
+    from tests.fake_amazon import FakeAmazon
+    from tests.ledger_fixtures import NOW, SELLER, SELLER_TWO, TOKEN, TOKEN_TWO
+
+    access_token_client.cache.clear()  # the library keeps access tokens module-wide
+    with FakeAmazon(clock=lambda: NOW) as fake:
+        fake.add_seller(SELLER, TOKEN)
+        fake.add_seller(SELLER_TWO, TOKEN_TWO)
+        yield fake
+    access_token_client.cache.clear()

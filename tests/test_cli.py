@@ -11,7 +11,7 @@ import pytest
 from slack_app.cli import build_parser
 from store.db import head_revision
 
-COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster", "intake", "export", "accounts"]
+COMMANDS = ["serve", "socket", "sweep", "demo", "db", "roster", "intake", "export", "accounts", "ledger"]
 
 
 # The entry point pip installed beside this interpreter: the README runs the tests without activating the venv.

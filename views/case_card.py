@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from rules.deadlines import DEADLINE_LABELS, SAT_SUN
-from rules.kinds import Action, CaseKind
+from rules.kinds import Action, CaseKind, State
 from rules.marketplaces import US_PROFILE, Marketplace, RuleProfile
 from rules.records import CaseRecord
 from views import ids
@@ -42,11 +42,14 @@ class Team:
     """The case's marketplace's calendar: how its rule lines name the holidays and the weekend."""
     profile: RuleProfile = US_PROFILE
     """The case's marketplace's windows: every count a person reads beside a deadline."""
+    ledger: bool = False
+    """The case's account reads Amazon's ledger: a grant it has not seen paid says so."""
 
     @classmethod
-    def of(cls, market: Marketplace) -> Team:
+    def of(cls, market: Marketplace, *, ledger: bool = False) -> Team:
         """A marketplace's zone, calendar and windows, as its cases are shown."""
-        return cls(zone=market.zone, holidays=market.holidays_label, weekend=market.weekend, profile=market.profile)
+        return cls(zone=market.zone, holidays=market.holidays_label, weekend=market.weekend, profile=market.profile,
+                   ledger=ledger)
 
 
 def card_text(case: CaseRecord, tr: Translator) -> str:
@@ -60,7 +63,7 @@ def case_card(case: CaseRecord, tr: Translator, *, team: Team, now: datetime) ->
         HeaderBlock(text=PlainTextObject(text=f"{mood_emoji(case, now)} {case_title(case, tr)}"[:150], emoji=True)),
         SectionBlock(text=MarkdownTextObject(text=_summary(case, tr))),
     ]
-    details = _details(case, tr)
+    details = _details(case, tr, team)
     if details:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=details)))
     for deadline in case.open_deadlines:
@@ -84,7 +87,7 @@ def _summary(case: CaseRecord, tr: Translator) -> str:
                 order_id=escape(case.order_id), user=case.owner_id, state=case.state, tab=case.tab)
 
 
-def _details(case: CaseRecord, tr: Translator) -> str:
+def _details(case: CaseRecord, tr: Translator, team: Team) -> str:
     lines = []
     if case.kind is CaseKind.SAFET:
         if case.product_order_id:
@@ -95,11 +98,24 @@ def _details(case: CaseRecord, tr: Translator) -> str:
         lines.append(tr._("Buyer's claim: {complaint}", complaint=case.complaint_type))
     if case.outcome_amount_cents is not None and not case.is_open:
         lines.append(tr._("Outcome: {amount}", amount=tr.money(case.outcome_amount_cents, case.currency)))
+    ledger = ledger_line(case, tr, connected=team.ledger)
+    if ledger:
+        lines.append(ledger)
     if case.appeals_used:
         lines.append(tr._("Appealed once (no further appeal)"))
     if case.needs_approval and case.approved_by:
         lines.append(tr._("Approved by <@{user}>", user=case.approved_by))
     return "\n".join([*lines, *recorded_lines(case, tr)])
+
+
+def ledger_line(case: CaseRecord, tr: Translator, *, connected: bool) -> str | None:
+    """What Amazon's ledger moved on the case, or that a grant is not paid yet."""
+    if case.ledger_posted_at is not None and case.ledger_cents is not None:
+        return tr._(":bank: Amazon's ledger: {amount} posted {day}", amount=tr.money(case.ledger_cents, case.currency),
+                    day=tr.day(case.ledger_posted_at.date()))
+    if connected and case.kind is CaseKind.SAFET and case.state is State.REIMBURSED:
+        return tr._(":bank: Amazon's ledger: not paid yet")
+    return None
 
 
 def recorded_lines(case: CaseRecord, tr: Translator) -> list[str]:

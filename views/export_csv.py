@@ -26,6 +26,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CASE_COLUMNS = [
     "case_id", "order_id", "kind", "reason_or_claim", "owner", "state", "currency", "claimed", "outcome_amount",
     "recovered", "lost", "opened_at", "updated_at", "claim_number", "deadlines", "deadlines_met", "deadlines_missed",
+    "ledger_amount", "ledger_posted_at", "ledger_confirmed",
 ]
 EVENT_COLUMNS = ["case_id", "order_id", "at", "actor", "action", "from_state", "to_state", "details"]
 
@@ -91,6 +92,9 @@ def _case_row(case: CaseRecord) -> list[str]:
         _amount(case.outcome_amount_cents, case.currency), _amount(recovered_cents(case), case.currency),
         _amount(lost_cents(case), case.currency), case.created_at.isoformat(), case.updated_at.isoformat(),
         case.claim_number or "", "; ".join(deadlines), met, missed,
+        _amount(case.ledger_cents, case.currency),
+        case.ledger_posted_at.isoformat() if case.ledger_posted_at else "",
+        "yes" if case.ledger_posted_at is not None else "no",
     ]
     return [neutralise(v) for v in values]
 

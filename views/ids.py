@@ -36,3 +36,8 @@ ACTION_INTAKE_RECORD_CLAIM = "intake_record_claim"
 ACTION_INTAKE_CASE_ACTION = "intake_case_action"
 MODAL_INTAKE_SUMMARY = "intake_summary_modal"
 ACTION_REPORT_EXPORT = "report_export_csv"  # the report's Export CSV button
+
+# Amazon's ledger (ledger notices)
+ACTION_LEDGER_TAKE_FIGURE = "ledger_take_figure"  # a recorded amount differs: record Amazon's
+ACTION_LEDGER_MATCH = "ledger_match"  # a reimbursement no claim matched: name its claim
+MODAL_LEDGER_MATCH = "ledger_match_modal"

@@ -84,6 +84,16 @@ def report_lines(report: Report, tr: Translator) -> list[list[str]]:
         tr._(":alarm_clock: *At risk in the next 48 h*: {money} ({cases} cases, {overdue} already overdue)",
              money=money_text(risk.money, tr), cases=risk.cases, overdue=risk.overdue),
     ]
+    if report.ledger is not None:
+        money.append(tr._(":bank: *Confirmed by Amazon's ledger*: recovered {recovered}, debited {debited} · "
+                          "recovered on record only (not in the ledger): {only}",
+                          recovered=money_text(report.ledger.recovered, tr),
+                          debited=money_text(report.ledger.debited, tr),
+                          only=money_text(report.ledger.recorded_only, tr)))
+        if report.ledger.unmatched:
+            money.append(tr.n_(":grey_question: {count} payment in the ledger matches no case yet",
+                               ":grey_question: {count} payments in the ledger match no case yet",
+                               report.ledger.unmatched))
     kinds = []
     for kind, figures in report.kinds.items():
         kinds.append(tr._(

@@ -49,7 +49,8 @@ class CardSync:
     def team(self, case: CaseRecord | None = None) -> Team:
         """The case's marketplace's zone, calendar and windows (the default account's without a case)."""
         market = self.accounts.marketplace(case.marketplace) if case is not None else self.accounts.market_of(None)
-        return Team.of(market)
+        account = self.accounts.account(case.account if case is not None else None)
+        return Team.of(market, ledger=account.ledger is not None)
 
     def drawing(self, case: CaseRecord, now: datetime) -> Drawing:
         tr = self.tr(case)

@@ -1,0 +1,113 @@
+"""Amazon's ledger notices: "Take Amazon's figure" (the recorded amount becomes the ledger's) and "Match to a
+case" (a reimbursement no claim id matched, given to the claim a person names). Each write happens in the ack;
+the card and the notices follow in lazy listeners. A second press changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from handlers.after_ack import FORM, SAVED, heard
+from handlers.case_actions import error_block
+from handlers.deps import Deps
+from handlers.forms import Form
+from handlers.tell import tell
+from rules.errors import DomainError, NotPermitted
+from rules.text import N_
+from store import ledger as store_ledger
+from views import ids
+from views.ledger_notices import match_modal
+
+MAX_KEY = 64
+
+
+def _key(body: dict[str, Any]) -> str:
+    value = (body.get("actions") or [{}])[0].get("value")
+    if not isinstance(value, str) or not value or len(value) > MAX_KEY or not value.isalnum():
+        raise DomainError(N_("This button is out of date."))
+    return value
+
+
+def take_figure(deps: Deps, ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Write in the ack; the refusal (not the owner or a lead, a forged key) is said to the person."""
+    user = body["user"]["id"]
+    entry_key = _key(body)
+    entry = store_ledger.load_entries(deps.store, [entry_key]).get(entry_key)
+    if entry is None or entry.case_id is None:
+        raise DomainError(N_("This button is out of date."))
+    account = deps.store.policy.accounts.account(entry.account).key
+    is_lead = deps.directory.is_lead(user, None, account=account)
+    changed = store_ledger.take_ledger_figure(deps.store, entry_key, actor=user, is_lead=is_lead, now=deps.clock())
+    ack()
+    context["case_id"], context["changed"] = entry.case_id, changed is not None
+
+
+def after_figure(deps: Deps, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+    tr = deps.tr(user, client)
+    case_id = context.get("case_id")
+    if case_id is None:
+        return
+    deps.cards.refresh(client, case_id)
+    text = tr._("Recorded Amazon's figure on the case.") if context.get("changed") else \
+        tr._("The case already shows Amazon's figure: nothing changed.")
+    tell(client, user=user, channel=channel, text=text)
+
+
+def open_match(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    user = body["user"]["id"]
+    tr = deps.tr(user, client)
+    entry_key = _key(body)
+    entry = store_ledger.load_entries(deps.store, [entry_key]).get(entry_key)
+    if entry is None:
+        tell(client, user=user, channel=(body.get("channel") or {}).get("id"), text=tr._("This button is out of date."))
+        return
+    view = match_modal(tr, key=entry_key, reference=entry.reference,
+                       amount=tr.money(abs(entry.amount_cents), entry.currency))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_match(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    user = body["user"]["id"]
+    tr = deps.tr(user)
+    entry_key = str(view.get("private_metadata") or "")[:MAX_KEY]
+    try:
+        entry = store_ledger.load_entries(deps.store, [entry_key]).get(entry_key)
+        if entry is None:
+            raise DomainError(N_("This form is out of date: close it."), field="claim")
+        claim = Form.of(view).required_text("claim", N_("Enter the claim's order ID or SAFE-T claim number."))
+        is_lead = deps.directory.is_lead(user, None, account=entry.account)
+        case_id = store_ledger.match_entry(deps.store, entry_key, claim, actor=user, is_lead=is_lead,
+                                           now=deps.clock())
+    except NotPermitted as error:
+        ack(response_action="errors", errors={"claim": tr.error(error)})
+        return
+    except DomainError as error:
+        ack(response_action="errors", errors={error_block(error, view): tr.error(error)})
+        return
+    ack()
+    context["case_id"] = case_id
+
+
+def after_match(deps: Deps, client: WebClient, context: BoltContext) -> None:
+    case_id = context.get("case_id")
+    if case_id is not None:
+        deps.cards.refresh(client, case_id)
+        for hook in deps.after_change:
+            hook(client, case_id)
+
+
+def register(app: App, deps: Deps) -> None:
+    def ack_now(ack: Ack) -> None:
+        ack()
+
+    app.block_action(ids.ACTION_LEDGER_TAKE_FIGURE)(
+        ack=lambda ack, body, context: take_figure(deps, ack, body, context),
+        lazy=[heard(deps, lambda body, client, context: after_figure(deps, body, client, context), SAVED)])
+    app.block_action(ids.ACTION_LEDGER_MATCH)(
+        ack=ack_now, lazy=[heard(deps, lambda body, client: open_match(deps, body, client), FORM)])
+    app.view(ids.MODAL_LEDGER_MATCH)(
+        ack=lambda ack, body, view, context: submit_match(deps, ack, body, view, context),
+        lazy=[heard(deps, lambda client, context: after_match(deps, client, context), SAVED)])
