@@ -9,7 +9,8 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY . .
 # psycopg is listed explicitly so the image can use postgresql+psycopg:// URLs.
-RUN pip wheel --no-cache-dir --wheel-dir /wheels . "psycopg[binary]>=3.1"
+# The image reads Amazon's ledger too (the optional extra: docs/ledger.md).
+RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[ledger]" "psycopg[binary]>=3.1"
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -54,7 +56,15 @@ def record_entries(store: Store, account: str, entries: Sequence[LedgerEntry], *
     keys = [e.key for e in entries]
     with store.reading() as session:
         kept = set(session.scalars(select(LedgerEntryRow.key).where(LedgerEntryRow.key.in_(keys)))) if keys else set()
+    refunds = {e.key: e for e in entries if e.kind is EntryKind.REFUND and e.key not in kept}
+    if refunds:  # many, and they change no case: kept in one statement (a key kept meanwhile is skipped)
+        added = _keep_all(store, account, list(refunds.values()), now=now)
+        done.new += added
+        done.seen += len(refunds) - added
+        done.steps[Step.KEEP] = done.steps.get(Step.KEEP, 0) + added
     for entry in entries:
+        if entry.key in refunds:
+            continue
         if entry.key in kept:
             done.seen += 1
             continue
@@ -155,6 +165,17 @@ def _keep(store: Store, account: str, entry: LedgerEntry, step: Step, case_id: i
                     ledger_key=entry.key, target=target, post_at=now, status=NoticeStatus.PENDING, created_at=now))
 
 
+def _keep_all(store: Store, account: str, entries: Sequence[LedgerEntry], *, now: datetime) -> int:
+    insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
+    rows = [dict(key=e.key, account=account, kind=e.kind, reference=e.reference[:64], match_key=e.match_key[:64],
+                 amount_cents=e.amount_cents, currency=e.currency, posted_at=e.posted_at,
+                 seller_fulfilled=e.seller_fulfilled, reason=e.reason[:200], case_id=None, step=Step.KEEP,
+                 recorded_at=now, matched_by=None) for e in entries]
+    with store.transaction() as session:
+        result = session.execute(insert(LedgerEntryRow).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+    return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+
+
 def _account_channel(store: Store, account: str) -> str | None:
     holder = store.policy.accounts.account(account)
     return holder.channel or next(iter(holder.leads), None)
@@ -167,8 +188,8 @@ def _matching_case(session: Session, entry: LedgerEntry) -> int | None:
     if kind is CaseKind.SAFET:
         column = func.lower(func.trim(Case.claim_number))
         return session.scalar(select(Case.id).where(Case.kind == kind, column == entry.match_key).limit(1))
-    return session.scalar(select(Case.id).where(Case.kind == kind,
-                                                func.lower(Case.order_id) == entry.match_key).limit(1))
+    # Amazon's order ids are digits and dashes: compared as written (trimmed), through the (kind, order_id) key.
+    return session.scalar(select(Case.id).where(Case.kind == kind, Case.order_id == entry.reference.strip()).limit(1))
 
 
 def _paid_before(session: Session, case_id: int) -> int:
@@ -262,7 +283,7 @@ def match_entry(store: Store, key: str, claim: str, *, actor: str, is_lead: bool
         with together.transaction() as session:
             case_id = session.scalar(select(Case.id).where(
                 Case.kind == CaseKind.SAFET,
-                (func.lower(Case.order_id) == wanted) | (func.lower(func.trim(Case.claim_number)) == wanted)))
+                (Case.order_id == claim.strip()) | (func.lower(func.trim(Case.claim_number)) == wanted)))
             if case_id is None:
                 raise DomainError(N_("No SAFE-T claim has that order ID or claim number."), field="claim")
             case = session.get(Case, case_id)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -85,6 +86,7 @@ class Case(Base):
               postgresql_where=text("card_stale_at IS NOT NULL")),
         Index(None, "created_at"),  # the report's cases opened per period
         Index(None, "decided_at"),  # … and decided per period
+        Index("ix_cases_claim_key", func.lower(func.trim(text("claim_number")))),  # Amazon's ledger's claim ids
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -79,8 +79,8 @@ def chargeback_case(slack: SlackDriver, order: str, cents: int, *, account: str 
 
 
 def posted(slack: SlackDriver, channel: str) -> list[str]:
-    """Every message text posted to ``channel`` (notices and cards), oldest first."""
-    return [str(m.get("text", "")) for m in slack.fake.messages(channel)]
+    """Every message posted to ``channel`` (notices, digests and cards) as text and blocks, oldest first."""
+    return [str(m.get("text", "")) + str(m.get("blocks", "")) for m in slack.fake.messages(channel)]
 
 
 def ledger_notices(slack: SlackDriver) -> list[tuple[str, str | None, str]]:

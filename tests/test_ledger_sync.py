@@ -39,12 +39,16 @@ def pay(amazon, claim: str, amount: str, days_ago: float = 2, seller: str = SELL
 
 def test_a_claim_paid_in_full_is_confirmed_on_its_card_and_tells_nobody(slack, amazon):  # type: ignore[no-untyped-def]
     case_id = granted_claim(slack, "111-0000001-0000001", "C-0001", 12000)
+    slack.runtime.deps.cards.refresh(slack.runtime.client, case_id)  # its card, drawn before the ledger is read
     pay(amazon, " c-0001 ", "120.00")  # Amazon's spelling: trimmed and case-folded
     (result,) = [r for r in sync(slack) if r.account == "acme"]
     assert result.recorded.new == 1 and result.recorded.steps == {"confirm": 1}
     case = get_case(slack.store, case_id, history=False)
     assert case.ledger_cents == 12000 and case.ledger_posted_at is not None
     assert ledger_notices(slack) == []
+    sweep_at(slack)  # the card the sync changed is redrawn
+    (card,) = [m for m in slack.fake.messages(ACME_CHANNEL) if m["ts"] == case.card_ts]
+    assert "Amazon's ledger: $120.00 posted" in str(card["blocks"])
 
 
 def test_a_filed_claim_paid_is_recorded_granted_with_amazons_amount_and_told_once(slack, amazon):  # type: ignore[no-untyped-def]
@@ -99,12 +103,15 @@ def test_a_forged_button_value_is_refused_not_a_500(slack):  # type: ignore[no-u
 
 
 def test_a_grant_never_paid_is_warned_about_once(slack, amazon):  # type: ignore[no-untyped-def]
-    granted_claim(slack, "111-0000005-0000005", "C-0005", 5000, at=NOW - DAY * 10)
+    case_id = granted_claim(slack, "111-0000005-0000005", "C-0005", 5000, at=NOW - DAY * 10)
     sync(slack)  # the ledger read back 60 days: nothing for C-0005
     sweep_at(slack)
     sweep_at(slack, NOW + timedelta(hours=2))
     told = [t for t in posted(slack, ACME_CHANNEL) if "Granted, not paid" in t]
     assert len(told) == 1
+    case = get_case(slack.store, case_id, history=False)
+    card = slack.runtime.deps.cards.drawing(case, NOW)
+    assert "Amazon's ledger: not paid yet" in str(card.blocks)
 
 
 def test_a_grant_recorded_yesterday_is_not_warned_about_yet(slack, amazon):  # type: ignore[no-untyped-def]

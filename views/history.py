@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from rules.deadlines import DeadlineKind
 from rules.kinds import Action
-from rules.records import SYSTEM_ACTOR, EventRecord
+from rules.records import APP_ACTORS, LEDGER_ACTOR, SYSTEM_ACTOR, EventRecord
 from rules.text import N_
 from views.case_facts import day_text
 from views.i18n import Translator
@@ -36,6 +36,8 @@ _SAID = {  # what the person did, as a sentence; {details} when the event carrie
     Action.DISPUTE: N_("{who} disputed the debit"),
     Action.DISPUTE_REVERSED: N_("{who} recorded that the dispute was won: the debit was reversed"),
     Action.DISPUTE_UPHELD: N_("{who} recorded that the dispute was lost: the debit stands"),
+    Action.RECORD_PAYMENT: N_("{who}: Amazon paid the claim after all, so it is reimbursed"),
+    Action.RECORD_CREDIT: N_("{who}: Amazon credited the debit back, so it is reversed"),
 }
 
 
@@ -75,11 +77,23 @@ def _label_list(items: Any, tr: Translator) -> str:
     return "; ".join(escape(tr._(str(item))) for item in items) if isinstance(items, list) else ""
 
 
+def _cents(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
 def _said(event: EventRecord, tr: Translator, who: str, currency: str) -> str:
     details = event.details
     action = event.action
     if action == "open":
+        if details.get("source") == "ledger":
+            return tr._("{who} opened the case: a debit in Amazon's ledger that no case recorded", who=who)
         return tr._("{who} opened the case", who=who)
+    if action == "take_ledger_figure":
+        return tr._("{who} took Amazon's figure: {amount}", who=who,
+                    amount=tr.money(_cents(details.get("amount_cents")), currency))
+    if action in ("ledger_differs", "ledger_reversal", "ledger_disagrees"):
+        return tr._("{who} read {amount} posted in Amazon's ledger", who=who,
+                    amount=tr.money(_cents(details.get("amount_cents")), currency))
     if action == "reassign":
         return tr._("{who} gave the case to <@{user}>", who=who, user=escape(str(details.get("to", "?"))))
     if action == "set_stated_due":
@@ -118,9 +132,10 @@ def history_line(event: EventRecord, tr: Translator, *, team: Team, currency: st
                  note_limit: int | None = NOTE_SHOWN, pointer: str = IN_SHOW) -> str:
     """One line in the card's thread: who did what with its details, when; the note they wrote, quoted
     (folded past ``note_limit`` with ``pointer`` to where the rest is; ``None``: whole)."""
-    who = tr._("The app") if event.actor == SYSTEM_ACTOR else f"<@{event.actor}>"
+    who = tr._("The app") if event.actor == SYSTEM_ACTOR else tr._("Amazon's ledger") \
+        if event.actor == LEDGER_ACTOR else f"<@{event.actor}>"
     line = tr._("{said} · {when}", said=_said(event, tr, who, currency), when=date_token(event.at, tr, team.zone))
     note = event.details.get("note") or event.details.get("reason") or event.details.get("new_evidence")
-    if isinstance(note, str) and note.strip() and event.actor != SYSTEM_ACTOR:
+    if isinstance(note, str) and note.strip() and event.actor not in APP_ACTORS:
         line += "\n" + fold(note, tr, note_limit, pointer)
     return line

@@ -27,7 +27,7 @@ from rules.kinds import Action, CaseKind
 from rules.ladder import OVERDUE
 from rules.marketplaces import US_PROFILE, RuleProfile
 from rules.parsing import USER_ID
-from rules.records import SYSTEM_ACTOR, CaseRecord, DeadlineRecord, EventRecord
+from rules.records import LEDGER_ACTOR, SYSTEM_ACTOR, CaseRecord, DeadlineRecord, EventRecord
 from rules.text import N_
 from rules.transitions import mood
 from views.i18n import Translator
@@ -326,6 +326,14 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
     if action == Action.DISPUTE_REVERSED:
         return (tr._("{owner} The dispute succeeded: the debit was reversed.", owner=owner), None,
                 tr._("Nothing more to do on this chargeback."))
+    if action == Action.RECORD_PAYMENT:
+        return (tr._("{owner} Amazon's ledger shows {amount} paid on this claim, recorded as lost: it is now "
+                     "reimbursed (an appeal won, or a late decision).", owner=owner,
+                     amount=_amount(details.get("amount_cents"), case.currency, tr)), None,
+                tr._("Nothing more to do on this claim."))
+    if action == Action.RECORD_CREDIT:
+        return (tr._("{owner} Amazon's ledger shows the debit credited back: the debit is reversed.", owner=owner),
+                None, tr._("Nothing more to do on this chargeback."))
     if action == Action.DISPUTE_UPHELD:
         return (tr._("{owner} The dispute failed: the debit stands. The bank's decision is usually final.",
                      owner=owner), None, None)
@@ -336,6 +344,8 @@ def _recorded_by(event: EventRecord, r: Reader) -> str:
     at = _token(event.at, r.tr, r.zone)
     if event.actor == SYSTEM_ACTOR:
         return r.tr._("Recorded automatically by the app {at}", at=at)
+    if event.actor == LEDGER_ACTOR:
+        return r.tr._("Recorded from Amazon's ledger {at}", at=at)
     return r.tr._("Recorded by {person} {at}", person=mention(event.actor), at=at)
 
 

@@ -56,9 +56,13 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox') as batch:
         batch.add_column(sa.Column('ledger_key', sa.String(length=64), nullable=True))
         batch.create_foreign_key('fk_outbox_ledger_key_ledger_entries', 'ledger_entries', ['ledger_key'], ['key'])
+    # (last: batch mode does not carry an expression index it cannot reflect)
+    # Amazon's SAFETClaimId is matched trimmed and case-folded: an index on that expression, not a scan per entry.
+    op.create_index('ix_cases_claim_key', 'cases', [sa.text('lower(trim(claim_number))')])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_cases_claim_key', 'cases')
     with op.batch_alter_table('outbox') as batch:
         batch.drop_constraint('fk_outbox_ledger_key_ledger_entries', type_='foreignkey')
         batch.drop_column('ledger_key')
