@@ -76,7 +76,8 @@ def a_month(slack, amazon) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 def test_a_month_for_two_accounts(slack, amazon):  # type: ignore[no-untyped-def]
     money = a_month(slack, amazon)
     first = sync(slack)
-    assert {r.account: r.recorded.new for r in first} == {"acme": 11, "beta": 11}  # 7 reimbursements, 3 debits, 1 refund
+    # each: 7 reimbursements, 3 debits, 1 refund
+    assert {r.account: r.recorded.new for r in first} == {"acme": 11, "beta": 11}
     sweep_at(slack)
     sweep_at(slack, NOW + timedelta(minutes=3))
     for account, base, channel in (("acme", 100, ACME_CHANNEL), ("beta", 200, BETA_CHANNEL)):
