@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,6 +13,9 @@ from handlers.after_ack import FORM, POSTED, heard
 from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
+from rules.ledger import EntryKind
+from rules.parsing import currency_decimals
+from store.ledger import load_entries
 from store.people import load_preference
 from store.queries import get_case, home_data
 from views import ids
@@ -64,7 +68,23 @@ def register(app: App, deps: Deps) -> None:
         open_chargeback_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"],
                               context=ModalContext())
 
+    def start_claim(client: WebClient, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A refund from Amazon's ledger: the claim form for a seller-fulfilled order, its order, refund date and
+        amount filled in (a key the ledger does not hold opens the empty form)."""
+        key = str(action.get("value") or "")[:64]
+        entry = load_entries(deps.store, [key]).get(key) if key.isalnum() else None
+        if entry is None or entry.kind is not EntryKind.REFUND:
+            file_claim(client, body)
+            return
+        market = deps.settings.accounts.market_of(entry.account)
+        refunded = Decimal(-entry.amount_cents).scaleb(-currency_decimals(entry.currency))
+        open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"], context=ModalContext(),
+                         order_id=entry.reference, account_key=entry.account,
+                         prefill={"refunded_amount": str(refunded),
+                                  "refund_on": entry.posted_at.astimezone(market.zone).date().isoformat()})
+
     app.action(ids.ACTION_HOME_OPEN_CASE)(ack=just_ack, lazy=[heard(deps, open_case, FORM)])
+    app.action(ids.ACTION_HOME_START_CLAIM)(ack=just_ack, lazy=[heard(deps, start_claim, FORM)])
     app.action(ids.ACTION_HOME_FILE_CLAIM)(ack=just_ack, lazy=[heard(deps, file_claim, FORM)])
     app.action(ids.ACTION_HOME_RECORD_CHARGEBACK)(ack=just_ack, lazy=[heard(deps, record_chargeback, FORM)])
 

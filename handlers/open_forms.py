@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from handlers.accounts import default_place, place_value, places
 from handlers.deps import Deps
 from rules.accounts import Account
-from rules.kinds import ComplaintType
+from rules.kinds import ComplaintType, SafetProgram
 from rules.marketplaces import Marketplace
 from views.chargeback_modal import chargeback_modal
 from views.claim_modal import claim_modal
@@ -29,12 +29,22 @@ def _place(deps: Deps, channel: str | None, account_key: str | None) -> tuple[Ac
 
 def open_claim_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,
                      order_id: str | None = None, explanation: str | None = None, claim_number: str | None = None,
-                     push: bool = False, account_key: str | None = None) -> None:
+                     push: bool = False, account_key: str | None = None, prefill: dict[str, str] | None = None) -> None:
+    """``prefill``: a refund's amount and date (App Home's "Start a claim" on a refund from Amazon's ledger)."""
     person = deps.directory.person(user, client)
     account, market = _place(deps, context.channel_id, account_key)
+    program = SafetProgram(account.safet_program) if account.safet_program else None
+    if prefill:
+        program = SafetProgram.SELLER_FULFILLED
     view = claim_modal(translator(person.locale), context=context, order_id=order_id, explanation=explanation,
-                       claim_number=claim_number, places=places(deps), place=place_value(account.key, market.code))
+                       claim_number=claim_number, places=places(deps), place=place_value(account.key, market.code),
+                       program=program, ask_program=asks_program(deps), prefill=prefill)
     (client.views_push if push else client.views_open)(trigger_id=trigger_id, view=view)
+
+
+def asks_program(deps: Deps) -> bool:
+    """The claim form asks for the kind of order unless every account names its only program."""
+    return any(a.safet_program is None for a in deps.settings.accounts.accounts)
 
 
 def open_chargeback_modal(deps: Deps, client: WebClient, *, user: str, trigger_id: str, context: ModalContext,

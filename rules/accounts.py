@@ -50,6 +50,9 @@ class Account:
     """A channel receiving this account's emails (beside SAFET_INTAKE_CHANNEL, which serves every account)."""
     ledger: LedgerLink | None = None
     """Where its Amazon ledger is read from; ``None``: not connected."""
+    safet_program: str | None = None
+    """The account's only SAFE-T program (``rules.kinds.SafetProgram``), when it has one: the claim form does not
+    ask. ``None``: the form asks whether the order is a seller-fulfilled product order or a Selling Services one."""
     # The roster of assigned orders is optional and lives in the database, per account
     # (``safet roster import --account KEY``): an account with an empty roster can claim any order.
 

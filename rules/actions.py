@@ -160,7 +160,7 @@ _SPECS = (
     ActionSpec(A.SEND_BACK, P.LEAD, fields=(
         _note(N_("What to change"), required=N_("Say what the owner should change."),
               hint=N_("The owner sees this in the case's thread.")),)),
-    ActionSpec(A.FILE, submits=True, fields=(
+    ActionSpec(A.FILE, submits=True, fulfils=frozenset({D.FILE_BY}), fields=(
         Field("claim_number", FieldKind.TEXT, N_("SAFE-T claim number"), max_length=64,
               hint=N_("Optional. From the confirmation email or the Manage SAFE-T Claims page, as Amazon writes it.")),
         Field("filed_at", FieldKind.INSTANT, N_("Submitted at"), required=N_("Pick a date and time."),
@@ -229,6 +229,8 @@ _SPECS = (
     ActionSpec(A.DISPUTE_UPHELD, P.OWNER_OR_LEAD, decides=True, fields=(_note(),)),
     ActionSpec(A.RECORD_PAYMENT, P.SYSTEM, decides=True),
     ActionSpec(A.RECORD_CREDIT, P.SYSTEM, decides=True),
+    ActionSpec(A.MISS_FILING_WINDOW, P.SYSTEM, fulfils=frozenset({D.FILE_BY}), decides=True,
+               settles_after=D.FILE_BY),
 )
 
 ACTIONS: dict[Action, ActionSpec] = {spec.action: spec for spec in _SPECS}

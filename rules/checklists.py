@@ -1,4 +1,5 @@
-"""What to attach, per SAFE-T reason and per chargeback complaint (seeds 000 and 002)."""
+"""What to attach, per SAFE-T reason and per chargeback complaint (seeds 000 and 002; seller-fulfilled orders:
+domain.md and what sellers attach to such claims)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,24 @@ OVERTURN_PENALTY = N_("Proof supporting overturning the penalty (photos, buyer-s
 SECOND_VISIT_DONE = N_("Proof the pre-approved second appointment was completed")
 ANYTHING_ELSE = N_("Anything else that supports the claim")
 
+# Seller-fulfilled product orders (domain.md): what the return shows, and the dates that start the filing window.
+ITEM_PHOTOS = N_("Photos of the returned item, its packaging and the return label")
+RETURN_TRACKING = N_("Return tracking number")
+SERIAL_NUMBERS = N_("Serial numbers (as sent and as returned)")
+REFUND_DATE = N_("The refund date (Orders → Manage Returns, or the refund in Payments)")
+INVOICE = N_("The order's invoice")
+CARRIER_LAST_SCAN = N_("The carrier's tracking history with its last scan")
+NOT_RETURNED = N_("Tracking with no delivery scan at your warehouse (never returned)")
+
 SAFET_CHECKLISTS: dict[SafetReason, tuple[str, ...]] = {
+    SafetReason.RETURNED_DAMAGED: (ITEM_PHOTOS, RETURN_TRACKING, SERIAL_NUMBERS, REFUND_DATE, INVOICE, ANYTHING_ELSE),
+    SafetReason.RETURNED_DIFFERENT: (ITEM_PHOTOS, SERIAL_NUMBERS, RETURN_TRACKING, REFUND_DATE, INVOICE,
+                                     ANYTHING_ELSE),
+    SafetReason.RETURNED_INCOMPLETE: (ITEM_PHOTOS, RETURN_TRACKING, SERIAL_NUMBERS, REFUND_DATE, INVOICE,
+                                      ANYTHING_ELSE),
+    SafetReason.REFUNDED_NOT_RETURNED: (REFUND_DATE, NOT_RETURNED, RETURN_TRACKING, INVOICE, ANYTHING_ELSE),
+    SafetReason.RETURN_LOST: (RETURN_TRACKING, CARRIER_LAST_SCAN, REFUND_DATE, INVOICE, ANYTHING_ELSE),
+    SafetReason.OTHER_PRODUCT: (ITEM_PHOTOS, RETURN_TRACKING, REFUND_DATE, INVOICE, ANYTHING_ELSE),
     SafetReason.TRIP_CREDIT: (SERVICE_ORDER_ID, PRODUCT_ORDER_ID, PROOF_OF_WORK, DEFECTIVE_PRODUCT,
                               ANYTHING_ELSE),
     SafetReason.PENALTY_FEE: (SERVICE_ORDER_ID, PRODUCT_ORDER_ID, OVERTURN_PENALTY, PROOF_OF_WORK,
@@ -46,6 +64,12 @@ REQUIRED_DOCUMENTS: dict[SafetReason, tuple[str, ...]] = {
     SafetReason.PENALTY_FEE: (SERVICE_ORDER_ID, OVERTURN_PENALTY),
     SafetReason.CANCELLED_INCORRECTLY: (SERVICE_ORDER_ID, PROOF_OF_WORK),
     SafetReason.SECOND_APPOINTMENT: (SERVICE_ORDER_ID, SECOND_VISIT_DONE),
+    SafetReason.RETURNED_DAMAGED: (ITEM_PHOTOS, RETURN_TRACKING),
+    SafetReason.RETURNED_DIFFERENT: (ITEM_PHOTOS, SERIAL_NUMBERS),
+    SafetReason.RETURNED_INCOMPLETE: (ITEM_PHOTOS, RETURN_TRACKING),
+    SafetReason.REFUNDED_NOT_RETURNED: (REFUND_DATE, NOT_RETURNED),
+    SafetReason.RETURN_LOST: (RETURN_TRACKING, CARRIER_LAST_SCAN),
+    SafetReason.OTHER_PRODUCT: (ITEM_PHOTOS,),
 }
 
 

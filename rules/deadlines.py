@@ -41,6 +41,8 @@ class DeadlineKind(StrEnum):
     CHARGEBACK_INFO_REPLY = "chargeback_info_reply"
     OUTCOME_WINDOW = "outcome_window"
     APPEAL_BY = "appeal_by"
+    FILE_BY = "file_by"
+    """A seller-fulfilled claim's filing window: filed in Seller Central by then, or refused."""
 
     @property
     def is_window(self) -> bool:
@@ -62,6 +64,12 @@ class DeadlineRule(StrEnum):
     OUTCOME_D = "outcome-d"
     OUTCOME_X24H = "outcome-x24h"
     APPEAL_BD = "appeal-bd"
+    # The SAFE-T filing window: calendar days from the later of the return scan and the refund, or from a lost
+    # return's last scan; end of day (the US count, then another marketplace's).
+    FILING_30D = "filing-30d"
+    FILING_LOST_30D = "filing-lost-30d"
+    FILING_D = "filing-d"
+    FILING_LOST_D = "filing-lost-d"
 
     @property
     def ends_at_day_end(self) -> bool:
@@ -71,7 +79,8 @@ class DeadlineRule(StrEnum):
 
 
 END_OF_DAY_RULES = frozenset({DeadlineRule.CHARGEBACK_7CD, DeadlineRule.OUTCOME_90D, DeadlineRule.CHARGEBACK_CD,
-                              DeadlineRule.OUTCOME_D})
+                              DeadlineRule.OUTCOME_D, DeadlineRule.FILING_30D, DeadlineRule.FILING_LOST_30D,
+                              DeadlineRule.FILING_D, DeadlineRule.FILING_LOST_D})
 
 
 class DeadlineStatus(StrEnum):
@@ -88,6 +97,7 @@ DEADLINE_LABELS = {
     DeadlineKind.CHARGEBACK_INFO_REPLY: N_("Send the requested information"),
     DeadlineKind.OUTCOME_WINDOW: N_("Outcome window ends"),
     DeadlineKind.APPEAL_BY: N_("Appeal"),
+    DeadlineKind.FILE_BY: N_("File the claim in Seller Central"),
 }
 """What each deadline asks for; read before "by {date}" too (the appeal as "Appeal the denial")."""
 
@@ -98,6 +108,9 @@ RULE_LABELS = {
     DeadlineRule.OUTCOME_90D: N_("90 days from the representation date ({basis}), end of day"),
     DeadlineRule.OUTCOME_90X24H: N_("90 × 24 hours from the representation ({basis})"),
     DeadlineRule.AMAZON_STATED: N_("Amazon's stated date"),
+    DeadlineRule.FILING_30D: N_("30 calendar days from the return delivery scan or the refund, whichever is later "
+                                "({basis}), end of day"),
+    DeadlineRule.FILING_LOST_30D: N_("30 calendar days from the lost return's last scan ({basis}), end of day"),
 }
 
 # Rules whose count is the marketplace's: a singular/plural pair, ``{count}`` the number of days.
@@ -119,6 +132,13 @@ COUNTED_RULE_LABELS = {
     DeadlineRule.APPEAL_BD: n_(
         "{count} business day from the decision ({basis}); {holidays} holidays skipped",
         "{count} business days from the decision ({basis}); {holidays} holidays skipped"),
+    DeadlineRule.FILING_D: n_(
+        "{count} calendar day from the return delivery scan or the refund, whichever is later ({basis}), end of day",
+        "{count} calendar days from the return delivery scan or the refund, whichever is later ({basis}), end of "
+        "day"),
+    DeadlineRule.FILING_LOST_D: n_(
+        "{count} calendar day from the lost return's last scan ({basis}), end of day",
+        "{count} calendar days from the lost return's last scan ({basis}), end of day"),
 }
 BUSINESS_DAY_RULES = frozenset({DeadlineRule.SAFET_INFO_2BD, DeadlineRule.SAFET_INFO_BD, DeadlineRule.APPEAL_BD})
 SAT_SUN = frozenset({5, 6})
@@ -313,6 +333,32 @@ def outcome_window(*, represented_on: date | None = None, represented_at: dateti
         (DeadlineRule.OUTCOME_90D, DeadlineRule.OUTCOME_90X24H, DeadlineRule.OUTCOME_D, DeadlineRule.OUTCOME_X24H),
         90, on=represented_on, at=represented_at, zone=zone,
     )
+
+
+FILING_DAYS_US = 30
+"""Effective 16 February 2026, for US seller-fulfilled orders (domain.md; it was 60 before)."""
+
+
+def filing_start(*, refund_on: date | None, return_scan_on: date | None, last_scan_on: date | None,
+                 lost: bool) -> date | None:
+    """The day a claim's filing window counts from: a lost return's last scan; otherwise the later of the return
+    delivery scan and the refund (the refund alone when nothing came back). ``None``: a date is missing."""
+    if lost:
+        return last_scan_on
+    if refund_on is None:
+        return None
+    return max(refund_on, return_scan_on) if return_scan_on is not None else refund_on
+
+
+def filing_window(start: date, *, lost: bool, zone: ZoneInfo, days: int = FILING_DAYS_US) -> Deadline:
+    """File by the end of the ``days``-th calendar day after ``start``, in the marketplace's zone."""
+    counted = _positive(days) != FILING_DAYS_US
+    if lost:
+        rule = DeadlineRule.FILING_LOST_D if counted else DeadlineRule.FILING_LOST_30D
+    else:
+        rule = DeadlineRule.FILING_D if counted else DeadlineRule.FILING_30D
+    return Deadline(DeadlineKind.FILE_BY, rule, local_instant(start, time(0, 0), zone),
+                    end_of_day(start + timedelta(days=days), zone), days=days if counted else None)
 
 
 def amazon_stated(kind: DeadlineKind, stated_at: datetime, basis_at: datetime) -> Deadline:

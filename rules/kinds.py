@@ -12,13 +12,41 @@ class CaseKind(StrEnum):
     CHARGEBACK = "chargeback"
 
 
+class SafetProgram(StrEnum):
+    """The two kinds of order a SAFE-T claim is for: one flow, each its own reasons, fields and checklists."""
+
+    SELLER_FULFILLED = "seller_fulfilled"
+    """A seller-fulfilled product order: a return that came back wrong, never came back, or was lost."""
+    SELLING_SERVICES = "selling_services"
+    """A Selling Services order (a service appointment): the source page's four reasons (seed 000)."""
+
+
 class SafetReason(StrEnum):
-    """The four reasons Seller Central offers for a SAFE-T claim (seed 000)."""
+    """The reasons Seller Central offers: four for Selling Services orders (seed 000), six for seller-fulfilled
+    product orders (domain.md, "SAFE-T claims for seller-fulfilled orders")."""
 
     TRIP_CREDIT = "trip_credit"
     PENALTY_FEE = "penalty_fee"
     CANCELLED_INCORRECTLY = "cancelled_incorrectly"
     SECOND_APPOINTMENT = "second_appointment"
+    RETURNED_DAMAGED = "returned_damaged"
+    RETURNED_DIFFERENT = "returned_different"
+    RETURNED_INCOMPLETE = "returned_incomplete"
+    REFUNDED_NOT_RETURNED = "refunded_not_returned"
+    RETURN_LOST = "return_lost"
+    OTHER_PRODUCT = "other_product"
+
+    @property
+    def program(self) -> SafetProgram:
+        return SafetProgram.SELLING_SERVICES if self in _SERVICES else SafetProgram.SELLER_FULFILLED
+
+
+_SERVICES = frozenset({SafetReason.TRIP_CREDIT, SafetReason.PENALTY_FEE, SafetReason.CANCELLED_INCORRECTLY,
+                       SafetReason.SECOND_APPOINTMENT})
+
+
+def reasons_of(program: SafetProgram) -> tuple[SafetReason, ...]:
+    return tuple(reason for reason in SafetReason if reason.program is program)
 
 
 class ComplaintType(StrEnum):
@@ -54,6 +82,8 @@ class State(StrEnum):
     DISPUTED = "disputed"
     DEBIT_REVERSED = "debit_reversed"
     DEBIT_UPHELD = "debit_upheld"
+    # A seller-fulfilled claim whose filing window closed before it was filed: Amazon refuses it, the money is lost.
+    NOT_FILED_IN_TIME = "not_filed_in_time"
 
 
 class Action(StrEnum):
@@ -80,6 +110,8 @@ class Action(StrEnum):
     """Amazon's ledger shows a payment on a claim recorded denied or closed (an appeal won, a late decision)."""
     RECORD_CREDIT = "record_credit"
     """Amazon's ledger shows a debited chargeback credited back."""
+    MISS_FILING_WINDOW = "miss_filing_window"
+    """The filing window closed before the claim was filed in Seller Central."""
 
 
 class Mood(StrEnum):
@@ -113,6 +145,17 @@ REASON_LABELS = {
     SafetReason.PENALTY_FEE: N_("Disputed penalty fee"),
     SafetReason.CANCELLED_INCORRECTLY: N_("Order cancelled unintentionally or incorrectly"),
     SafetReason.SECOND_APPOINTMENT: N_("Pre-approved second appointment"),
+    SafetReason.RETURNED_DAMAGED: N_("Returned damaged or defective"),
+    SafetReason.RETURNED_DIFFERENT: N_("Returned a different or swapped item"),
+    SafetReason.RETURNED_INCOMPLETE: N_("Returned used, or with parts missing"),
+    SafetReason.REFUNDED_NOT_RETURNED: N_("Refunded, but the item never came back"),
+    SafetReason.RETURN_LOST: N_("Return lost in transit"),
+    SafetReason.OTHER_PRODUCT: N_("Other"),
+}
+
+PROGRAM_LABELS = {
+    SafetProgram.SELLER_FULFILLED: N_("Seller-fulfilled product order"),
+    SafetProgram.SELLING_SERVICES: N_("Selling Services order (service appointment)"),
 }
 
 COMPLAINT_LABELS = {
@@ -144,6 +187,7 @@ STATE_LABELS = {
     State.DISPUTED: N_("Debit disputed"),
     State.DEBIT_REVERSED: N_("Debit reversed"),
     State.DEBIT_UPHELD: N_("Debit upheld"),
+    State.NOT_FILED_IN_TIME: N_("Not filed in time"),
 }
 
 ACTION_LABELS = {
@@ -168,6 +212,7 @@ ACTION_LABELS = {
     Action.DISPUTE_UPHELD: N_("Dispute lost"),
     Action.RECORD_PAYMENT: N_("Paid by Amazon"),
     Action.RECORD_CREDIT: N_("Credited back by Amazon"),
+    Action.MISS_FILING_WINDOW: N_("Not filed in time"),
 }
 
 TAB_LABELS = {

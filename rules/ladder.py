@@ -15,6 +15,8 @@ DEFAULT_LADDER: Ladder = {
     DeadlineKind.SAFET_INFO_REPLY: (timedelta(hours=24), timedelta(hours=4)),
     DeadlineKind.APPEAL_BY: (timedelta(hours=48), timedelta(hours=24)),
     DeadlineKind.OUTCOME_WINDOW: (),
+    # A week ahead, two days ahead, and as the last day begins (its end is the deadline).
+    DeadlineKind.FILE_BY: (timedelta(days=7), timedelta(days=2), timedelta(hours=24)),
 }
 
 OVERDUE = "overdue"
@@ -24,7 +26,7 @@ _UNITS = {"h": "hours", "m": "minutes", "d": "days"}
 
 # Kinds the sweep settles by itself when due: the claim closes, the window ends. The rest get
 # an overdue notice and stay open, since a late answer can still save the money.
-SELF_SETTLING = frozenset({DeadlineKind.SAFET_INFO_REPLY, DeadlineKind.OUTCOME_WINDOW})
+SELF_SETTLING = frozenset({DeadlineKind.SAFET_INFO_REPLY, DeadlineKind.OUTCOME_WINDOW, DeadlineKind.FILE_BY})
 
 # Kinds that lapse when due: nothing late can still be done (Seller Central takes no appeal after
 # its "Appeal by" date). Their overdue notice is posted once, as for any task, and the sweep settles
@@ -41,6 +43,7 @@ SPANS = {
     DeadlineKind.SAFET_INFO_REPLY: timedelta(days=2),
     DeadlineKind.CHARGEBACK_REPLY: timedelta(days=7),
     DeadlineKind.OUTCOME_WINDOW: timedelta(days=90),
+    DeadlineKind.FILE_BY: timedelta(days=30),
 }
 """The shortest time each kind of deadline leaves (2 business days are at least 48 hours): a warning
 further ahead would be due before the deadline even exists. Kinds whose date Amazon states keep ``MAX_OFFSET``."""

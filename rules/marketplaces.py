@@ -27,6 +27,10 @@ AE_REPLY = ("https://sellercentral.amazon.ae/gp/help/external/help.html?itemID=4
 AE_APPEAL = ("https://sellercentral.amazon.ae/gp/help/external/help.html?itemID=QG3WU8KETHHJN25 "
              "(appeals within 5 business days from the last resolution date)")
 AS_US = "no regional page read: the US pages' value (seeds) assumed"
+FILING_ANNOUNCEMENT = ("Amazon's announcement of 21 January 2026 (shared/domain.md, SAFE-T claims for seller-fulfilled "
+                       "orders): from 16 February 2026 the filing window for US seller-fulfilled orders is 30 days "
+                       "from the later of the return delivery scan and the refund date; for lost shipments, from the "
+                       "last scan event (it was 60 days; claims in progress were not affected)")
 COUNTRY = "the marketplace's country"
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -43,6 +47,10 @@ class RuleProfile:
     chargeback_reply_days: int = 7
     outcome_days: int = 90
     appeal_business_days: int | None = None
+    safet_filing_days: int | None = 30
+    """A seller-fulfilled order's SAFE-T filing window, in calendar days (``None``: none kept)."""
+    services_filing_days: int | None = None
+    """A Selling Services order's filing window: none unless a team configures one."""
 
 
 PROFILE_FIELDS = tuple(f.name for f in fields(RuleProfile))
@@ -59,6 +67,8 @@ US_SOURCES = {
     "chargeback_reply_days": f"{SEED_CHARGEBACK}: seven calendar days of the email date",
     "outcome_days": f"{SEED_CHARGEBACK}: up to 90 days",
     "appeal_business_days": f"{SEED_SAFET}: none stated (Amazon's Appeal by is entered)",
+    "safet_filing_days": FILING_ANNOUNCEMENT,
+    "services_filing_days": f"{SEED_SAFET}: none stated for Selling Services orders",
 }
 
 
@@ -106,6 +116,16 @@ class Marketplace:
         return rules_deadlines.opened(kind, at=at, stated_at=stated_at, calendar=self.calendar,
                                       info_days=p.safet_info_business_days, outcome_days=p.outcome_days,
                                       appeal_days=p.appeal_business_days)
+
+    def filing_days(self, program: str) -> int | None:
+        """The filing window of a claim of this program here (``rules.kinds.SafetProgram``), or ``None``."""
+        p = self.profile
+        return p.safet_filing_days if program == "seller_fulfilled" else p.services_filing_days
+
+    def filing_window(self, start: date, *, program: str, lost: bool) -> Deadline | None:
+        """The claim's "file by" deadline: the end of the window's last day in this marketplace's zone."""
+        days = self.filing_days(program)
+        return None if days is None else rules_deadlines.filing_window(start, lost=lost, zone=self.zone, days=days)
 
     def appeal_window(self, decided_at: datetime) -> Deadline | None:
         """The app's own appeal deadline, where this marketplace's page states a window; else ``None``."""
@@ -187,7 +207,7 @@ def overridden(market: Marketplace, values: Mapping[str, Any], source: str) -> t
             except ValueError as error:
                 errors.append(str(error))
         elif name in PROFILE_FIELDS:
-            optional = name == "appeal_business_days"
+            optional = name in ("appeal_business_days", "safet_filing_days", "services_filing_days")
             if optional and value in (0, False):
                 profile_changes[name] = None
             elif isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 366:

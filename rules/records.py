@@ -206,6 +206,23 @@ class HomeData:
     failed_notices: int
     tiles: HomeTiles | None = None
     """Money at a glance: at risk in the next 48 h, recovered this month."""
+    refunds: list[ClaimableRefund] = field(default_factory=list)
+    """Refunds Amazon's ledger shows that could still be claimed, newest deadline first."""
+
+
+@dataclass(frozen=True)
+class ClaimableRefund:
+    """A refund on a seller-fulfilled order (Amazon's ledger) that no claim covers, its filing window open."""
+
+    key: str
+    account: str
+    order_id: str
+    amount_cents: int
+    """What the buyer was refunded (positive)."""
+    currency: str
+    refunded_on: date
+    file_by: datetime
+    last_day: date | None
 
 
 @dataclass(frozen=True)
@@ -231,3 +248,5 @@ class DailyFacts:
     """Notices Slack refused since the last summary (the last 24 hours)."""
     failed_total: int
     open_chargebacks: int
+    refunds_closing: int = 0
+    """Refunds (Amazon's ledger) that could still be claimed and whose filing window closes within 7 days."""

@@ -31,12 +31,13 @@ Money = dict[str, int]
 """Currency code → integer cents (minor units)."""
 
 WON_STATES = frozenset({State.REIMBURSED, State.WON, State.NO_DEBIT, State.DEBIT_REVERSED})
-LOST_STATES = frozenset({State.DENIED, State.AUTO_CLOSED, State.DEBITED, State.DEBIT_UPHELD, State.DISPUTED})
+LOST_STATES = frozenset({State.DENIED, State.AUTO_CLOSED, State.DEBITED, State.DEBIT_UPHELD, State.DISPUTED,
+                         State.NOT_FILED_IN_TIME})
 AT_RISK_HOURS = 48
 DECIDING_ACTIONS = frozenset({
     Action.GRANT, Action.DENY, Action.AUTO_CLOSE, Action.WITHDRAW, Action.REFUND, Action.RECORD_DEBIT,
     Action.RECORD_WIN, Action.PRESUME_NO_DEBIT, Action.DISPUTE, Action.DISPUTE_REVERSED, Action.DISPUTE_UPHELD,
-    Action.RECORD_PAYMENT, Action.RECORD_CREDIT,
+    Action.RECORD_PAYMENT, Action.RECORD_CREDIT, Action.MISS_FILING_WINDOW,
 })
 """Actions that give a case its outcome (a dispute puts its debit in question): the store keeps the instant of
 the latest one on the case (``decided_at``), and the report counts the case in that period."""
@@ -165,6 +166,8 @@ class KindFigures:
     lost: int = 0
     recovered: Money = field(default_factory=dict)
     lost_money: Money = field(default_factory=dict)
+    missed_window: Money = field(default_factory=dict)
+    """Of ``lost_money``: claims not filed before their filing window closed (Amazon refuses them)."""
 
 
 @dataclass(frozen=True)

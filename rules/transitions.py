@@ -39,8 +39,8 @@ def _rows() -> Iterable[Transition]:
     yield Transition(SAFET, S.PREPARING, A.SUBMIT_FOR_APPROVAL, S.AWAITING_APPROVAL)
     yield Transition(SAFET, S.AWAITING_APPROVAL, A.APPROVE, S.APPROVED)
     yield Transition(SAFET, S.AWAITING_APPROVAL, A.SEND_BACK, S.PREPARING)
-    yield Transition(SAFET, S.PREPARING, A.FILE, S.FILED)
-    yield Transition(SAFET, S.APPROVED, A.FILE, S.FILED)
+    yield Transition(SAFET, S.PREPARING, A.FILE, S.FILED, closes=frozenset({D.FILE_BY}))
+    yield Transition(SAFET, S.APPROVED, A.FILE, S.FILED, closes=frozenset({D.FILE_BY}))
     for source in (S.FILED, S.ANSWERED, S.APPEALED):
         yield Transition(SAFET, source, A.LOG_INFO_REQUEST, S.INFO_REQUESTED, opens=D.SAFET_INFO_REPLY)
     yield Transition(SAFET, S.INFO_REQUESTED, A.ANSWER, S.ANSWERED, closes=INFO_REPLIES)
@@ -53,6 +53,8 @@ def _rows() -> Iterable[Transition]:
         yield Transition(SAFET, source, A.RECORD_PAYMENT, S.REIMBURSED, closes=ALL_DEADLINES)
     for source in (*_SAFET_BEFORE_FILING, S.FILED, S.INFO_REQUESTED, S.ANSWERED, S.APPEALED):
         yield Transition(SAFET, source, A.WITHDRAW, S.WITHDRAWN, closes=ALL_DEADLINES)
+    for source in _SAFET_BEFORE_FILING:  # the filing window closed first: Amazon refuses the claim
+        yield Transition(SAFET, source, A.MISS_FILING_WINDOW, S.NOT_FILED_IN_TIME, closes=ALL_DEADLINES)
 
     # Chargebacks
     yield Transition(CB, S.ACTION_REQUIRED, A.SUBMIT_FOR_APPROVAL, S.AWAITING_APPROVAL)
@@ -93,7 +95,7 @@ MAX_APPEALS = 1
 
 TERMINAL_STATES = frozenset({
     S.REIMBURSED, S.DENIED, S.AUTO_CLOSED, S.WITHDRAWN, S.REFUNDED, S.WON, S.NO_DEBIT,
-    S.DEBITED, S.DEBIT_REVERSED, S.DEBIT_UPHELD,
+    S.DEBITED, S.DEBIT_REVERSED, S.DEBIT_UPHELD, S.NOT_FILED_IN_TIME,
 })
 """States in which nothing is pending: the case counts as closed in lists (it may still be
 appealed or disputed, which reopens it)."""
@@ -103,7 +105,7 @@ _MOODS = {
                     Mood.ON_US),
     **dict.fromkeys((S.FILED, S.ANSWERED, S.APPEALED, S.REPRESENTED, S.DISPUTED), Mood.ON_AMAZON),
     **dict.fromkeys((S.REIMBURSED, S.WON, S.NO_DEBIT, S.DEBIT_REVERSED, S.REFUNDED), Mood.WON),
-    **dict.fromkeys((S.DENIED, S.AUTO_CLOSED, S.DEBITED, S.DEBIT_UPHELD), Mood.LOST),
+    **dict.fromkeys((S.DENIED, S.AUTO_CLOSED, S.DEBITED, S.DEBIT_UPHELD, S.NOT_FILED_IN_TIME), Mood.LOST),
     S.WITHDRAWN: Mood.CLOSED,
 }
 
@@ -123,7 +125,7 @@ def seller_central_tab(kind: CaseKind, state: State) -> SellerCentralTab:
         if state in (S.ACTION_REQUIRED, S.AWAITING_APPROVAL, S.APPROVED, S.INFO_REQUESTED):
             return SellerCentralTab.ACTION_REQUIRED
         return SellerCentralTab.ALL
-    if state in _SAFET_BEFORE_FILING or state is S.WITHDRAWN:
+    if state in _SAFET_BEFORE_FILING or state in (S.WITHDRAWN, S.NOT_FILED_IN_TIME):
         return SellerCentralTab.NOT_FILED
     if state is S.INFO_REQUESTED:
         return SellerCentralTab.AWAITING_SELLER_RESPONSE

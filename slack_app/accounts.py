@@ -9,6 +9,7 @@
     digest_hour = 9               # daily summary hour in the marketplace's zone; false for none
     emails = ["us-seller@acme.com"]   # addresses Amazon writes to: their emails are read as this account's
     intake_channel = "C0INTAKEUS"  # optional: a channel of this account's emails (besides SAFET_INTAKE_CHANNEL)
+    safet_program = "seller_fulfilled"  # optional: its only SAFE-T program (else the claim form asks)
     [accounts.acme-us.ledger]     # optional: read Amazon's ledger (SP-API Finances), see docs/ledger.md
     selling_partner_id = "A1B2C3D4E5F6G7"
     region = "na"                 # na, eu or fe
@@ -40,7 +41,8 @@ CHANNEL = re.compile(r"[CG][A-Z0-9]{2,31}")
 USER = re.compile(r"[UWS][A-Z0-9]{2,31}")
 MARKET_CODE = re.compile(r"[A-Z]{2,8}")
 ACCOUNT_KEYS = ("name", "marketplaces", "channel", "leads", "locale", "digest_hour", "emails", "intake_channel",
-                "ledger")
+                "ledger", "safet_program")
+PROGRAMS = ("seller_fulfilled", "selling_services")
 LEDGER_KEYS = ("selling_partner_id", "region", "refresh_token_env", "every_minutes", "unpaid_after_days",
                "first_sync_days")
 SELLER_ID = re.compile(r"[A-Z0-9]{8,20}")
@@ -175,9 +177,12 @@ def _accounts(table: Any, markets: set[str], path: str, errors: list[str]) -> li
             errors.append(f"{where}: intake_channel must be a channel ID like C0123456789")
             intake_channel = None
         ledger = _ledger(values.get("ledger"), where, errors)
+        program = values.get("safet_program")
+        if program is not None and program not in PROGRAMS:
+            errors.append(f"{where}: safet_program must be one of {', '.join(PROGRAMS)} (or left out: the form asks)")
         if len(errors) == before:
             accounts.append(Account(key, name.strip(), tuple(codes), channel, tuple(leads), locale, hour,
-                                    tuple(e.strip().lower() for e in emails), intake_channel, ledger))
+                                    tuple(e.strip().lower() for e in emails), intake_channel, ledger, program))
     return accounts
 
 

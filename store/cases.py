@@ -273,6 +273,13 @@ def auto_close(store: Store, case_id: int, *, now: datetime) -> Change:
     return result(change)
 
 
+def miss_filing_window(store: Store, case_id: int, *, now: datetime, recorded_by: str | None = None) -> Change:
+    """The filing window closed before the claim was filed: Amazon refuses it, the money is lost."""
+    with changing(store, case_id, Action.MISS_FILING_WINDOW, actor=SYSTEM_ACTOR, now=now) as change:
+        change.details.update(reason="filing_window_closed", recorded_by=recorded_by)
+    return result(change)
+
+
 def presume_no_debit(store: Store, case_id: int, *, now: datetime) -> Change:
     """The 90-day window ended with no debit email: presumed in the seller's favour."""
     with changing(store, case_id, Action.PRESUME_NO_DEBIT, actor=SYSTEM_ACTOR, now=now) as change:

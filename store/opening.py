@@ -4,6 +4,7 @@ transaction each (the case, its audit event, its first deadline and notices)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from rules.accounts import Account
 from rules.checklists import SAFET_CHECKLISTS
+from rules.deadlines import Deadline
 from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
 from rules.errors import AlreadyClaimed, DomainError, chargeback_exists, safet_claim_exists
-from rules.kinds import Action, CaseKind, ComplaintType, SafetReason
+from rules.filing import ReturnFacts, closed_refusal, is_closed, window_start
+from rules.kinds import Action, CaseKind, ComplaintType, SafetProgram, SafetReason
 from rules.marketplaces import Marketplace
 from rules.parsing import normalize, parse_optional_order_id, parse_order_id
 from rules.text import N_
@@ -39,48 +42,87 @@ def open_safet_claim(
     product_order_id: str | None = None, explanation: str = "",
     second_appointment_completed_on: date | None = None, claim_number: str | None = None,
     attachments: Sequence[Attachment] = (), filing_locale: str | None = None, checklist: Sequence[str] = (),
-    account: str | None = None, marketplace: str | None = None,
+    account: str | None = None, marketplace: str | None = None, returns: ReturnFacts | None = None,
+    record_missed: bool = False,
 ) -> Change:
     """Check eligibility and open a SAFE-T claim in preparation (one claim per order), for ``account``
     (default: the deployment's default account) in ``marketplace`` (default: the account's own).
-    ``checklist``: the documents the preparer says are ready (checklist message IDs of the reason)."""
+    ``checklist``: the documents the preparer says are ready (checklist message IDs of the reason).
+
+    A seller-fulfilled order's claim (``returns``: its refund and return dates, its refunded amount) gets its
+    "file by" deadline; one whose window has closed is refused on the date that started it — or, with
+    ``record_missed``, recorded as not filed in time, so the money is counted lost."""
     policy = store.policy
     owner, market = placement(policy, account, marketplace)
     order_id = parse_order_id(order_id)
+    returns = returns or ReturnFacts()
+    window = _filing_window(market, reason, returns, now)
+    if window is not None and is_closed(window, now) and not record_missed:
+        raise closed_refusal(reason, window, market.zone)
+    if record_missed and (window is None or not is_closed(window, now)):
+        raise DomainError(N_("The filing window is still open: file the claim rather than record it as not "
+                             "filed in time."), field="record_missed")
     product_order_id = parse_optional_order_id(product_order_id, field="product_order_id")
     if product_order_id == order_id:
         product_order_id = None  # the same order: nothing to tell Amazon apart
-    try:
-        with store.transaction() as session:
-            facts = _order_facts(session, order_id, owner.key)
-            today = now.astimezone(market.zone).date()
-            eligibility = check_safet_claim(
-                order_id=order_id, reason=reason, facts=facts, today=today, explanation=explanation,
-                second_appointment_completed_on=second_appointment_completed_on,
-            )
-            case = Case(
-                kind=CaseKind.SAFET, order_id=order_id, state=INITIAL_STATE[CaseKind.SAFET],
-                owner_id=actor, created_by=actor, created_at=now, updated_at=now, reason=reason,
-                product_order_id=product_order_id, explanation=explanation,
-                second_appointment_completed_on=second_appointment_completed_on,
-                expected_amount_cents=eligibility.expected_amount_cents, currency=eligibility.currency,
-                claim_number=clean_reference(claim_number), filing_locale=filing_locale,
-                channel_id=owner.channel, deadlines=[], account=owner.key, marketplace=market.code,
-                details={"checklist": [item for item in SAFET_CHECKLISTS[reason] if item in set(checklist)]},
-                needs_approval=needs_approval(
-                    required=policy.require_approval, above_cents=policy.approval_above_cents,
-                    amount_cents=eligibility.expected_amount_cents,
-                ),
-            )
-            session.add(case)
-            session.flush()
-            for item in attachments:
-                session.add(Evidence(case_id=case.id, label=item.label, slack_file_id=item.slack_file_id,
-                                     url=item.url, added_by=actor, added_at=now))
-            event = audit(session, case, actor, "open", None, now, {"reason": str(reason)})
-            return finish(session, case, event, deadlines_loaded=True)  # a new claim has none yet
-    except IntegrityError:
-        raise _already_claimed(CaseKind.SAFET, order_id) from None
+    details: dict[str, object] = {"checklist": [item for item in SAFET_CHECKLISTS[reason] if item in set(checklist)],
+                                  **returns.as_details()}
+    # Recording a missed window takes two steps, one transaction; a claim being filed takes the one it always did.
+    with store.all_or_nothing() if record_missed else nullcontext(store) as together:
+        try:
+            with together.transaction() as session:
+                facts = _order_facts(session, order_id, owner.key)
+                today = now.astimezone(market.zone).date()
+                eligibility = check_safet_claim(
+                    order_id=order_id, reason=reason, facts=facts, today=today, explanation=explanation,
+                    second_appointment_completed_on=second_appointment_completed_on,
+                )
+                expected = returns.refunded_cents if returns.refunded_cents is not None \
+                    else eligibility.expected_amount_cents
+                case = Case(
+                    kind=CaseKind.SAFET, order_id=order_id, state=INITIAL_STATE[CaseKind.SAFET],
+                    owner_id=actor, created_by=actor, created_at=now, updated_at=now, reason=reason,
+                    product_order_id=product_order_id, explanation=explanation,
+                    second_appointment_completed_on=second_appointment_completed_on,
+                    expected_amount_cents=expected,
+                    currency=market.currency if reason.program is SafetProgram.SELLER_FULFILLED
+                    else eligibility.currency,
+                    claim_number=clean_reference(claim_number), filing_locale=filing_locale,
+                    channel_id=owner.channel, deadlines=[], account=owner.key, marketplace=market.code,
+                    details=details,
+                    needs_approval=needs_approval(
+                        required=policy.require_approval, above_cents=policy.approval_above_cents,
+                        amount_cents=expected,
+                    ),
+                )
+                session.add(case)
+                session.flush()
+                for item in attachments:
+                    session.add(Evidence(case_id=case.id, label=item.label, slack_file_id=item.slack_file_id,
+                                         url=item.url, added_by=actor, added_at=now))
+                if window is not None:
+                    open_deadline(session, together, case, window, now)
+                event = audit(session, case, actor, "open", None, now, {"reason": str(reason)})
+                change = finish(session, case, event, deadlines_loaded=window is None)  # a new claim has none yet
+        except IntegrityError:
+            raise _already_claimed(CaseKind.SAFET, order_id) from None
+        if record_missed:
+            from .cases import miss_filing_window
+
+            change = miss_filing_window(together, change.case.id, now=now, recorded_by=actor)
+    return change
+
+
+def _filing_window(market: Marketplace, reason: SafetReason, returns: ReturnFacts, now: datetime) -> Deadline | None:
+    """A seller-fulfilled claim's "file by" deadline, from its refund and return dates; a Selling Services claim
+    has one only where the team configured a window, counted from the day it is opened."""
+    if reason.program is SafetProgram.SELLER_FULFILLED:
+        start = window_start(reason, returns, today=now.astimezone(market.zone).date())
+    elif market.filing_days(reason.program) is not None:
+        start = now.astimezone(market.zone).date()
+    else:
+        return None
+    return market.filing_window(start, program=reason.program, lost=reason is SafetReason.RETURN_LOST)
 
 
 def open_chargeback(

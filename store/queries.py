@@ -13,6 +13,7 @@ from rules.records import CaseRecord, HomeData, ListFilter
 from rules.transitions import TERMINAL_STATES, seller_central_tab
 
 from .db import Store
+from .ledger_refunds import claimable_refunds
 from .models import Case, CaseDeadline, NoticeStatus, OutboxNotice
 from .records import case_record
 from .reports import home_tiles
@@ -104,5 +105,6 @@ def home_data(store: Store, *, user_id: str, now: datetime, limit: int = 20, acc
             select(Case.state, func.count()).where(Case.state.not_in(_CLOSED), *own).group_by(Case.state))}
         failed = session.scalar(select(func.count()).select_from(OutboxNotice)
                                 .where(OutboxNotice.status == NoticeStatus.FAILED)) or 0
+    refunds, _closing = claimable_refunds(store, now=now, account=account)
     return HomeData(mine=mine, team_due=team_due, counts=counts, failed_notices=failed,
-                    tiles=home_tiles(store, now=now))
+                    tiles=home_tiles(store, now=now), refunds=refunds)

@@ -67,7 +67,7 @@ RECOVERED = case(
     else_=0,
 )
 LOST = case(
-    (Case.state.in_([str(State.DENIED), str(State.AUTO_CLOSED)]), CLAIMED),
+    (Case.state.in_([str(State.DENIED), str(State.AUTO_CLOSED), str(State.NOT_FILED_IN_TIME)]), CLAIMED),
     (Case.state.in_([str(State.DEBITED), str(State.DEBIT_UPHELD), str(State.DISPUTED)]),
      func.coalesce(Case.outcome_amount_cents, Case.amount_cents, 0)),
     else_=0,
@@ -130,6 +130,8 @@ def report(store: Store, period: Period, *, now: datetime, account: str | None =
             figures[kind]["closed"] += count
         money[kind]["recovered"].append((currency, recovered))
         money[kind]["lost"].append((currency, lost))
+        if state is State.NOT_FILED_IN_TIME:
+            money[kind]["missed_window"].append((currency, lost))
         side = 0 if state in WON_STATES else 1 if state in LOST_STATES else None
         if side is None:
             continue
@@ -144,6 +146,7 @@ def report(store: Store, period: Period, *, now: datetime, account: str | None =
             opened=figures[kind]["opened"], still_open=figures[kind]["still_open"], closed=figures[kind]["closed"],
             won=figures[kind]["won"], lost=figures[kind]["lost"], claimed=_money(money[kind]["claimed"]),
             recovered=_money(money[kind]["recovered"]), lost_money=_money(money[kind]["lost"]),
+            missed_window=_money(money[kind]["missed_window"]),
         ) for kind in CaseKind
     }
     return Report(

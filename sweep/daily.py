@@ -4,11 +4,13 @@ as it is then: what is overdue, what is due today or tomorrow, what could not be
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time as wall_time
 from datetime import timedelta
 
 from rules.deadlines import end_of_day, local_instant
 from store import outbox
+from store.ledger_refunds import claimable_refunds
 from store.outbox import DueNotice
 from sweep.context import Round
 from sweep.report import Item
@@ -35,8 +37,10 @@ def daily_item(run: Round, row: DueNotice) -> Item:
     account = book.for_channel(row.target)
     zone = book.market_of(account.key).zone if account else run.settings.zone
     local_day = run.now.astimezone(zone).date()
+    own = account.key if account and book.several else None
     facts = outbox.daily_facts(run.store, now=run.now, until=end_of_day(local_day + timedelta(days=1), zone),
-                               account=account.key if account and book.several else None)
+                               account=own)
+    facts = replace(facts, refunds_closing=claimable_refunds(run.store, now=run.now, account=own, limit=0)[1])
     message = daily_summary(facts, run.reader(row.target))
     return Item(key=row.key, target=row.target, kind=outbox.DAILY, rank=(-1, row.post_at), message=message,
                 ids=(row.id,), uncertain_since=row.uncertain_since)

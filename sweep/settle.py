@@ -53,6 +53,9 @@ def _settle_one(run: Round, due: outbox.DueSettlement) -> str | None:
             if due.kind is DeadlineKind.SAFET_INFO_REPLY:
                 change = store_cases.auto_close(run.store, due.case_id, now=run.now)
                 run.report.closed += 1
+            elif due.kind is DeadlineKind.FILE_BY:
+                change = store_cases.miss_filing_window(run.store, due.case_id, now=run.now)
+                run.report.closed += 1
             else:
                 change = store_cases.presume_no_debit(run.store, due.case_id, now=run.now)
                 run.report.presumed += 1

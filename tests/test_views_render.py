@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 
 from rules.checklists import SAFET_CHECKLISTS
 from rules.deadlines import DEADLINE_LABELS, DeadlineKind, DeadlineRule, DeadlineStatus
-from rules.kinds import Action, CaseKind, ComplaintType, SafetReason, State
+from rules.kinds import Action, CaseKind, ComplaintType, SafetProgram, SafetReason, State, reasons_of
 from rules.records import CaseRecord, DeadlineRecord, EventRecord
 from rules.transitions import INITIAL_STATE, TRANSITIONS
 from tests.test_i18n import mrkdwn_edge_problems
@@ -72,6 +72,7 @@ def deadline(ident: int, kind: DeadlineKind, due: datetime, *, status: DeadlineS
         DeadlineKind.CHARGEBACK_INFO_REPLY: DeadlineRule.AMAZON_STATED,
         DeadlineKind.OUTCOME_WINDOW: DeadlineRule.OUTCOME_90D,
         DeadlineKind.APPEAL_BY: DeadlineRule.AMAZON_STATED,
+        DeadlineKind.FILE_BY: DeadlineRule.FILING_30D,
     }[kind]
     if rule is DeadlineRule.AMAZON_STATED:
         return DeadlineRecord(ident, kind, rule, due - timedelta(days=3), None, due, status)
@@ -145,6 +146,10 @@ def every_case() -> list[CaseRecord]:
     cases.append(make_case(CaseKind.SAFET, State.FILED, 904, reason=SafetReason.PENALTY_FEE,
                            expected_amount_cents=None))
     cases.append(make_case(CaseKind.SAFET, State.DENIED, 905, appeals_used=1, deadlines=()))
+    # A seller-fulfilled order's claim being prepared, its filing window open.
+    cases.append(make_case(CaseKind.SAFET, State.PREPARING, 906, reason=SafetReason.RETURNED_DAMAGED,
+                           expected_amount_cents=8999, details={"refund_on": "2026-11-10"},
+                           deadlines=(deadline(9060, DeadlineKind.FILE_BY, at(days=9)),)))
     return cases
 
 
@@ -281,12 +286,18 @@ def test_the_claim_modal_for_each_reason(tr, reason):
     shown = check(view, tr, max_blocks=100)
     modal_fits(view, tr, tr._("File a SAFE-T claim"))
     labels = options_of(view)
-    assert [tr.label(r) for r in SafetReason] == labels[:len(SafetReason)]  # no reason cut at 75
+    # First the kind of order, then its reasons (before a choice: both kinds', in two groups), none cut at 75.
+    assert labels[:len(SafetProgram)] == [tr.label(p) for p in SafetProgram]
+    programs = [reason.program] if reason is not None else list(SafetProgram)
+    reasons = [tr.label(r) for p in programs for r in reasons_of(p)]
+    assert labels[len(SafetProgram):len(SafetProgram) + len(reasons)] == reasons
     if reason is not None:
         for item in SAFET_CHECKLISTS[reason]:
             assert tr._(item)[:75] in labels
     if tr.locale == "zh_CN":
-        assert "检查资格" in shown and "运费款项(Trip Credit,上门服务未能完成的补偿)" in shown
+        assert "检查资格" in shown
+        if reason is None or reason.program is SafetProgram.SELLING_SERVICES:
+            assert "运费款项(Trip Credit,上门服务未能完成的补偿)" in shown
         if reason is SafetReason.TRIP_CREDIT:
             assert "按统一费率支付 US$50。" in shown
 
@@ -311,7 +322,7 @@ def test_the_saved_claim_shows_the_paste_text_and_documents(tr):
     assert tr._("(none listed)") in check(empty, tr, max_blocks=100)
 
 
-@pytest.mark.parametrize("reason", list(SafetReason))
+@pytest.mark.parametrize("reason", list(SafetReason.__members__.values())[:4])
 def test_the_paste_text_is_plain_text_in_the_filing_language(reason):
     case = make_case(CaseKind.SAFET, State.PREPARING, 11, reason=reason, product_order_id="114-7654321-7654321",
                      second_appointment_completed_on=date(2026, 11, 18))
@@ -325,6 +336,18 @@ def test_the_paste_text_is_plain_text_in_the_filing_language(reason):
         assert "*" not in text and "`" not in text and "<" not in text
     if reason is SafetReason.TRIP_CREDIT:
         assert "索赔原因:运费款项(Trip Credit,上门服务未能完成的补偿)" in zh
+
+
+@pytest.mark.parametrize("reason", reasons_of(SafetProgram.SELLER_FULFILLED))
+def test_a_seller_fulfilled_claims_paste_text_says_the_order_the_refund_and_the_return(reason):
+    case = make_case(CaseKind.SAFET, State.PREPARING, 12, reason=reason, expected_amount_cents=8999,
+                     details={"refund_on": "2026-11-10", "return_scan_on": "2026-11-12"})
+    en, zh = paste_text.claim_text(case, Translator("en")), paste_text.claim_text(case, Translator("zh_CN"))
+    assert en.startswith("Order ID: 012-4567890-1234567\n") and "Service order" not in en
+    assert "Refunded on Nov 10, 2026: $89.99." in en and "(delivery scan) on Nov 12, 2026." in en
+    assert zh.startswith("订单编号:012-4567890-1234567\n") and not CJK.search(en)
+    for item in SAFET_CHECKLISTS[reason]:
+        assert Translator("en")._(item) in en
 
 
 # ---------------------------------------------------------------- the chargeback modal

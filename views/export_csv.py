@@ -63,7 +63,7 @@ def recovered_cents(case: CaseRecord) -> int:
 def lost_cents(case: CaseRecord) -> int:
     if case.state not in LOST_STATES:
         return 0
-    if case.state in (State.DENIED, State.AUTO_CLOSED):
+    if case.state in (State.DENIED, State.AUTO_CLOSED, State.NOT_FILED_IN_TIME):
         return claimed_cents(case)
     if case.outcome_amount_cents is not None:
         return case.outcome_amount_cents

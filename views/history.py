@@ -38,6 +38,7 @@ _SAID = {  # what the person did, as a sentence; {details} when the event carrie
     Action.DISPUTE_UPHELD: N_("{who} recorded that the dispute was lost: the debit stands"),
     Action.RECORD_PAYMENT: N_("{who}: Amazon paid the claim after all, so it is reimbursed"),
     Action.RECORD_CREDIT: N_("{who}: Amazon credited the debit back, so it is reversed"),
+    Action.MISS_FILING_WINDOW: N_("{who}: the filing window closed before the claim was filed"),
 }
 
 

@@ -27,7 +27,7 @@ from views import ids
 from views.case_list import case_detail_blocks, case_line, fit, is_overdue, sections
 from views.i18n import LANGUAGE_NAMES, Translator
 from views.report import money_text
-from views.text import due_token, escape, mood_emoji, plain
+from views.text import date_token, due_token, escape, mood_emoji, plain
 
 HOME_BLOCKS = 100
 """Slack's limit for a Home tab (and a modal)."""
@@ -126,6 +126,8 @@ def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, 
     else:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._("Nothing is due in the next 48 h."))))
 
+    blocks += refund_blocks(data, tr, zone=zone, now=now)
+
     counts = [tr._("{state}: {count}", state=state, count=data.counts[state]) for state in State
               if data.counts.get(state)]
     blocks.append(SectionBlock(text=MarkdownTextObject(text=tr._("*Open cases by state*"))))
@@ -168,3 +170,26 @@ def case_modal(case: CaseRecord | None, tr: Translator, *, zone: ZoneInfo, holid
         title = tr._("Case {order_id}", order_id=case.order_id)
     return View(type="modal", title=plain(title[:24]), close=plain(tr._("Close")[:24]),
                 blocks=fit(blocks, tr, HOME_BLOCKS))
+
+
+def refund_blocks(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime) -> list[Block]:
+    """Refunds Amazon's ledger shows that no claim covers yet, with the day each window closes."""
+    if not data.refunds:
+        return []
+    blocks: list[Block] = [HeaderBlock(text=plain(tr._("Refunds you could still claim ({count})",
+                                                       count=len(data.refunds))))]
+    for refund in data.refunds:
+        due = tr._("end of {day}", day=tr.day(refund.last_day)) if refund.last_day else \
+            date_token(refund.file_by, tr, zone)
+        blocks.append(SectionBlock(
+            block_id=f"refund:{refund.key[:40]}",
+            text=MarkdownTextObject(text=tr._(
+                "`{order_id}` · {amount} refunded {day} · *File by* {due} ({relative})",
+                order_id=escape(refund.order_id), amount=tr.money(refund.amount_cents, refund.currency),
+                day=tr.day(refund.refunded_on), due=due,
+                relative=tr.relative(refund.file_by, now))),
+            accessory=ButtonElement(text=plain(tr._("Start a claim")), action_id=ids.ACTION_HOME_START_CLAIM,
+                                    value=refund.key)))
+    blocks.append(_small(tr._("From Amazon's ledger: refunds on seller-fulfilled orders with no SAFE-T claim. The "
+                              "window counts from the refund; a return scanned later leaves more time.")))
+    return blocks

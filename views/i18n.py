@@ -30,6 +30,7 @@ SUPPORTED = ("en", "zh_CN")
 _LABELS: dict[type[StrEnum], dict[Any, str]] = {
     kinds.CaseKind: kinds.KIND_LABELS,
     kinds.SafetReason: kinds.REASON_LABELS,
+    kinds.SafetProgram: kinds.PROGRAM_LABELS,
     kinds.ComplaintType: kinds.COMPLAINT_LABELS,
     kinds.State: kinds.STATE_LABELS,
     kinds.Action: kinds.ACTION_LABELS,

@@ -19,9 +19,11 @@ MODAL_CASE_ACTION = "case_action_modal"
 # Block actions
 ACTION_CASE_PREFIX = "case_action:"  # + rules Action value, e.g. "case_action:answer"
 ACTION_SAFET_REASON = "safet_reason_select"
+ACTION_SAFET_PROGRAM = "safet_program_select"  # seller-fulfilled product order or Selling Services order
 ACTION_HOME_FILE_CLAIM = "home_file_claim"
 ACTION_HOME_RECORD_CHARGEBACK = "home_record_chargeback"
 ACTION_HOME_OPEN_CASE = "home_open_case"
+ACTION_HOME_START_CLAIM = "home_start_claim"  # a refund from Amazon's ledger: the claim form, prefilled
 ACTION_HOME_LOCALE = "home_locale_select"
 ACTION_HOME_ACCOUNT = "home_account_select"
 ALL_ACCOUNTS = "*"

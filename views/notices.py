@@ -28,9 +28,10 @@ from rules.ladder import OVERDUE
 from rules.marketplaces import US_PROFILE, RuleProfile
 from rules.parsing import USER_ID
 from rules.records import LEDGER_ACTOR, SYSTEM_ACTOR, CaseRecord, DeadlineRecord, EventRecord
-from rules.text import N_
 from rules.transitions import mood
 from views.i18n import Translator
+from views.next_steps import NEXT_STEP as _NEXT_STEP
+from views.next_steps import OVERDUE_STEP as _OVERDUE_STEP
 from views.text import (
     MOOD_EMOJI,
     OVERDUE_EMOJI,
@@ -160,41 +161,6 @@ def _message(headline: str, body: str, context: ContextBlock) -> Message:
 
 
 # ---------------------------------------------------------------- deadline warnings and overdue notices
-
-_NEXT_STEP = {
-    DeadlineKind.SAFET_INFO_REPLY: N_(
-        "Next: answer the investigator in Seller Central → Manage SAFE-T Claims → Awaiting Seller Response, "
-        "then press *{answered}* on the card. Unanswered, Amazon closes the claim automatically."),
-    DeadlineKind.CHARGEBACK_REPLY: N_(
-        "Next: in Seller Central → Performance → Chargeback Claims → Action Required, refund the buyer or "
-        "represent the case (shipping date, method, tracking, buyer messages), then press *{refund}* or "
-        "*{represent}* on the card. Unanswered, Amazon may debit the account."),
-    DeadlineKind.CHARGEBACK_INFO_REPLY: N_(
-        "Next: send the information Amazon asked for in Seller Central → Performance → Chargeback Claims, "
-        "within the time frame of the request, then press *{answered}* on the card."),
-    DeadlineKind.APPEAL_BY: N_(
-        "Next: appeal once, with new information, through Seller Central's message centre, then press "
-        "*{appeal}* on the card. Reopening without new information is discouraged."),
-    DeadlineKind.OUTCOME_WINDOW: N_(
-        "Nothing to do: if no debit email arrives by then, the case is presumed in the seller's favour."),
-}
-
-_OVERDUE_STEP = {
-    DeadlineKind.SAFET_INFO_REPLY: N_(
-        "Amazon closes an unanswered claim automatically: answer in Seller Central at once if it is still open "
-        "there, then press *{answered}* on the card."),
-    DeadlineKind.CHARGEBACK_REPLY: N_(
-        "Amazon may debit the account for this chargeback. If Seller Central still lists it under Performance → "
-        "Chargeback Claims → Action Required (需操作), respond there now and press *{refund}* or *{represent}*; "
-        "if Amazon's email says the account was debited, press *{debited}*."),
-    DeadlineKind.CHARGEBACK_INFO_REPLY: N_(
-        "Amazon may decide without this information and debit the account: send it in Seller Central now, "
-        "then press *{answered}*; if Amazon's email says the account was debited, press *{debited}*."),
-    DeadlineKind.APPEAL_BY: N_(
-        "The “Appeal by” date passed: Seller Central may no longer accept an appeal, and the denial stands."),
-    DeadlineKind.OUTCOME_WINDOW: N_("The outcome window ended."),
-}
-
 
 def _buttons(tr: Translator) -> dict[str, str]:
     """Button names as the card shows them, for "press *Answered*"."""
@@ -331,6 +297,13 @@ def _outcome_lines(case: CaseRecord, event: EventRecord, r: Reader) -> tuple[str
                      "reimbursed (an appeal won, or a late decision).", owner=owner,
                      amount=_amount(details.get("amount_cents"), case.currency, tr)), None,
                 tr._("Nothing more to do on this claim."))
+    if action == Action.MISS_FILING_WINDOW:
+        window = _settled(case, DeadlineKind.FILE_BY, event)
+        said = tr._("{owner} The claim was not filed in Seller Central before its filing window closed ({due}): "
+                    "Amazon refuses it now.", owner=owner, due=due_token(window, tr, r.zone) if window else "—")
+        lost = tr._("Lost: the refund this claim would have recovered ({amount}).",
+                    amount=_amount(case.expected_amount_cents, case.currency, tr))
+        return said, lost, tr._("The report counts it as lost to a missed filing window.")
     if action == Action.RECORD_CREDIT:
         return (tr._("{owner} Amazon's ledger shows the debit credited back: the debit is reversed.", owner=owner),
                 None, tr._("Nothing more to do on this chargeback."))

@@ -6,7 +6,10 @@ import re
 from collections.abc import Iterator
 
 from rules.checklists import SAFET_CHECKLISTS
+from rules.kinds import SafetProgram
 from rules.records import CaseRecord
+from rules.text import N_
+from views.case_facts import day_text
 from views.i18n import Translator
 from views.text import escape
 
@@ -17,11 +20,22 @@ _AFTER_SPACE = re.compile(r"(?<=\s)")
 
 def claim_text(case: CaseRecord, tr: Translator) -> str:
     """Plain text (no mrkdwn): Seller Central shows it as typed."""
-    lines = [tr._("Service order ID: {order_id}", order_id=case.order_id)]
+    seller_fulfilled = case.reason is not None and case.reason.program is SafetProgram.SELLER_FULFILLED
+    if seller_fulfilled:
+        lines = [tr._("Order ID: {order_id}", order_id=case.order_id)]
+    else:
+        lines = [tr._("Service order ID: {order_id}", order_id=case.order_id)]
     if case.product_order_id:
         lines.append(tr._("Product order ID: {order_id}", order_id=case.product_order_id))
     if case.reason is not None:
         lines.append(tr._("Reason: {reason}", reason=case.reason))
+    if seller_fulfilled:
+        days = (("refund_on", N_("Refunded on {day}: {amount}.")), ("return_scan_on", N_("Return delivered to our "
+                "warehouse (delivery scan) on {day}.")), ("last_scan_on", N_("The return's last scan was on {day}.")))
+        for name, said in days:
+            day = day_text(case.details.get(name), tr)
+            if day:
+                lines.append(tr._(said, day=day, amount=tr.money(case.expected_amount_cents, case.currency)))
     if case.second_appointment_completed_on:
         lines.append(tr._("The pre-approved second appointment was completed on {day}.",
                           day=tr.day(case.second_appointment_completed_on)))

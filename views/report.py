@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 
 from rules.kinds import CaseKind
-from rules.report_records import ChartData, Money, Period, PeriodKind, Report, TimeLeft, WinRate
+from rules.report_records import ChartData, Money, Period, PeriodKind, Report, TimeLeft, WinRate, add_money
 from rules.text import N_
 from views import ids
 from views.case_list import as_kwargs, sections
@@ -84,6 +84,9 @@ def report_lines(report: Report, tr: Translator) -> list[list[str]]:
         tr._(":alarm_clock: *At risk in the next 48 h*: {money} ({cases} cases, {overdue} already overdue)",
              money=money_text(risk.money, tr), cases=risk.cases, overdue=risk.overdue),
     ]
+    missed = add_money(*(k.missed_window for k in report.kinds.values()))
+    if missed:
+        money.append(tr._(":hourglass: *Lost to missed filing windows*: {money}", money=money_text(missed, tr)))
     if report.ledger is not None:
         money.append(tr._(":bank: *Confirmed by Amazon's ledger*: recovered {recovered}, debited {debited} · "
                           "recovered on record only (not in the ledger): {only}",

@@ -96,6 +96,12 @@ def daily_summary(facts: DailyFacts, r: Reader) -> Message:
                                   ":warning: *{count} notices could not be posted* since yesterday (App Home counts "
                                   "them): fix the channel, or invite the app.", facts.failed_total),
                             lines, facts.failed_total - len(facts.failed), tr)
+    if facts.refunds_closing:
+        blocks.append(_section(tr.n_(
+            ":hourglass: *{count} refund* in Amazon's ledger could still be claimed, and its filing window closes "
+            "within 7 days: App Home lists it, with *Start a claim*.",
+            ":hourglass: *{count} refunds* in Amazon's ledger could still be claimed, and their filing windows close "
+            "within 7 days: App Home lists them, with *Start a claim*.", facts.refunds_closing)))
     blocks.append(_section(tr.n_(
         ":mag: Check Seller Central → Performance → Chargeback Claims → *Action Required (需操作)*: a chargeback can "
         "be answered there even when no email arrived. The team believes {count} chargeback is open.",
