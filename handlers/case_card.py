@@ -10,8 +10,8 @@ from slack_sdk.errors import SlackApiError
 from handlers.deps import Deps
 from rules.records import CaseRecord, EventRecord
 from store.cases import Change
-from views.case_card import Team
 from views.history import history_line
+from views.team import Team
 
 log = logging.getLogger("safet")
 

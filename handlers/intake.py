@@ -34,7 +34,6 @@ from rules.kinds import Action, ComplaintType
 from store.intake import cases_for, first_read, mark_answered
 from views import ids
 from views.action_modals import plain_amount
-from views.case_card import Team
 from views.i18n import translator
 from views.intake import (
     Found,
@@ -51,6 +50,7 @@ from views.intake import (
     unreadable_text,
 )
 from views.metadata import CaseRef, ModalContext
+from views.team import Team
 from views.text import slack_unescape
 from webapi.files import download, file_info
 from webapi.posting import notice_metadata

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from .deadlines import DeadlineKind
@@ -21,8 +21,19 @@ from .kinds import Action, CaseKind, ComplaintType
 from .parsing import parse_amount
 from .text import N_, n_
 
-if TYPE_CHECKING:  # records read the transition table, which reads this: a type, not a dependency
-    from .records import CaseRecord
+
+class CaseRecord(Protocol):
+    """What a form's fields read of a case (``rules.records.CaseRecord`` is one): declared here, so the records,
+    which read the transition table, which reads these declarations, are no import of this module."""
+
+    @property
+    def kind(self) -> CaseKind: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def complaint_type(self) -> ComplaintType | None: ...
+    @property
+    def appeals_used(self) -> int: ...
 
 NOTE_LIMIT = 3000
 """Slack's limit for a plain-text input."""

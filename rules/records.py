@@ -18,6 +18,9 @@ SYSTEM_ACTOR = "system"
 LEDGER_ACTOR = "amazon-ledger"
 """The actor of what the app records from Amazon's ledger (SP-API Finances): "from Amazon's ledger"."""
 APP_ACTORS = frozenset({SYSTEM_ACTOR, LEDGER_ACTOR})
+OPENED = "open"
+"""The audit action of a case's first event (the actions after it are ``rules.kinds.Action`` values, or the
+changes that are no action: a reassignment, Amazon's date entered, a deadline lapsed, documents added)."""
 """Actors that are not people: no permission to check, no direct message to send."""
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from rules.accounts import DEFAULT_ACCOUNT
+from rules.deadlines import DeadlineStatus
 from rules.marketplaces import DEFAULT_MARKETPLACE
 
 
@@ -157,7 +158,7 @@ class CaseDeadline(Base):
     stated_due_at: Mapped[datetime | None]
     due_at: Mapped[datetime]
     """The instant in force (the earlier of computed and stated), kept for the sweep's index."""
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=DeadlineStatus.OPEN)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
     days: Mapped[int | None]

@@ -22,6 +22,7 @@ from rules.filing import ReturnFacts, closed_refusal, is_closed, window_start
 from rules.kinds import Action, CaseKind, ComplaintType, SafetProgram, SafetReason
 from rules.marketplaces import Marketplace
 from rules.parsing import normalize, parse_optional_order_id, parse_order_id
+from rules.records import OPENED
 from rules.text import N_
 from rules.transitions import INITIAL_STATE, needs_approval
 
@@ -102,7 +103,7 @@ def open_safet_claim(
                                          url=item.url, added_by=actor, added_at=now))
                 if window is not None:
                     open_deadline(session, together, case, window, now)
-                event = audit(session, case, actor, "open", None, now, {"reason": str(reason)})
+                event = audit(session, case, actor, OPENED, None, now, {"reason": str(reason)})
                 change = finish(session, case, event, deadlines_loaded=window is None)  # a new claim has none yet
         except IntegrityError:
             raise _already_claimed(CaseKind.SAFET, order_id) from None
@@ -163,7 +164,7 @@ def open_chargeback(
             session.flush()
             deadline = market.chargeback_reply(email_on=email_on, email_at=email_at)
             open_deadline(session, store, case, deadline, now)
-            event = audit(session, case, actor, "open", None, now,
+            event = audit(session, case, actor, OPENED, None, now,
                           {"complaint_type": str(complaint_type), "source": source})
             return finish(session, case, event)
     except IntegrityError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rules.kinds import State
 from rules.ledger import Step
 from rules.records import CaseRecord
 from store import ledger_syncs
@@ -40,7 +41,7 @@ class LedgerFacts:
             name = run.settings.accounts.account(account).name
             return ledger_notice(REFUSED, reader, case=None, account=name, error=self.errors[account])
         if row.stage == UNPAID:
-            if case is None or case.ledger_posted_at is not None or case.state != "reimbursed":
+            if case is None or case.ledger_posted_at is not None or case.state is not State.REIMBURSED:
                 return "the claim was paid or changed"
             return ledger_notice(UNPAID, reader, case=case, permalink=link)
         entry = self.entries.get(row.ledger_key or "")

@@ -138,3 +138,12 @@ def amazon() -> Iterator[object]:
         fake.add_seller(SELLER_TWO, TOKEN_TWO)
         yield fake
     access_token_client.cache.clear()
+
+
+@pytest.fixture
+def ledger_slack(store, fake_slack, amazon):  # type: ignore[no-untyped-def]
+    """The real app with two seller accounts reading Amazon's ledger from ``amazon`` (``tests.ledger_steps``)."""
+    from tests.ledger_steps import ledger_app
+
+    with ledger_app(store, fake_slack, amazon) as driver:
+        yield driver

@@ -260,8 +260,9 @@ def test_notices_and_cards_serialise_exactly_as_slack_sdk_does(store, settings, 
     from sweep.context import Round
     from sweep.scheduler import jobs
     from tests.test_sweep import MEI, filed_claim
-    from views.case_card import Team, case_card
+    from views.case_card import case_card
     from views.i18n import translator
+    from views.team import Team
     from webapi.posting import RecordingPoster, plain
 
     made = [chargeback_due(store, now + 2 * H, notes="<!channel> & more") for _ in range(5)]

@@ -16,9 +16,9 @@ from store import opening
 from store.queries import get_case
 from tests.case_steps import CASES, ORDER, act, card, file_claim, open_chargeback, press, settle
 from tests.slack_harness import Clock, date_input, running_app, text_input
-from views.case_card import Team
 from views.evidence_packet import PacketFile, summary_pdf
 from views.i18n import Translator
+from views.team import Team
 
 LA = ZoneInfo("America/Los_Angeles")
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4

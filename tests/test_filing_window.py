@@ -62,7 +62,8 @@ def test_the_us_value_and_its_source_and_others_assumed() -> None:
     assert "assumed" in BUILT_IN["UK"].source("safet_filing_days")
     assert BUILT_IN["US"].profile.services_filing_days is None
     uk, problems = overridden(BUILT_IN["UK"], {"safet_filing_days": 45}, "our reading, 2026-12")
-    assert not problems and uk.profile.safet_filing_days == 45 and uk.source("safet_filing_days") == "our reading, 2026-12"
+    assert not problems and uk.profile.safet_filing_days == 45
+    assert uk.source("safet_filing_days") == "our reading, 2026-12"
     counted = uk.filing_window(date(2026, 11, 1), program="seller_fulfilled", lost=False)
     assert counted is not None and counted.rule is DeadlineRule.FILING_D and counted.days == 45
 

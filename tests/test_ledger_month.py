@@ -22,7 +22,6 @@ from tests.ledger_steps import (
     chargeback_case,
     entries,
     granted_claim,
-    ledger_app,
     posted,
     sweep_at,
     sync,
@@ -33,9 +32,8 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def slack(store, fake_slack, amazon):  # type: ignore[no-untyped-def]
-    with ledger_app(store, fake_slack, amazon) as driver:
-        yield driver
+def slack(ledger_slack):  # type: ignore[no-untyped-def]
+    return ledger_slack
 
 
 def a_month(slack, amazon) -> dict[str, dict]:  # type: ignore[no-untyped-def]

@@ -13,16 +13,15 @@ from store.ledger_refunds import claimable_refunds
 from tests.case_steps import calls, next_call
 from tests.fake_amazon import refund
 from tests.ledger_fixtures import NOW, SELLER
-from tests.ledger_steps import granted_claim, ledger_app, sync
+from tests.ledger_steps import granted_claim, sync
 
 pytest.importorskip("sp_api")
 DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def slack(store, fake_slack, amazon):  # type: ignore[no-untyped-def]
-    with ledger_app(store, fake_slack, amazon) as driver:
-        yield driver
+def slack(ledger_slack):  # type: ignore[no-untyped-def]
+    return ledger_slack
 
 
 def refunds(amazon) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,6 @@ from tests.ledger_steps import (
     chargeback_case,
     entries,
     granted_claim,
-    ledger_app,
     ledger_notices,
     posted,
     sweep_at,
@@ -27,9 +26,8 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def slack(store, fake_slack, amazon):  # type: ignore[no-untyped-def]
-    with ledger_app(store, fake_slack, amazon) as driver:
-        yield driver
+def slack(ledger_slack):  # type: ignore[no-untyped-def]
+    return ledger_slack
 
 
 def pay(amazon, claim: str, amount: str, days_ago: float = 2, seller: str = SELLER) -> None:  # type: ignore[no-untyped-def]

@@ -16,11 +16,12 @@ from rules.marketplaces import BUILT_IN
 from rules.records import DeadlineRecord, EventRecord
 from tests.test_views_render import NOW, make_case
 from views.action_modals import action_modal
-from views.case_card import Team, case_card
+from views.case_card import case_card
 from views.case_list import help_message
 from views.i18n import Translator
 from views.metadata import ModalContext
 from views.notices import Reader, outcome_notice
+from views.team import Team
 
 MARKETS = sorted(BUILT_IN)
 LANGUAGES = [("en", "{n} business day", "{n}-day", "{n} calendar day", "up to {n} day"),

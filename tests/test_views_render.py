@@ -32,10 +32,10 @@ from views import (
     notices,
     paste_text,
 )
-from views.case_card import Team
 from views.history import history_line
 from views.i18n import LOCALE_DIR, Translator
 from views.metadata import ModalContext
+from views.team import Team
 
 NOW = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)  # Friday 15:00 in Los Angeles
 LA = ZoneInfo("America/Los_Angeles")

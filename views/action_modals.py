@@ -33,10 +33,10 @@ from rules.kinds import Action, CaseKind
 from rules.parsing import currency_decimals
 from rules.records import CaseRecord, DeadlineRecord
 from views import ids
-from views.case_card import Team
 from views.case_facts import checklist_items, ticked_documents
 from views.i18n import Translator
 from views.metadata import ModalContext
+from views.team import Team
 from views.text import due_text, due_token, escape, plain
 
 SET_STATED_DUE = "set_stated_due"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -17,39 +15,19 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.deadlines import DEADLINE_LABELS, SAT_SUN
+from rules.deadlines import DEADLINE_LABELS
 from rules.kinds import Action, CaseKind, State
-from rules.marketplaces import US_PROFILE, Marketplace, RuleProfile
 from rules.records import CaseRecord
 from views import ids
 from views.case_facts import checklist, missing_documents, representation
 from views.history import representation_words
 from views.i18n import Translator
 from views.metadata import CaseRef
+from views.team import Team
 from views.text import case_title, due_token, escape, mood_emoji, rule_text
 
 PRIMARY = frozenset({Action.FILE, Action.ANSWER, Action.REPRESENT, Action.APPROVE, Action.SUBMIT_FOR_APPROVAL})
 DANGER = frozenset({Action.WITHDRAW, Action.SEND_BACK})
-
-
-@dataclass(frozen=True)
-class Team:
-    """The team's zone and holiday calendar, for fallbacks and rule text."""
-
-    zone: ZoneInfo
-    holidays: str
-    weekend: frozenset[int] = SAT_SUN
-    """The case's marketplace's calendar: how its rule lines name the holidays and the weekend."""
-    profile: RuleProfile = US_PROFILE
-    """The case's marketplace's windows: every count a person reads beside a deadline."""
-    ledger: bool = False
-    """The case's account reads Amazon's ledger: a grant it has not seen paid says so."""
-
-    @classmethod
-    def of(cls, market: Marketplace, *, ledger: bool = False) -> Team:
-        """A marketplace's zone, calendar and windows, as its cases are shown."""
-        return cls(zone=market.zone, holidays=market.holidays_label, weekend=market.weekend, profile=market.profile,
-                   ledger=ledger)
 
 
 def card_text(case: CaseRecord, tr: Translator) -> str:

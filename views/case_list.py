@@ -26,10 +26,11 @@ from rules.deadlines import DEADLINE_LABELS, SAT_SUN
 from rules.kinds import CaseKind, SellerCentralTab
 from rules.records import LIST_WORDS, TAB_LISTS, CaseRecord, ListFilter
 from rules.text import N_
-from views.case_card import Team, card_text
+from views.case_card import card_text
 from views.history import IN_PACKET, SHOW_NOTE_SHOWN, history_line
 from views.i18n import Translator
 from views.recorded import quoted_sections, recorded_blocks
+from views.team import Team
 from views.text import MAX_BLOCKS, OVERDUE_EMOJI, case_title, due_token, escape, mood_emoji, rule_text, slack_unescape
 
 SECTION_LIMIT = 3000

@@ -24,12 +24,12 @@ from rules.kinds import CaseKind
 from rules.parsing import visible
 from rules.records import CaseRecord
 from rules.text import N_
-from views.case_card import Team
 from views.case_facts import Fact, case_facts, checklist, representation, representation_facts
 from views.history import history_line
 from views.i18n import Translator
 from views.paste_text import claim_text
 from views.plain_text import blocks_text
+from views.team import Team
 from views.text import case_title, due_text, rule_text
 
 CJK_FONT = "STSong-Light"

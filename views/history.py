@@ -4,18 +4,16 @@ attached". User text is escaped; a long note is folded, never cut silently."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rules.deadlines import DeadlineKind
 from rules.kinds import Action
-from rules.records import APP_ACTORS, LEDGER_ACTOR, SYSTEM_ACTOR, EventRecord
+from rules.records import APP_ACTORS, LEDGER_ACTOR, OPENED, SYSTEM_ACTOR, EventRecord
 from rules.text import N_
 from views.case_facts import day_text
 from views.i18n import Translator
+from views.team import Team
 from views.text import date_token, escape
-
-if TYPE_CHECKING:
-    from views.case_card import Team
 
 NOTE_SHOWN = 500
 """A note longer than this is folded in the thread; `/safet show` has all of it."""
@@ -85,7 +83,7 @@ def _cents(value: Any) -> int | None:
 def _said(event: EventRecord, tr: Translator, who: str, currency: str) -> str:
     details = event.details
     action = event.action
-    if action == "open":
+    if action == OPENED:
         if details.get("source") == "ledger":
             return tr._("{who} opened the case: a debit in Amazon's ledger that no case recorded", who=who)
         return tr._("{who} opened the case", who=who)

@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from rules.deadlines import DEADLINE_LABELS
-from rules.kinds import State
+from rules.kinds import CaseKind, State
 from rules.records import CaseRecord, HomeData
 from views import ids
 from views.case_list import case_detail_blocks, case_line, fit, is_overdue, sections
@@ -144,9 +144,9 @@ def home_view(data: HomeData, tr: Translator, *, zone: ZoneInfo, now: datetime, 
         DividerBlock(),
         ActionsBlock(block_id="home_forms", elements=[
             ButtonElement(text=plain(tr._("File a SAFE-T claim")), action_id=ids.ACTION_HOME_FILE_CLAIM,
-                          value="file", style="primary"),
+                          value=CaseKind.SAFET.value, style="primary"),
             ButtonElement(text=plain(tr._("Record a chargeback")), action_id=ids.ACTION_HOME_RECORD_CHARGEBACK,
-                          value="chargeback"),
+                          value=CaseKind.CHARGEBACK.value),
         ]),
     ]
     options = language_options(tr)

@@ -27,8 +27,8 @@ from rules.kinds import Action, CaseKind
 from rules.records import CaseRecord
 from rules.text import N_
 from views import ids
-from views.case_card import Team
 from views.i18n import Translator
+from views.team import Team
 from views.text import case_title, date_token, escape, plain, rule_text
 
 MAX_LINES = 10
@@ -125,8 +125,8 @@ def prefill_of(found: Found, order_id: str) -> tuple[str, Prefill, str] | None:
     case = found.cases.get(order_id)
     if case is None:
         if case_kind_of(reading.kind) is CaseKind.CHARGEBACK:
-            return ids.ACTION_INTAKE_RECORD_CHARGEBACK, base, "chargeback"
-        return ids.ACTION_INTAKE_RECORD_CLAIM, base, "claim"
+            return ids.ACTION_INTAKE_RECORD_CHARGEBACK, base, CaseKind.CHARGEBACK.value
+        return ids.ACTION_INTAKE_RECORD_CLAIM, base, CaseKind.SAFET.value
     action = next_action(reading, case.legal_actions())
     if action is None:
         return None
@@ -136,8 +136,8 @@ def prefill_of(found: Found, order_id: str) -> tuple[str, Prefill, str] | None:
 
 def _button_label(tr: Translator, key: str, order_id: str) -> str:
     labels = {
-        "chargeback": tr._("Record this chargeback"),
-        "claim": tr._("Record this SAFE-T claim"),
+        CaseKind.CHARGEBACK.value: tr._("Record this chargeback"),
+        CaseKind.SAFET.value: tr._("Record this SAFE-T claim"),
         Action.LOG_INFO_REQUEST.value: tr._("Log the information request on case {order_id}", order_id=order_id),
         Action.GRANT.value: tr._("Record the decision on case {order_id}", order_id=order_id),
         Action.DENY.value: tr._("Record the decision on case {order_id}", order_id=order_id),

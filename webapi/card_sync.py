@@ -21,8 +21,9 @@ from rules.records import CaseRecord
 from store import cards
 from store.db import Store
 from store.queries import case_version, get_case
-from views.case_card import Team, card_text, case_card
+from views.case_card import card_text, case_card
 from views.i18n import Translator, translator
+from views.team import Team
 from webapi.posting import SLACK_ERRORS, Fate, SlackPoster, card_metadata, classify, fate_of, plain, shown_digest
 
 log = logging.getLogger("safet")
