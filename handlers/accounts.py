@@ -5,9 +5,8 @@ from __future__ import annotations
 from handlers.deps import Deps
 from handlers.forms import Form
 from rules.accounts import Account
-from rules.errors import DomainError
+from rules.errors import not_an_account
 from rules.marketplaces import Marketplace
-from rules.text import N_
 from views.accounts import ACCOUNT_BLOCK, place_value
 
 
@@ -33,6 +32,6 @@ def read_place(form: Form, deps: Deps, channel: str | None) -> tuple[str, str]:
         account, market = default_place(deps, channel)
         return account.key, market.code
     if chosen not in {value for value, _ in places(deps)}:
-        raise DomainError(N_("Pick one of the seller accounts."), field=ACCOUNT_BLOCK)
+        raise not_an_account()
     key, _, code = chosen.partition(":")
     return key, code

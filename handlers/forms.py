@@ -14,8 +14,7 @@ from typing import Any, TypeVar
 
 from rules.actions import Field, FieldKind
 from rules.errors import DomainError, not_offered
-from rules.parsing import USER_ID, visible
-from rules.text import N_
+from rules.parsing import PICK_INSTANT, USER_ID, visible
 from store.opening import Attachment
 
 E = TypeVar("E", bound=StrEnum)
@@ -157,5 +156,5 @@ class Form:
     def required_instant(self, block_id: str) -> datetime:
         value = self.instant(block_id)
         if value is None:
-            raise DomainError(N_("Pick a date and time."), field=block_id)
+            raise DomainError(PICK_INSTANT, field=block_id)
         return value

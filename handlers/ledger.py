@@ -14,9 +14,10 @@ from handlers.case_actions import error_block
 from handlers.deps import Deps
 from handlers.forms import Form
 from handlers.tell import tell
-from rules.errors import DomainError, NotPermitted
+from rules.errors import DomainError, NotPermitted, out_of_date_button
 from rules.text import N_
 from store import ledger as store_ledger
+from store.ledger import NAME_THE_CLAIM
 from views import ids
 from views.ledger_notices import match_modal
 
@@ -26,7 +27,7 @@ MAX_KEY = 64
 def _key(body: dict[str, Any]) -> str:
     value = (body.get("actions") or [{}])[0].get("value")
     if not isinstance(value, str) or not value or len(value) > MAX_KEY or not value.isalnum():
-        raise DomainError(N_("This button is out of date."))
+        raise out_of_date_button()
     return value
 
 
@@ -36,7 +37,7 @@ def take_figure(deps: Deps, ack: Ack, body: dict[str, Any], context: BoltContext
     entry_key = _key(body)
     entry = store_ledger.load_entries(deps.store, [entry_key]).get(entry_key)
     if entry is None or entry.case_id is None:
-        raise DomainError(N_("This button is out of date."))
+        raise out_of_date_button()
     account = deps.store.policy.accounts.account(entry.account).key
     is_lead = deps.directory.is_lead(user, None, account=account)
     changed = store_ledger.take_ledger_figure(deps.store, entry_key, actor=user, is_lead=is_lead, now=deps.clock())
@@ -62,7 +63,7 @@ def open_match(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
     entry_key = _key(body)
     entry = store_ledger.load_entries(deps.store, [entry_key]).get(entry_key)
     if entry is None:
-        tell(client, user=user, channel=(body.get("channel") or {}).get("id"), text=tr._("This button is out of date."))
+        tell(client, user=user, channel=(body.get("channel") or {}).get("id"), text=tr.error(out_of_date_button()))
         return
     view = match_modal(tr, key=entry_key, reference=entry.reference,
                        amount=tr.money(abs(entry.amount_cents), entry.currency))
@@ -77,7 +78,7 @@ def submit_match(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any
         entry = store_ledger.load_entries(deps.store, [entry_key]).get(entry_key)
         if entry is None:
             raise DomainError(N_("This form is out of date: close it."), field="claim")
-        claim = Form.of(view).required_text("claim", N_("Enter the claim's order ID or SAFE-T claim number."))
+        claim = Form.of(view).required_text("claim", NAME_THE_CLAIM)
         is_lead = deps.directory.is_lead(user, None, account=entry.account)
         case_id = store_ledger.match_entry(deps.store, entry_key, claim, actor=user, is_lead=is_lead,
                                            now=deps.clock())

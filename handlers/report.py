@@ -15,9 +15,8 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.after_ack import POSTED, heard
 from handlers.deps import Deps
-from rules.errors import DomainError
+from rules.errors import DomainError, invalid_period
 from rules.report_records import Period, parse_label, parse_period
-from rules.text import N_
 from store import reports as store_reports
 from views import ids
 from views.export_csv import Export
@@ -73,7 +72,7 @@ def register(app: App, deps: Deps) -> None:
         zone = book.market_of(account).zone if book.known(account) else deps.settings.zone
         try:
             if account and not book.known(account):
-                raise DomainError(N_("That report period is not valid."))
+                raise invalid_period()
             period = parse_label(label, zone=zone)
         except DomainError as refusal:  # a forged value: say so, build nothing
             client.chat_postMessage(channel=user, text=_refusal(tr, refusal))

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from .deadlines import DeadlineKind
 from .errors import DomainError
 from .kinds import Action, CaseKind, ComplaintType
-from .parsing import parse_amount
+from .parsing import ENTER_AMOUNT, PICK_INSTANT, parse_amount
 from .text import N_, n_
 
 
@@ -150,8 +150,14 @@ def _note(label: str = N_("Note"), *, required: str | None = None, hint: str | N
 
 
 def _amount(label: str, hint: str) -> Field:
-    return Field("amount", FieldKind.AMOUNT, label, hint=hint, required=N_("Enter the amount."), max_length=32)
+    return Field("amount", FieldKind.AMOUNT, label, hint=hint, required=ENTER_AMOUNT, max_length=32)
 
+
+# Refusals a form and its use case both make (the use case is also called without a form).
+STATED_DEADLINE = N_("Enter the deadline stated in Amazon's request.")
+NEW_EVIDENCE = N_("Say what new information the appeal brings: reopening without it is discouraged.")
+DESCRIBE_ITEM = N_("The buyer says the item is materially different: describe the item.")
+WHY_WRONG = N_("Say why the debit is wrong.")
 
 A, D, P = Action, DeadlineKind, Permission
 INFO_REPLIES = frozenset({D.SAFET_INFO_REPLY, D.CHARGEBACK_INFO_REPLY})
@@ -174,25 +180,25 @@ _SPECS = (
     ActionSpec(A.FILE, submits=True, fulfils=frozenset({D.FILE_BY}), fields=(
         Field("claim_number", FieldKind.TEXT, N_("SAFE-T claim number"), max_length=64,
               hint=N_("Optional. From the confirmation email or the Manage SAFE-T Claims page, as Amazon writes it.")),
-        Field("filed_at", FieldKind.INSTANT, N_("Submitted at"), required=N_("Pick a date and time."),
+        Field("filed_at", FieldKind.INSTANT, N_("Submitted at"), required=PICK_INSTANT,
               past=IN_THE_FUTURE, now_by_default=True),
     )),
     ActionSpec(A.LOG_INFO_REQUEST, fields=(
-        Field("arrived_at", FieldKind.INSTANT, N_("When the request arrived"), required=N_("Pick a date and time."),
+        Field("arrived_at", FieldKind.INSTANT, N_("When the request arrived"), required=PICK_INSTANT,
               now_by_default=True,
               hint=n_("The {count} business day to answer counts from this moment; after it Amazon closes the "
                       "claim automatically.",
                       "The {count} business days to answer count from this moment; after them Amazon closes the "
                       "claim automatically."), counts="safet_info_business_days",
               chargeback=Field("arrived_at", FieldKind.INSTANT, N_("When the request arrived"),
-                               required=N_("Pick a date and time."), now_by_default=True)),
+                               required=PICK_INSTANT, now_by_default=True)),
         Field("stated_due_at", FieldKind.INSTANT, N_("Amazon's “Reply by”"),
               hint=n_("Optional, from the Awaiting Seller Response tab. The earlier of Amazon's date and {count} "
                       "business day from the request is kept.",
                       "Optional, from the Awaiting Seller Response tab. The earlier of Amazon's date and {count} "
                       "business days from the request is kept."), counts="safet_info_business_days",
               chargeback=Field("stated_due_at", FieldKind.INSTANT, N_("Deadline stated in the request"),
-                               required=N_("Enter the deadline stated in Amazon's request."),
+                               required=STATED_DEADLINE,
                                hint=N_("Amazon states the time frame in each request; the case is due then."))),
         _note(N_("What the investigator asked for"), chargeback=_note(N_("What Amazon asked for"))),
     )),
@@ -209,7 +215,7 @@ _SPECS = (
     )),
     ActionSpec(A.APPEAL, fulfils=frozenset({D.APPEAL_BY}), fields=(
         Field("new_evidence", FieldKind.TEXT, N_("New information"), multiline=True,
-              required=N_("Say what new information the appeal brings: reopening without it is discouraged."),
+              required=NEW_EVIDENCE,
               hint=N_("What the appeal adds. Amazon discourages reopening without new information, and a claim can "
                       "be appealed only once.")),
     )),
@@ -223,7 +229,7 @@ _SPECS = (
         Field("shipping_method", FieldKind.TEXT, N_("Shipping method or carrier"), max_length=200),
         Field("tracking", FieldKind.TEXT, N_("Tracking number"), max_length=200),
         Field("item_details", FieldKind.TEXT, N_("Item details"), multiline=True, only_if=_materially_different,
-              required=N_("The buyer says the item is materially different: describe the item."),
+              required=DESCRIBE_ITEM,
               hint=N_("The buyer says the item is materially different: describe the item as listed and as sent.")),
         Field("correspondence", FieldKind.TEXT, N_("Buyer correspondence"), multiline=True,
               hint=N_("Every message you exchanged with the buyer.")),
@@ -235,7 +241,7 @@ _SPECS = (
     )),
     ActionSpec(A.RECORD_WIN, P.OWNER_OR_LEAD, decides=True, fields=(_note(),)),
     ActionSpec(A.PRESUME_NO_DEBIT, P.SYSTEM, decides=True, settles_after=D.OUTCOME_WINDOW),
-    ActionSpec(A.DISPUTE, fields=(_note(N_("Why the debit is wrong"), required=N_("Say why the debit is wrong.")),)),
+    ActionSpec(A.DISPUTE, fields=(_note(N_("Why the debit is wrong"), required=WHY_WRONG),)),
     ActionSpec(A.DISPUTE_REVERSED, P.OWNER_OR_LEAD, decides=True, fields=(_note(),)),
     ActionSpec(A.DISPUTE_UPHELD, P.OWNER_OR_LEAD, decides=True, fields=(_note(),)),
     ActionSpec(A.RECORD_PAYMENT, P.SYSTEM, decides=True),

@@ -75,3 +75,15 @@ def safet_claim_exists(order_id: str) -> AlreadyClaimed:
 
 def chargeback_exists(order_id: str) -> AlreadyClaimed:
     return AlreadyClaimed(N_("Order {order_id} already has a chargeback case."), field="order_id", order_id=order_id)
+
+
+def not_an_account() -> DomainError:
+    return DomainError(N_("Pick one of the seller accounts."), field="account")
+
+
+def invalid_period() -> DomainError:
+    return DomainError(N_("That report period is not valid."))
+
+
+def out_of_date_button() -> DomainError:
+    return DomainError(N_("This button is out of date."))

@@ -81,6 +81,10 @@ def parse_optional_order_id(raw: str | None, *, field: str) -> str | None:
     return parse_order_id(raw, field=field) if normalize(raw) else None
 
 
+ENTER_AMOUNT = N_("Enter the amount.")
+PICK_INSTANT = N_("Pick a date and time.")
+
+
 def currency_decimals(currency: str) -> int:
     return get_currency_precision(currency)
 
@@ -93,7 +97,7 @@ def parse_amount(raw: str | None, currency: str, *, field: str = "amount") -> in
     """
     text = normalize(raw).replace(" ", "")
     if not text:
-        raise DomainError(N_("Enter the amount."), field=field)
+        raise DomainError(ENTER_AMOUNT, field=field)
     upper = text.upper()
     for symbol, codes in sorted(_SYMBOLS.items(), key=lambda item: -len(item[0])):
         if upper.startswith(symbol):

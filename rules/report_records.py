@@ -23,7 +23,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from .deadlines import end_of_day
-from .errors import DomainError
+from .errors import DomainError, invalid_period
 from .kinds import Action, CaseKind, ComplaintType, SafetReason, State
 from .text import N_
 
@@ -146,7 +146,7 @@ def parse_label(label: str, *, zone: ZoneInfo) -> Period:
             raise ValueError(label)
         return parse_period(label, today=date(MAX_YEAR, 12, 31), zone=zone)
     except (ValueError, OverflowError):
-        raise DomainError(N_("That report period is not valid.")) from None
+        raise invalid_period() from None
 
 
 # ---------------------------------------------------------------- the figures

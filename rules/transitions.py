@@ -143,12 +143,13 @@ class Gate:
     appeal_window_closed: bool = False
 
 
+_NOTHING_WAITING = N_("Nothing is waiting for approval: the case is “{state}”.")
 _SPECIFIC_REFUSALS: dict[Action, str] = {
     A.ANSWER: N_("There is no open information request to answer: the case is “{state}”."),
     A.APPEAL: N_("Only a denied (No-Grant) claim can be appealed; this one is “{state}”."),
     A.DISPUTE: N_("Only a recorded debit can be disputed; this case is “{state}”."),
-    A.APPROVE: N_("Nothing is waiting for approval: the case is “{state}”."),
-    A.SEND_BACK: N_("Nothing is waiting for approval: the case is “{state}”."),
+    A.APPROVE: _NOTHING_WAITING,
+    A.SEND_BACK: _NOTHING_WAITING,
 }
 
 

@@ -40,6 +40,10 @@ def accounts_command() -> int:
         print(f"  leads: {', '.join(account.leads) or '—'}")
         hour = "none" if account.digest_hour is None else f"{account.digest_hour:02d}:00"
         print(f"  language: {account.locale}; daily summary: {hour}")
+        print(f"  SAFE-T claims: {account.safet_program or 'seller-fulfilled and Selling Services (the form asks)'}")
+        link = account.ledger
+        print(f"  Amazon's ledger: region {link.region}, synced every {link.every_minutes} min, token in "
+              f"${link.refresh_token_env}" if link else "  Amazon's ledger: not connected (docs/ledger.md)")
     for market in book.markets:
         print(f"\nmarketplace {market.code} ({market.site})")
         values = {"timezone": market.timezone, "holidays": market.holidays, "weekend": weekend_names(market.weekend),

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from rules import deadlines as rules_deadlines
-from rules.actions import ACTIONS, Permission
+from rules.actions import ACTIONS, DESCRIBE_ITEM, NEW_EVIDENCE, STATED_DEADLINE, WHY_WRONG, Permission
 from rules.deadlines import DeadlineStatus
 from rules.errors import DomainError, deadline_closed, no_such_case, not_due_yet, only_the_app
 from rules.kinds import Action, CaseKind, ComplaintType
@@ -115,7 +115,7 @@ def log_info_request(store: Store, case_id: int, *, actor: str, now: datetime, a
     with changing(store, case_id, Action.LOG_INFO_REQUEST, actor=actor, now=now,
                    expected_version=expected_version) as change:
         if change.case.kind == CaseKind.CHARGEBACK and stated_due_at is None:
-            raise DomainError(N_("Enter the deadline stated in Amazon's request."), field="stated_due_at")
+            raise DomainError(STATED_DEADLINE, field="stated_due_at")
         change.opens_from(arrived_at, stated_due_at)
         if stated_due_at is not None and stated_due_at <= arrived_at:
             raise DomainError(N_("Amazon's date must be after the request arrived."), field="stated_due_at")
@@ -169,8 +169,7 @@ def record_appeal(store: Store, case_id: int, *, actor: str, now: datetime, new_
                   expected_version: int | None = None) -> Change:
     """Appeal a denied claim — once — with new information."""
     if not new_evidence.strip():
-        raise DomainError(N_("Say what new information the appeal brings: reopening without it is "
-                             "discouraged."), field="new_evidence")
+        raise DomainError(NEW_EVIDENCE, field="new_evidence")
     with changing(store, case_id, Action.APPEAL, actor=actor, now=now,
                    expected_version=expected_version) as change:
         change.case.appeals_used += 1
@@ -205,7 +204,7 @@ def represent(store: Store, case_id: int, *, actor: str, now: datetime, shipped_
     with changing(store, case_id, Action.REPRESENT, actor=actor, now=now,
                    expected_version=expected_version) as change:
         if change.case.complaint_type == ComplaintType.MATERIALLY_DIFFERENT and not item_details.strip():
-            raise DomainError(N_("The buyer says the item is materially different: describe the item."),
+            raise DomainError(DESCRIBE_ITEM,
                               field="item_details")
         represented_at = represented_at or now
         change.opens_from(represented_at)
@@ -244,7 +243,7 @@ def dispute_debit(store: Store, case_id: int, *, actor: str, now: datetime, note
                   expected_version: int | None = None) -> Change:
     """The team replied to Amazon's debit email to dispute it."""
     if not note.strip():
-        raise DomainError(N_("Say why the debit is wrong."), field="note")
+        raise DomainError(WHY_WRONG, field="note")
     with changing(store, case_id, Action.DISPUTE, actor=actor, now=now,
                    expected_version=expected_version) as change:
         change.details.update(note=note)

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rules.errors import DomainError, NotPermitted, no_such_case
+from rules.errors import DomainError, no_such_case
 from rules.kinds import CaseKind, ComplaintType, State
 from rules.ledger import LEDGER_ACTOR, EntryKind, LedgerEntry, Step, decide, match_key, matched_kind
 from rules.records import CaseRecord
@@ -31,6 +31,7 @@ from .unit import audit
 
 NOTICE = "ledger"
 """The outbox kind of what the ledger tells a person (``stage`` says what: ``rules.ledger.Step``, or ``unpaid``)."""
+NAME_THE_CLAIM = N_("Enter the claim's order ID or SAFE-T claim number.")
 BEFORE_FILING = frozenset({State.PREPARING, State.AWAITING_APPROVAL, State.APPROVED})
 TOLD = frozenset({Step.DIFFERS, Step.REVERSAL, Step.UNMATCHED, Step.DISAGREES})
 
@@ -278,7 +279,7 @@ def match_entry(store: Store, key: str, claim: str, *, actor: str, is_lead: bool
         raise DomainError(N_("This payment is already matched to a case."), field="claim")
     wanted = match_key(claim)
     if not wanted:
-        raise DomainError(N_("Enter the claim's order ID or SAFE-T claim number."), field="claim")
+        raise DomainError(NAME_THE_CLAIM, field="claim")
     with store.all_or_nothing() as together:
         with together.transaction() as session:
             case_id = session.scalar(select(Case.id).where(
@@ -288,8 +289,7 @@ def match_entry(store: Store, key: str, claim: str, *, actor: str, is_lead: bool
                 raise DomainError(N_("No SAFE-T claim has that order ID or claim number."), field="claim")
             case = session.get(Case, case_id)
             assert case is not None
-            if not is_lead and case.owner_id != actor:
-                raise NotPermitted(N_("Only the case owner or a lead can do this."))
+            check_permission(None, actor=actor, owner=case.owner_id, is_lead=is_lead)
             if not case.claim_number:
                 case.claim_number = entry.reference[:64]
             session.execute(update(OutboxNotice).where(OutboxNotice.ledger_key == key)

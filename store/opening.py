@@ -17,7 +17,7 @@ from rules.accounts import Account
 from rules.checklists import SAFET_CHECKLISTS
 from rules.deadlines import Deadline
 from rules.eligibility import OrderFacts, check_chargeback, check_safet_claim
-from rules.errors import AlreadyClaimed, DomainError, chargeback_exists, safet_claim_exists
+from rules.errors import AlreadyClaimed, DomainError, chargeback_exists, not_an_account, safet_claim_exists
 from rules.filing import ReturnFacts, closed_refusal, is_closed, window_start
 from rules.kinds import Action, CaseKind, ComplaintType, SafetProgram, SafetReason
 from rules.marketplaces import Marketplace
@@ -179,7 +179,7 @@ def placement(policy: Policy, account: str | None, marketplace: str | None) -> t
     error (a forged form value), never a case filed somewhere else."""
     book = policy.accounts
     if account is not None and not book.known(account):
-        raise DomainError(N_("Pick one of the seller accounts."), field="account")
+        raise not_an_account()
     owner = book.account(account)
     if marketplace is not None and marketplace not in owner.marketplaces:
         raise DomainError(N_("Pick one of the account's marketplaces."), field="marketplace")

@@ -151,6 +151,8 @@ def test_safet_accounts_prints_accounts_and_sourced_rules(tmp_path: Path) -> Non
     assert "safet_info_business_days: 3  [our reading of the UK page, 2026-11]" in out
     assert "weekend: sun  [https://sellercentral.amazon.ae" in out
     assert "daily summary: none" in out
+    assert "Amazon's ledger: not connected" in out  # and each marketplace's filing window, with its source
+    assert "safet_filing_days: 30  [no regional page read: the US pages' value (seeds) assumed]" in out
     bad = subprocess.run([sys.executable, "-m", "slack_app", "accounts"], capture_output=True, text=True, timeout=60,
                          env={**env, "SAFET_ACCOUNTS_FILE": write(tmp_path, "[accounts.x]\nchannel = 1\n")},
                          cwd=tmp_path)
