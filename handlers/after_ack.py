@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.deps import Deps
+from handlers.payload import channel_of, user_of
 from handlers.tell import tell
 from rules.text import N_
 
@@ -43,29 +44,11 @@ def request_ids(body: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": body.get("type") or get(body.get("event"), "type") or ("command" if body.get("command") else None),
         "team": body.get("team_id") or get(body.get("team"), "id"),
-        "user": _user(body), "channel": _channel(body),
+        "user": user_of(body), "channel": channel_of(body),
         "action": action.get("action_id") or body.get("callback_id") or get(body.get("view"), "callback_id")
         or body.get("command"),
         "trigger": body.get("trigger_id"),
     }
-
-
-def _user(body: dict[str, Any]) -> str | None:
-    user = body.get("user")
-    event = body.get("event") if isinstance(body.get("event"), dict) else {}
-    opened_home = event.get("type") == "app_home_opened"  # an email arriving has no person who acted
-    return (user.get("id") if isinstance(user, dict) else user) or body.get("user_id") or (
-        event.get("user") if opened_home else None)
-
-
-def _channel(body: dict[str, Any]) -> str | None:
-    event = body.get("event") if isinstance(body.get("event"), dict) else {}
-    if isinstance(event.get("channel"), str):
-        return event["channel"]
-    for holder, key in ((body.get("container"), "channel_id"), (body.get("channel"), "id")):
-        if isinstance(holder, dict) and holder.get(key):
-            return holder[key]
-    return body.get("channel_id")
 
 
 def heard(deps: Deps, fn: Callable[..., Any], told: str = POSTED) -> Callable[..., Any]:
@@ -92,12 +75,12 @@ def heard(deps: Deps, fn: Callable[..., Any], told: str = POSTED) -> Callable[..
 
 
 def _tell(deps: Deps, client: WebClient, body: dict[str, Any], error: Exception, told: str) -> None:
-    user = _user(body)
+    user = user_of(body)
     if not user:
         return
     if isinstance(error, SlackApiError) and error.response.get("error") in _FORM_ERRORS:
         told = FORM
     try:
-        tell(client, user=user, channel=_channel(body), text=":warning: " + deps.tr(user)._(told))
+        tell(client, user=user, channel=channel_of(body), text=":warning: " + deps.tr(user)._(told))
     except Exception:  # the person cannot be reached either: the log line above is what is left
         log.exception("could not tell %s that the work after the ack failed", user)

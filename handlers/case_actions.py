@@ -24,6 +24,7 @@ from handlers.case_card import after_change, refresh_card, team_of
 from handlers.deps import Deps
 from handlers.forms import Form
 from handlers.intake import intake_case_button
+from handlers.payload import ack_only, channel_of
 from handlers.tell import tell
 from rules.actions import ACTIONS, OUTCOME_ACTIONS, PERMISSIONS, Permission
 from rules.checklists import chosen_items
@@ -155,14 +156,12 @@ def button_action(action_id: str) -> str | None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def ack_now(ack: Ack) -> None:
-        ack()
 
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
         """Check the press against the store, then open the form (the trigger_id lives 3 s) or refuse."""
         user = body["user"]["id"]
         pressed = body["actions"][0]
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        channel = channel_of(body)
         name = button_action(pressed.get("action_id", ""))
         prefill: dict[str, Any] = {}
         try:
@@ -223,11 +222,11 @@ def register(app: App, deps: Deps) -> None:
         (client.views_push if in_modal else client.views_open)(trigger_id=body["trigger_id"], view=view)
 
     opening = heard(deps, open_form, FORM)
-    app.block_action(re.compile("^" + re.escape(ids.ACTION_CASE_PREFIX)))(ack=ack_now, lazy=[opening])
-    app.block_action(ids.ACTION_INTAKE_CASE_ACTION)(ack=ack_now, lazy=[opening])
-    app.block_action(ids.ACTION_CASE_SET_DATE)(ack=ack_now, lazy=[opening])
-    app.block_action(ids.ACTION_CASE_REASSIGN)(ack=ack_now, lazy=[opening])
-    app.block_action(ids.ACTION_CASE_DOCUMENTS)(ack=ack_now, lazy=[opening])
+    app.block_action(re.compile("^" + re.escape(ids.ACTION_CASE_PREFIX)))(ack=ack_only, lazy=[opening])
+    app.block_action(ids.ACTION_INTAKE_CASE_ACTION)(ack=ack_only, lazy=[opening])
+    app.block_action(ids.ACTION_CASE_SET_DATE)(ack=ack_only, lazy=[opening])
+    app.block_action(ids.ACTION_CASE_REASSIGN)(ack=ack_only, lazy=[opening])
+    app.block_action(ids.ACTION_CASE_DOCUMENTS)(ack=ack_only, lazy=[opening])
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """Write the change inside the ack: a refusal goes back onto the form, beside the field at fault."""

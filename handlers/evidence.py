@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.after_ack import POSTED, heard
 from handlers.case_card import team_of
 from handlers.deps import Deps
+from handlers.payload import ack_only, channel_of
 from handlers.tell import tell
 from rules.records import CaseRecord
 from store.queries import get_case
@@ -76,12 +77,10 @@ def build_and_upload(deps: Deps, client: WebClient, case: CaseRecord, *, user: s
 
 
 def register(app: App, deps: Deps) -> None:
-    def ack_now(ack: Ack) -> None:
-        ack()
 
     def packet(client: WebClient, body: dict[str, Any]) -> None:
         user = body["user"]["id"]
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        channel = channel_of(body)
         try:
             ref = CaseRef.loads(str(body["actions"][0].get("value") or ""))
         except ValueError:
@@ -104,4 +103,4 @@ def register(app: App, deps: Deps) -> None:
                             error=str(error.response.get("error")))
             tell(client, user=user, channel=channel, text=text)
 
-    app.action(ids.ACTION_CASE_EVIDENCE)(ack=ack_now, lazy=[heard(deps, packet, POSTED)])
+    app.action(ids.ACTION_CASE_EVIDENCE)(ack=ack_only, lazy=[heard(deps, packet, POSTED)])

@@ -13,6 +13,7 @@ from handlers.after_ack import FORM, POSTED, heard
 from handlers.case_card import team_of
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
+from handlers.payload import ack_only
 from rules.ledger import EntryKind
 from rules.parsing import currency_decimals
 from store.ledger import load_entries
@@ -42,14 +43,12 @@ def publish_home(deps: Deps, client: WebClient, user: str, account: str | None =
 
 
 def register(app: App, deps: Deps) -> None:
-    def just_ack(ack: Ack) -> None:
-        ack()
 
     def home_opened(client: WebClient, event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
             publish_home(deps, client, event["user"])
 
-    app.event("app_home_opened")(ack=just_ack, lazy=[heard(deps, home_opened, POSTED)])
+    app.event("app_home_opened")(ack=ack_only, lazy=[heard(deps, home_opened, POSTED)])
 
     def open_case(client: WebClient, body: dict[str, Any], action: dict[str, Any]) -> None:
         user = body["user"]["id"]
@@ -83,10 +82,10 @@ def register(app: App, deps: Deps) -> None:
                          prefill={"refunded_amount": str(refunded),
                                   "refund_on": entry.posted_at.astimezone(market.zone).date().isoformat()})
 
-    app.action(ids.ACTION_HOME_OPEN_CASE)(ack=just_ack, lazy=[heard(deps, open_case, FORM)])
-    app.action(ids.ACTION_HOME_START_CLAIM)(ack=just_ack, lazy=[heard(deps, start_claim, FORM)])
-    app.action(ids.ACTION_HOME_FILE_CLAIM)(ack=just_ack, lazy=[heard(deps, file_claim, FORM)])
-    app.action(ids.ACTION_HOME_RECORD_CHARGEBACK)(ack=just_ack, lazy=[heard(deps, record_chargeback, FORM)])
+    app.action(ids.ACTION_HOME_OPEN_CASE)(ack=ack_only, lazy=[heard(deps, open_case, FORM)])
+    app.action(ids.ACTION_HOME_START_CLAIM)(ack=ack_only, lazy=[heard(deps, start_claim, FORM)])
+    app.action(ids.ACTION_HOME_FILE_CLAIM)(ack=ack_only, lazy=[heard(deps, file_claim, FORM)])
+    app.action(ids.ACTION_HOME_RECORD_CHARGEBACK)(ack=ack_only, lazy=[heard(deps, record_chargeback, FORM)])
 
     def choose_locale(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Store the choice inside the ack (a quick write); the Home tab is redrawn in the lazy listener."""
@@ -109,4 +108,4 @@ def register(app: App, deps: Deps) -> None:
         value = (action.get("selected_option") or {}).get("value")
         publish_home(deps, client, body["user"]["id"], account=value if isinstance(value, str) else None)
 
-    app.action(ids.ACTION_HOME_ACCOUNT)(ack=just_ack, lazy=[heard(deps, filter_account, POSTED)])
+    app.action(ids.ACTION_HOME_ACCOUNT)(ack=ack_only, lazy=[heard(deps, filter_account, POSTED)])

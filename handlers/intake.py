@@ -12,13 +12,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.after_ack import FORM, POSTED, heard
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
+from handlers.payload import ack_only, channel_of
 from intake import (
     MAX_BYTES,
     Letter,
@@ -187,8 +188,6 @@ def intake_case_button(pressed: dict[str, Any]) -> tuple[str, CaseRef, dict[str,
 
 
 def register(app: App, deps: Deps) -> None:
-    def just_ack(ack: Ack) -> None:
-        ack()
 
     def record_from_message(client: WebClient, body: dict[str, Any]) -> None:
         """Show the person what the message says (a modal, at once: the trigger lives 3 s), then reply once in
@@ -220,7 +219,7 @@ def register(app: App, deps: Deps) -> None:
             mark_answered(deps.store, channel_id=channel, message_ts=ts, now=deps.clock())
 
     app.message_shortcut(ids.SHORTCUT_RECORD_FROM_MESSAGE)(
-        ack=just_ack, lazy=[heard(deps, record_from_message, POSTED)])
+        ack=ack_only, lazy=[heard(deps, record_from_message, POSTED)])
 
     def open_new_case_form(client: WebClient, body: dict[str, Any]) -> None:
         """A reply's "Record this chargeback" / "Record this SAFE-T claim": the form, prefilled from the email."""
@@ -230,7 +229,7 @@ def register(app: App, deps: Deps) -> None:
             log.warning("ignored an intake button with value %r", pressed.get("value"))
             return
         user = body["user"]["id"]
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        channel = channel_of(body)
         push = (body.get("container") or {}).get("type") == "view"  # from the shortcut's summary modal
         sent_at = prefill.sent_at if isinstance(prefill.sent_at, int) else None
         if pressed.get("action_id") == ids.ACTION_INTAKE_RECORD_CHARGEBACK:
@@ -251,8 +250,8 @@ def register(app: App, deps: Deps) -> None:
                              order_id=prefill.order_id[:40],
                              claim_number=claim_number[:64] if claim_number else None, account_key=prefill.account)
 
-    app.block_action(ids.ACTION_INTAKE_RECORD_CHARGEBACK)(ack=just_ack, lazy=[heard(deps, open_new_case_form, FORM)])
-    app.block_action(ids.ACTION_INTAKE_RECORD_CLAIM)(ack=just_ack, lazy=[heard(deps, open_new_case_form, FORM)])
+    app.block_action(ids.ACTION_INTAKE_RECORD_CHARGEBACK)(ack=ack_only, lazy=[heard(deps, open_new_case_form, FORM)])
+    app.block_action(ids.ACTION_INTAKE_RECORD_CLAIM)(ack=ack_only, lazy=[heard(deps, open_new_case_form, FORM)])
 
 
 def _carried(pressed: dict[str, Any]) -> str | None:

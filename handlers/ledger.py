@@ -13,6 +13,7 @@ from handlers.after_ack import FORM, SAVED, heard
 from handlers.case_actions import error_block
 from handlers.deps import Deps
 from handlers.forms import Form
+from handlers.payload import ack_only, channel_of
 from handlers.tell import tell
 from rules.errors import DomainError, NotPermitted, out_of_date_button
 from rules.text import N_
@@ -46,7 +47,7 @@ def take_figure(deps: Deps, ack: Ack, body: dict[str, Any], context: BoltContext
 
 
 def after_figure(deps: Deps, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+    user, channel = body["user"]["id"], channel_of(body)
     tr = deps.tr(user, client)
     case_id = context.get("case_id")
     if case_id is None:
@@ -101,14 +102,12 @@ def after_match(deps: Deps, client: WebClient, context: BoltContext) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def ack_now(ack: Ack) -> None:
-        ack()
 
     app.block_action(ids.ACTION_LEDGER_TAKE_FIGURE)(
         ack=lambda ack, body, context: take_figure(deps, ack, body, context),
         lazy=[heard(deps, lambda body, client, context: after_figure(deps, body, client, context), SAVED)])
     app.block_action(ids.ACTION_LEDGER_MATCH)(
-        ack=ack_now, lazy=[heard(deps, lambda body, client: open_match(deps, body, client), FORM)])
+        ack=ack_only, lazy=[heard(deps, lambda body, client: open_match(deps, body, client), FORM)])
     app.view(ids.MODAL_LEDGER_MATCH)(
         ack=lambda ack, body, view, context: submit_match(deps, ack, body, view, context),
         lazy=[heard(deps, lambda client, context: after_match(deps, client, context), SAVED)])

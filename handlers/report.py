@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.after_ack import POSTED, heard
 from handlers.deps import Deps
+from handlers.payload import ack_only
 from rules.errors import DomainError, invalid_period
 from rules.report_records import Period, parse_label, parse_period
 from store import reports as store_reports
@@ -61,8 +62,6 @@ def export_files(deps: Deps, period: Period, account: str | None = None) -> Expo
 
 
 def register(app: App, deps: Deps) -> None:
-    def ack_export(ack: Ack) -> None:
-        ack()
 
     def upload_export(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
@@ -92,4 +91,4 @@ def register(app: App, deps: Deps) -> None:
         except SlackApiError as error:
             log.warning("could not send the export to %s: %s", user, error.response.get("error"))
 
-    app.action(ids.ACTION_REPORT_EXPORT)(ack=ack_export, lazy=[heard(deps, upload_export, POSTED)])
+    app.action(ids.ACTION_REPORT_EXPORT)(ack=ack_only, lazy=[heard(deps, upload_export, POSTED)])

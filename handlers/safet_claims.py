@@ -15,6 +15,7 @@ from handlers.deps import Deps
 from handlers.email_cases import open_case
 from handlers.forms import Form
 from handlers.open_forms import asks_program
+from handlers.payload import ack_only
 from rules.checklists import SAFET_CHECKLISTS, chosen_items
 from rules.deadlines import DeadlineKind
 from rules.errors import DomainError
@@ -63,8 +64,6 @@ def file_by(deps: Deps, case: CaseRecord, tr: Translator) -> str | None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def ack_reason(ack: Ack) -> None:
-        ack()
 
     def redraw_for_reason(client: WebClient, body: dict[str, Any]) -> None:
         """Show the chosen reason's checklist and fields, keeping what was typed."""
@@ -89,8 +88,8 @@ def register(app: App, deps: Deps) -> None:
             ask_program=asked, prefill={"refunded_amount": form.text("refunded_amount"),
                                         "refund_on": str(form.date("refund_on") or "")}))
 
-    app.block_action(ids.ACTION_SAFET_REASON)(ack=ack_reason, lazy=[heard(deps, redraw_for_reason, POSTED)])
-    app.block_action(ids.ACTION_SAFET_PROGRAM)(ack=ack_reason, lazy=[heard(deps, redraw_for_reason, POSTED)])
+    app.block_action(ids.ACTION_SAFET_REASON)(ack=ack_only, lazy=[heard(deps, redraw_for_reason, POSTED)])
+    app.block_action(ids.ACTION_SAFET_PROGRAM)(ack=ack_only, lazy=[heard(deps, redraw_for_reason, POSTED)])
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         """Validate and store inside the ack: errors go back on their fields; success shows what to paste."""

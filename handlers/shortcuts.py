@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from handlers.after_ack import FORM, heard
 from handlers.deps import Deps
 from handlers.open_forms import open_chargeback_modal, open_claim_modal
+from handlers.payload import ack_only
 from rules.eligibility import EXPLANATION_LIMIT
 from rules.parsing import find_order_ids
 from views import ids
@@ -33,8 +34,6 @@ def plain_message_text(text: str | None) -> str:
 
 
 def register(app: App, deps: Deps) -> None:
-    def just_ack(ack: Ack) -> None:
-        ack()
 
     def file_claim(client: WebClient, body: dict[str, Any]) -> None:
         open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"], context=ModalContext())
@@ -52,6 +51,6 @@ def register(app: App, deps: Deps) -> None:
                          context=ModalContext(channel_id=channel), order_id=order_in_text(text),
                          explanation=explanation)
 
-    app.global_shortcut(ids.SHORTCUT_FILE_CLAIM)(ack=just_ack, lazy=[heard(deps, file_claim, FORM)])
-    app.global_shortcut(ids.SHORTCUT_RECORD_CHARGEBACK)(ack=just_ack, lazy=[heard(deps, record_chargeback, FORM)])
-    app.message_shortcut(ids.SHORTCUT_CLAIM_FROM_MESSAGE)(ack=just_ack, lazy=[heard(deps, claim_from_message, FORM)])
+    app.global_shortcut(ids.SHORTCUT_FILE_CLAIM)(ack=ack_only, lazy=[heard(deps, file_claim, FORM)])
+    app.global_shortcut(ids.SHORTCUT_RECORD_CHARGEBACK)(ack=ack_only, lazy=[heard(deps, record_chargeback, FORM)])
+    app.message_shortcut(ids.SHORTCUT_CLAIM_FROM_MESSAGE)(ack=ack_only, lazy=[heard(deps, claim_from_message, FORM)])
