@@ -61,6 +61,15 @@ class Account:
         return self.marketplaces[0]
 
 
+def single_account(market: Marketplace, *, channel: str | None = None, leads: tuple[str, ...] = (),
+                   locale: str = "en", digest_hour: int | None = 9, ledger: LedgerLink | None = None) -> AccountBook:
+    """A deployment without an accounts file: one account, ``default``, on ``market`` (the US marketplace with
+    the team's zone and holiday calendar)."""
+    account = Account(DEFAULT_ACCOUNT, "Default", (market.code,), channel=channel, leads=leads, locale=locale,
+                      digest_hour=digest_hour, ledger=ledger)
+    return AccountBook((account,), (market,))
+
+
 @dataclass(frozen=True)
 class AccountBook:
     """The deployment's accounts and the marketplaces they use, with the team's overrides in place."""

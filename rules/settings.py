@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from .accounts import DEFAULT_ACCOUNT, Account, AccountBook, LedgerLink
+from .accounts import AccountBook, LedgerLink, single_account
 from .deadlines import BusinessCalendar
 from .ladder import Ladder, parse_ladder
 from .marketplaces import BUILT_IN, DEFAULT_MARKETPLACE
@@ -87,10 +87,9 @@ class Settings:
             market = replace(us, timezone=self.timezone, holidays=self.holidays,
                              holidays_label=us.holidays_label if self.holidays == us.holidays else self.holidays,
                              sources=tuple(sources.items()))
-        account = Account(DEFAULT_ACCOUNT, "Default", (market.code,), channel=self.alert_channel, leads=self.leads,
-                          locale=self.channel_locale, digest_hour=self.digest_hour,
-                          ledger=LedgerLink("", self.spapi_region) if self.spapi_region else None)
-        return AccountBook((account,), (market,))
+        return single_account(market, channel=self.alert_channel, leads=self.leads, locale=self.channel_locale,
+                              digest_hour=self.digest_hour,
+                              ledger=LedgerLink("", self.spapi_region) if self.spapi_region else None)
 
     @property
     def all_leads(self) -> tuple[str, ...]:

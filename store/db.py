@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from rules.accounts import DEFAULT_ACCOUNT, Account, AccountBook
+from rules.accounts import AccountBook, single_account
 from rules.deadlines import BusinessCalendar
 from rules.ladder import DEFAULT_LADDER, Ladder
 from rules.marketplaces import BUILT_IN, DEFAULT_MARKETPLACE, Marketplace
@@ -47,7 +47,7 @@ class Policy:
         market = us if self.calendar == us.calendar else replace(
             us, timezone=self.calendar.zone.key, holidays=code, weekend=self.calendar.weekend,
             holidays_label=us.holidays_label if code == us.holidays else code)
-        return AccountBook((Account(DEFAULT_ACCOUNT, "Default", (market.code,), channel=self.case_channel),), (market,))
+        return single_account(market, channel=self.case_channel)
 
     def market(self, code: str | None) -> Marketplace:
         """The marketplace whose calendar and counts set a case's deadlines."""

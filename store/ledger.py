@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rules.errors import DomainError, no_such_case
+from rules.errors import DomainError, StaleCase, no_such_case
 from rules.kinds import CaseKind, ComplaintType, State
 from rules.ledger import LEDGER_ACTOR, EntryKind, LedgerEntry, Step, decide, match_key, matched_kind
 from rules.records import CaseRecord
@@ -31,6 +31,7 @@ from .unit import audit
 
 NOTICE = "ledger"
 """The outbox kind of what the ledger tells a person (``stage`` says what: ``rules.ledger.Step``, or ``unpaid``)."""
+TAKE_FIGURE = "take_ledger_figure"
 NAME_THE_CLAIM = N_("Enter the claim's order ID or SAFE-T claim number.")
 BEFORE_FILING = frozenset({State.PREPARING, State.AWAITING_APPROVAL, State.APPROVED})
 TOLD = frozenset({Step.DIFFERS, Step.REVERSAL, Step.UNMATCHED, Step.DISAGREES})
@@ -83,14 +84,18 @@ def record_entries(store: Store, account: str, entries: Sequence[LedgerEntry], *
 
 def _record_one(store: Store, account: str, entry: LedgerEntry, *, now: datetime,
                 owner: str | None) -> tuple[Step | None, int | None]:
-    try:
-        return _record_new(store, account, entry, now=now, owner=owner)
-    except IntegrityError:
-        return None, None  # another sync kept this entry (or opened this order's case) at the same moment
+    for attempt in range(2):
+        try:
+            return _record_new(store, account, entry, now=now, owner=owner, last_try=attempt == 1)
+        except IntegrityError:
+            return None, None  # another sync kept this entry (or opened this order's case) at the same moment
+        except StaleCase:
+            continue  # a person changed the case at the same moment: read it again
+    return None, None
 
 
-def _record_new(store: Store, account: str, entry: LedgerEntry, *, now: datetime,
-                owner: str | None) -> tuple[Step | None, int | None]:
+def _record_new(store: Store, account: str, entry: LedgerEntry, *, now: datetime, owner: str | None,
+                last_try: bool = True) -> tuple[Step | None, int | None]:
     with store.all_or_nothing() as together:
         with together.transaction() as session:
             if session.get(LedgerEntryRow, entry.key) is not None:
@@ -101,6 +106,10 @@ def _record_new(store: Store, account: str, entry: LedgerEntry, *, now: datetime
         step = decide(entry, case, paid_cents=paid)
         try:
             case_id = _apply(together, account, entry, case, step, paid=paid, now=now, owner=owner)
+        except StaleCase:
+            if not last_try:
+                raise
+            step, case_id = Step.DISAGREES, case.id if case is not None else None
         except DomainError:
             step = Step.DISAGREES  # e.g. a reference that is no Amazon order id: kept, told, never dropped
             case_id = case.id if case is not None else None
@@ -135,7 +144,17 @@ def _apply(store: Store, account: str, entry: LedgerEntry, case: CaseRecord | No
         record_win(store, case.id, actor=actor, is_lead=True, now=now)
     elif step is Step.REVERSED:
         record_credit(store, case.id, now=now)
+    elif step is Step.CONFIRM and case.kind is CaseKind.SAFET and case.outcome_amount_cents is None:
+        _fill_outcome(store, case.id, paid + entry.amount_cents, now=now)  # granted with no amount recorded
     return case.id
+
+
+def _fill_outcome(store: Store, case_id: int, cents: int, *, now: datetime) -> None:
+    with store.transaction() as session:
+        case = session.get(Case, case_id)
+        if case is not None and case.outcome_amount_cents is None:
+            case.outcome_amount_cents, case.updated_at = cents, now
+            audit(session, case, LEDGER_ACTOR, TAKE_FIGURE, case.state, now, {"amount_cents": cents})
 
 
 def _keep(store: Store, account: str, entry: LedgerEntry, step: Step, case_id: int | None, *, now: datetime) -> None:
@@ -262,7 +281,7 @@ def take_ledger_figure(store: Store, key: str, *, actor: str, is_lead: bool, now
         if case.outcome_amount_cents == figure:
             return None
         before, case.outcome_amount_cents, case.updated_at = case.outcome_amount_cents, figure, now
-        audit(session, case, actor, "take_ledger_figure", case.state, now,
+        audit(session, case, actor, TAKE_FIGURE, case.state, now,
               {"ledger": key, "from_cents": before, "amount_cents": figure})
         return case.id
 

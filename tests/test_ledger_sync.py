@@ -233,3 +233,15 @@ def test_refused_credentials_are_told_to_the_leads_once_and_shown_in_the_status(
     assert state.error and "403" in state.error and "lwa-secret" not in state.error
     told = [m for m in slack.fake.messages("U0BETA") if "refused" in str(m.get("text"))]
     assert len(told) == 1
+
+
+def test_a_grant_recorded_without_its_amount_takes_the_ledgers(slack, amazon):  # type: ignore[no-untyped-def]
+    from store import cases
+
+    case_id = granted_claim(slack, "111-0000013-0000013", "C-0013", None)
+    cases.record_grant(slack.store, case_id, actor="U1", is_lead=False, now=NOW - DAY * 4, amount_cents=None)
+    pay(amazon, "C-0013", "61.25")
+    sync(slack)
+    case = get_case(slack.store, case_id, history=True)
+    assert case.outcome_amount_cents == 6125 and case.events[-1].actor == "amazon-ledger"
+    assert ledger_notices(slack) == []
