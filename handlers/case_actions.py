@@ -20,7 +20,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.after_ack import FORM, SAVED, heard
-from handlers.case_card import after_change, refresh_card, team_of
+from handlers.case_card import announcer, refresh_card, team_of
 from handlers.deps import Deps
 from handlers.forms import Form
 from handlers.intake import intake_case_button
@@ -247,9 +247,4 @@ def register(app: App, deps: Deps) -> None:
         ack()
         context["change"] = change
 
-    def announce(client: WebClient, context: BoltContext) -> None:
-        change = context.get("change")
-        if change is not None:
-            after_change(deps, client, change)
-
-    app.view(ids.MODAL_CASE_ACTION)(ack=submit, lazy=[heard(deps, announce, SAVED)])
+    app.view(ids.MODAL_CASE_ACTION)(ack=submit, lazy=[heard(deps, announcer(deps), SAVED)])

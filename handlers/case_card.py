@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -36,6 +38,15 @@ def post_history(deps: Deps, client: WebClient, case: CaseRecord, event: EventRe
                                                   currency=case.currency))
     except SlackApiError as error:
         log.warning("could not add to the thread of case %s: %s", case.id, error.response.get("error"))
+
+
+def announcer(deps: Deps) -> Callable[[WebClient, BoltContext], None]:
+    """The lazy listener after a form's submit: Slack sees the change the ack stored in ``context["change"]``."""
+    def announce(client: WebClient, context: BoltContext) -> None:
+        change = context.get("change")
+        if change is not None:
+            after_change(deps, client, change)
+    return announce
 
 
 def after_change(deps: Deps, client: WebClient, change: Change) -> None:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from handlers.accounts import places, read_place
 from handlers.after_ack import POSTED, SAVED, heard
-from handlers.case_card import after_change
+from handlers.case_card import announcer
 from handlers.deps import Deps
 from handlers.email_cases import open_case
 from handlers.forms import Form
@@ -131,9 +131,4 @@ def register(app: App, deps: Deps) -> None:
             file_by=file_by(deps, change.case, tr)))
         context["change"] = change
 
-    def announce(client: WebClient, context: BoltContext) -> None:
-        change = context.get("change")
-        if change is not None:
-            after_change(deps, client, change)
-
-    app.view(ids.MODAL_SAFET_CLAIM)(ack=submit, lazy=[heard(deps, announce, SAVED)])
+    app.view(ids.MODAL_SAFET_CLAIM)(ack=submit, lazy=[heard(deps, announcer(deps), SAVED)])

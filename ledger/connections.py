@@ -23,7 +23,10 @@ class Off:
 
 
 def library_installed() -> bool:
-    return importlib.util.find_spec("sp_api") is not None
+    try:
+        return importlib.util.find_spec("sp_api") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def connection_for(account: Account, settings: Settings, env: Mapping[str, str]) -> Connection | Off:

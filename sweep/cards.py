@@ -7,15 +7,9 @@ is filed, through the card slot)."""
 
 from __future__ import annotations
 
-import logging
-
 from store import cards, outbox
 from sweep.context import Round
 from webapi.card_sync import CardSync
-from webapi.posting import SLACK_ERRORS, classify
-
-log = logging.getLogger("safet.sweep")
-
 
 
 def redraw(run: Round) -> None:
@@ -29,30 +23,14 @@ def redraw(run: Round) -> None:
     if not chosen:
         return
     loaded = outbox.load_cases(run.store, chosen)
-    was = cards.shown(run.store, loaded)
     sync = CardSync(run.store, run.settings.accounts, lambda: run.now)
     drawn: list[tuple[int, str]] = []
     try:
-        for case_id in chosen:
-            case = loaded.get(case_id)
-            if case is None or not case.channel_id or not case.card_ts:
-                continue
-            drawing = sync.drawing(case, run.now)  # its account's language, its marketplace's calendar
-            blocks, text, digest = drawing.blocks, drawing.text, drawing.digest
-            if was.get(case.id) == digest:
-                drawn.append((case.id, digest))  # shows this already: no call, no longer stale
-                continue
-            run.pacer.call("chat.update")
-            try:
-                run.client.chat_update(channel=case.channel_id, ts=case.card_ts, blocks=blocks, text=text)
-            except SLACK_ERRORS as error:
-                kind, reason = classify(error)
-                log.warning("could not redraw the card of case %s: %s", case.id, reason)
-                if kind != "permanent":
-                    cards.mark_stale(run.store, [c for c in chosen if c not in {d for d, _ in drawn}], now=run.now)
-                    break  # Slack is out of reach: the next sweep redraws what is left
-                continue
-            drawn.append((case.id, digest))
-            run.report.cards += 1
+        edited, out_of_reach = sync.redraw_many(
+            run.client, [loaded[i] for i in chosen if i in loaded], cards.shown(run.store, loaded), now=run.now,
+            pace=run.pacer.call, drawn=drawn)
+        run.report.cards += edited
+        if out_of_reach:  # Slack is out of reach: the next sweep redraws what is left
+            cards.mark_stale(run.store, [c for c in chosen if c not in {d for d, _ in drawn}], now=run.now)
     finally:
         cards.set_shown(run.store, drawn)

@@ -95,3 +95,13 @@ def test_ledger_sync_and_status_from_the_command_line(amazon, tmp_path, monkeypa
     out = capsys.readouterr()
     assert "invalid_grant" in out.out + out.err
     assert TOKEN not in out.out + out.err and "lwa-secret" not in out.out + out.err
+
+
+def test_without_the_client_library_the_ledger_is_off_and_says_how_to_install_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sp_api", None)  # as after `pip install .`, without the [ledger] extra
+    env = {"SAFET_SPAPI_REFRESH_TOKEN": TOKEN, **LWA}
+    settings = load_settings(env, dotenv=False)
+    off = connection_for(settings.accounts.default, settings, env)
+    assert isinstance(off, Off) and "pip install 'safet[ledger]'" in off.why

@@ -85,6 +85,33 @@ class CardSync:
                 return case
         return case
 
+    def redraw_many(self, client: WebClient, cases: list[CaseRecord], shown: dict[int, str], *, now: datetime,
+                    pace: Callable[[str], object], drawn: list[tuple[int, str]]) -> tuple[int, bool]:
+        """Bring these cards up to date in bulk (the sweep's way): a card that already shows its drawing costs no
+        call, the rest are edited in place, each call paced by ``pace``. What each card now shows is appended to
+        ``drawn`` as it goes (kept even when this stops half-way). Returns how many cards were edited and whether
+        Slack went out of reach (the rest is for a later sweep)."""
+        edited = 0
+        for case in cases:
+            if not case.channel_id or not case.card_ts:
+                continue  # a card never posted is posted through the card slot, not here
+            drawing = self.drawing(case, now)
+            if shown.get(case.id) == drawing.digest:
+                drawn.append((case.id, drawing.digest))  # shows this already: no call
+                continue
+            pace("chat.update")
+            try:
+                client.chat_update(channel=case.channel_id, ts=case.card_ts, blocks=drawing.blocks, text=drawing.text)
+            except SLACK_ERRORS as error:
+                kind, reason = classify(error)
+                log.warning("could not redraw the card of case %s: %s", case.id, reason)
+                if kind != "permanent":
+                    return edited, True
+                continue
+            drawn.append((case.id, drawing.digest))
+            edited += 1
+        return edited, False
+
     def _post_first(self, client: WebClient, case: CaseRecord, drawn: Drawing) -> str | None:
         """Claim the card slot, then post; a claim whose post's fate was lost is looked up first."""
         assert case.channel_id is not None
