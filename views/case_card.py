@@ -16,10 +16,10 @@ from slack_sdk.models.blocks import (
 )
 
 from rules.deadlines import DEADLINE_LABELS
-from rules.kinds import Action, CaseKind, State
+from rules.kinds import Action, CaseKind, SafetProgram, State
 from rules.records import CaseRecord
 from views import ids
-from views.case_facts import checklist, missing_documents, representation
+from views.case_facts import checklist, day_text, missing_documents, representation
 from views.history import representation_words
 from views.i18n import Translator
 from views.metadata import CaseRef
@@ -70,7 +70,11 @@ def _details(case: CaseRecord, tr: Translator, team: Team) -> str:
     if case.kind is CaseKind.SAFET:
         if case.product_order_id:
             lines.append(tr._("Product order `{order_id}`", order_id=escape(case.product_order_id)))
-        if case.expected_amount_cents is not None:
+        refunded_on = day_text(case.details.get("refund_on"), tr)
+        if case.reason is not None and case.reason.program is SafetProgram.SELLER_FULFILLED and refunded_on:
+            lines.append(tr._("Refunded to the buyer: {amount} on {day}",
+                              amount=tr.money(case.expected_amount_cents, case.currency), day=refunded_on))
+        elif case.expected_amount_cents is not None:
             lines.append(tr._("Expected: {amount}", amount=tr.money(case.expected_amount_cents, case.currency)))
     else:
         lines.append(tr._("Buyer's claim: {complaint}", complaint=case.complaint_type))

@@ -105,6 +105,12 @@ def case_facts(case: CaseRecord, tr: Translator) -> list[Fact]:
             facts.append(Fact(tr._("SAFE-T claim number"), case.claim_number))
         if case.expected_amount_cents is not None:
             facts.append(Fact(tr._("Expected"), tr.money(case.expected_amount_cents, case.currency)))
+        for name, label in (("refund_on", tr._("Refund date")),
+                            ("return_scan_on", tr._("Return delivered to your warehouse (delivery scan)")),
+                            ("last_scan_on", tr._("The lost return's last scan"))):
+            day = day_text(case.details.get(name), tr)
+            if day:
+                facts.append(Fact(label, day))
         if case.second_appointment_completed_on is not None:
             facts.append(Fact(tr._("Second appointment completed"), tr.day(case.second_appointment_completed_on)))
     else:
