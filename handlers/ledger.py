@@ -4,10 +4,12 @@ the card and the notices follow in lazy listeners. A second press changes nothin
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from handlers.after_ack import FORM, SAVED, heard
 from handlers.case_actions import error_block
@@ -23,6 +25,7 @@ from views import ids
 from views.ledger_notices import match_modal
 
 MAX_KEY = 64
+log = logging.getLogger("safet")
 
 
 def _key(body: dict[str, Any]) -> str:
@@ -53,9 +56,29 @@ def after_figure(deps: Deps, body: dict[str, Any], client: WebClient, context: B
     if case_id is None:
         return
     deps.cards.refresh(client, case_id)
+    if context.get("changed"):
+        settled_notice(deps, client, body, user)
     text = tr._("Recorded Amazon's figure on the case.") if context.get("changed") else \
         tr._("The case already shows Amazon's figure: nothing changed.")
     tell(client, user=user, channel=channel, text=text)
+
+
+def settled_notice(deps: Deps, client: WebClient, body: dict[str, Any], user: str) -> None:
+    """The notice loses its button and says who took Amazon's figure (in a digest, only that notice's button)."""
+    message, channel = body.get("message") or {}, channel_of(body)
+    block_id = (body.get("actions") or [{}])[0].get("block_id")
+    blocks = message.get("blocks")
+    if not channel or not message.get("ts") or not isinstance(blocks, list):
+        return
+    account = deps.settings.accounts.for_channel(channel)
+    tr = deps.channel_tr(account.key if account else None)
+    done = {"type": "context", "elements": [{"type": "mrkdwn", "text": tr._(
+        ":white_check_mark: <@{user}> recorded Amazon's figure.", user=user)}]}
+    kept = [done if isinstance(b, dict) and b.get("block_id") == block_id else b for b in blocks]
+    try:
+        client.chat_update(channel=channel, ts=message["ts"], blocks=kept, text=message.get("text") or "")
+    except SlackApiError as error:
+        log.info("could not update the ledger notice in %s: %s", channel, error.response.get("error"))
 
 
 def open_match(deps: Deps, body: dict[str, Any], client: WebClient) -> None:

@@ -71,11 +71,15 @@ def test_a_claim_paid_less_says_both_figures_and_takes_amazons_on_request(slack,
     (notice,) = [m for m in slack.fake.messages(ACME_CHANNEL) if "Amounts differ" in str(m.get("text"))]
     text = str(notice["blocks"])
     assert "$100.00" in text and "$120.00" in text
-    key = next(e["value"] for b in notice["blocks"] if b["type"] == "actions" for e in b["elements"]
-               if e["action_id"] == "ledger_take_figure")
-    assert slack.click("ledger_take_figure", key, user="U1", channel=ACME_CHANNEL).status == 200
+    block = next(b for b in notice["blocks"] if b["type"] == "actions")
+    key = next(e["value"] for e in block["elements"] if e["action_id"] == "ledger_take_figure")
+    assert slack.click("ledger_take_figure", key, user="U1", channel=ACME_CHANNEL, message=notice,
+                       block_id=block["block_id"]).status == 200
     slack.fake.wait_for("chat.postEphemeral")
     assert get_case(slack.store, case_id, history=False).outcome_amount_cents == 10000
+    (now_shown,) = [m for m in slack.fake.messages(ACME_CHANNEL) if m["ts"] == notice["ts"]]
+    assert "ledger_take_figure" not in str(now_shown["blocks"])  # the button is gone, who took it is said
+    assert "<@U1> recorded Amazon's figure." in str(now_shown["blocks"])
     slack.click("ledger_take_figure", key, user="U1", channel=ACME_CHANNEL)
     said = slack.fake.wait_for("chat.postEphemeral", count=2)[1].args["text"]
     assert "already" in said
