@@ -57,11 +57,15 @@ def heard(deps: Deps, fn: Callable[..., Any], told: str = POSTED) -> Callable[..
     Bolt passes a listener the arguments its signature names; the wrapper asks for ``fn``'s and for the
     request's ``body`` and ``client``, which telling needs."""
     own = list(inspect.signature(fn).parameters)
+    takes_deps = own[:1] == ["deps"]  # a module-level listener: what every listener needs comes first
+    if takes_deps:
+        own = own[1:]
     wanted = [*own, *(name for name in ("body", "client") if name not in own)]
+    bound = {"deps": deps} if takes_deps else {}
 
     def listener(**given: Any) -> Any:
         try:
-            return fn(**{name: given[name] for name in own})
+            return fn(**bound, **{name: given[name] for name in own})
         except Exception as error:  # everything: Bolt would swallow it
             body, client = given["body"], given["client"]
             log.exception("after the ack, %s failed %s", fn.__name__, request_ids(body))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -52,6 +52,7 @@ from views.i18n import Translator, translator
 from views.metadata import CaseRef, ModalContext
 
 log = logging.getLogger("safet")
+
 
 def permission_refusal(tr: Translator, action: Action | None, case: CaseRecord, error: NotPermitted) -> str:
     """Why this person may not press the button, naming who may."""
@@ -92,7 +93,6 @@ class Submission:
         if case is None:
             raise no_such_case()
         return case
-
 
 
 def _perform(action: Action) -> Callable[[Submission], Change]:
@@ -155,96 +155,97 @@ def button_action(action_id: str) -> str | None:
             ids.ACTION_CASE_DOCUMENTS: ADD_DOCUMENTS}.get(action_id)
 
 
-def register(app: App, deps: Deps) -> None:
-
-    def open_form(client: WebClient, body: dict[str, Any]) -> None:
-        """Check the press against the store, then open the form (the trigger_id lives 3 s) or refuse."""
-        user = body["user"]["id"]
-        pressed = body["actions"][0]
-        channel = channel_of(body)
-        name = button_action(pressed.get("action_id", ""))
-        prefill: dict[str, Any] = {}
+def open_form(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
+    """Check the press against the store, then open the form (the trigger_id lives 3 s) or refuse."""
+    user = body["user"]["id"]
+    pressed = body["actions"][0]
+    channel = channel_of(body)
+    name = button_action(pressed.get("action_id", ""))
+    prefill: dict[str, Any] = {}
+    try:
+        ref = CaseRef.loads(pressed.get("value") or "")
+    except ValueError:
+        ref = None
+    if pressed.get("action_id") == ids.ACTION_INTAKE_CASE_ACTION:  # an email's reply: the form prefilled
+        name, ref, prefill = intake_case_button(pressed) or (None, None, {})
+    if name is None or ref is None:
+        log.warning("ignored a case button with action %r and value %r", pressed.get("action_id"),
+                    pressed.get("value"))
+        return
+    person = deps.directory.person(user, client)
+    tr = translator(person.locale)
+    case = get_case(deps.store, ref.case_id, history=False)
+    if case is None:
+        tell(client, user=user, channel=channel, text=tr._("That case no longer exists."))
+        return
+    action = Action(name) if name in set(Action) else None
+    refusal = None
+    if ref.version != case.version:
+        refusal = tr._("This case changed since the card was drawn: it is now “{state}”. The card has been "
+                       "refreshed.", state=case.state)
+    elif action is not None:
         try:
-            ref = CaseRef.loads(pressed.get("value") or "")
-        except ValueError:
-            ref = None
-        if pressed.get("action_id") == ids.ACTION_INTAKE_CASE_ACTION:  # an email's reply: the form prefilled
-            name, ref, prefill = intake_case_button(pressed) or (None, None, {})
-        if name is None or ref is None:
-            log.warning("ignored a case button with action %r and value %r", pressed.get("action_id"),
-                        pressed.get("value"))
+            transition_for(case.kind, case.state, action, case.gate)
+        except IllegalTransition as error:
+            refusal = tr._("{reason} The card has been refreshed.", reason=tr.error(error))
+    elif name == SET_STATED_DUE and not [d for d in case.open_deadlines if not d.kind.is_window]:
+        refusal = tr._("This case has no open deadline to enter Amazon's date for. The card has been refreshed.")
+    if refusal is not None:
+        tell(client, user=user, channel=channel, text=refusal)
+        refresh_card(deps, client, case.id)
+        return
+    is_lead = deps.directory.is_lead(user, client, account=case.account)
+    if name not in (SET_STATED_DUE, ADD_DOCUMENTS):  # anyone on the team may do these
+        try:
+            check_permission(action, actor=user, owner=case.owner_id, is_lead=is_lead)
+        except NotPermitted as error:
+            tell(client, user=user, channel=channel, text=permission_refusal(tr, action, case, error))
             return
-        person = deps.directory.person(user, client)
-        tr = translator(person.locale)
-        case = get_case(deps.store, ref.case_id, history=False)
-        if case is None:
-            tell(client, user=user, channel=channel, text=tr._("That case no longer exists."))
-            return
-        action = Action(name) if name in set(Action) else None
-        refusal = None
-        if ref.version != case.version:
-            refusal = tr._("This case changed since the card was drawn: it is now “{state}”. The card has been "
-                           "refreshed.", state=case.state)
-        elif action is not None:
-            try:
-                transition_for(case.kind, case.state, action, case.gate)
-            except IllegalTransition as error:
-                refusal = tr._("{reason} The card has been refreshed.", reason=tr.error(error))
-        elif name == SET_STATED_DUE and not [d for d in case.open_deadlines if not d.kind.is_window]:
-            refusal = tr._("This case has no open deadline to enter Amazon's date for. The card has been refreshed.")
-        if refusal is not None:
-            tell(client, user=user, channel=channel, text=refusal)
-            refresh_card(deps, client, case.id)
-            return
-        is_lead = deps.directory.is_lead(user, client, account=case.account)
-        if name not in (SET_STATED_DUE, ADD_DOCUMENTS):  # anyone on the team may do these
-            try:
-                check_permission(action, actor=user, owner=case.owner_id, is_lead=is_lead)
-            except NotPermitted as error:
-                tell(client, user=user, channel=channel, text=permission_refusal(tr, action, case, error))
-                return
-        if action is not None and not ACTIONS[action].has_form:
-            return  # the app's own actions (automatic close, presumed no debit) have no form
-        open_deadlines = [d for d in case.open_deadlines if not d.kind.is_window]
-        context = ModalContext(case_id=case.id, action=name, version=case.version, channel_id=channel,
-                               deadline_id=open_deadlines[0].id if len(open_deadlines) == 1 else None,
-                               lead=is_lead or None, account=case.account)
-        now, team = deps.clock(), team_of(deps, case)
-        if action is not None:
-            view = action_modal(tr, case, action, context=context, now=now, team=team, prefill=prefill)
-        elif name == SET_STATED_DUE:
-            view = stated_date_modal(tr, case, context=context, now=now, team=team)
-        elif name == ADD_DOCUMENTS:
-            view = documents_modal(tr, case, context=context)
-        else:
-            view = reassign_modal(tr, case, context=context)
-        in_modal = (body.get("container") or {}).get("type") == "view"  # the intake shortcut's summary
-        (client.views_push if in_modal else client.views_open)(trigger_id=body["trigger_id"], view=view)
+    if action is not None and not ACTIONS[action].has_form:
+        return  # the app's own actions (automatic close, presumed no debit) have no form
+    open_deadlines = [d for d in case.open_deadlines if not d.kind.is_window]
+    context = ModalContext(case_id=case.id, action=name, version=case.version, channel_id=channel,
+                           deadline_id=open_deadlines[0].id if len(open_deadlines) == 1 else None,
+                           lead=is_lead or None, account=case.account)
+    now, team = deps.clock(), team_of(deps, case)
+    if action is not None:
+        view = action_modal(tr, case, action, context=context, now=now, team=team, prefill=prefill)
+    elif name == SET_STATED_DUE:
+        view = stated_date_modal(tr, case, context=context, now=now, team=team)
+    elif name == ADD_DOCUMENTS:
+        view = documents_modal(tr, case, context=context)
+    else:
+        view = reassign_modal(tr, case, context=context)
+    in_modal = (body.get("container") or {}).get("type") == "view"  # the intake shortcut's summary
+    (client.views_push if in_modal else client.views_open)(trigger_id=body["trigger_id"], view=view)
 
+
+def submit(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext,
+           client: WebClient) -> None:
+    """Write the change inside the ack: a refusal goes back onto the form, beside the field at fault."""
+    user = body["user"]["id"]
+    tr = deps.tr(user)
+    modal = ModalContext.loads(view.get("private_metadata"))
+    submitter = SUBMITTERS.get(modal.action or "")
+    try:
+        if submitter is None:
+            raise DomainError(N_("This form is out of date: close it and press the button on the card again."))
+        # No Web API call inside the ack: a lead in a user group was recognised when the form opened
+        # (carried in the form's context, which only this app writes); IDs and cached groups count too.
+        is_lead = bool(modal.lead) or deps.directory.is_lead(user, None, account=modal.account)
+        change = submitter(Submission(deps, Form.of(view), modal, user, is_lead, deps.clock()))
+    except DomainError as error:
+        ack(response_action="errors", errors={error_block(error, view): tr.error(error)})
+        return
+    ack()
+    context["change"] = change
+
+
+def register(app: App, deps: Deps) -> None:
     opening = heard(deps, open_form, FORM)
     app.block_action(re.compile("^" + re.escape(ids.ACTION_CASE_PREFIX)))(ack=ack_only, lazy=[opening])
     app.block_action(ids.ACTION_INTAKE_CASE_ACTION)(ack=ack_only, lazy=[opening])
     app.block_action(ids.ACTION_CASE_SET_DATE)(ack=ack_only, lazy=[opening])
     app.block_action(ids.ACTION_CASE_REASSIGN)(ack=ack_only, lazy=[opening])
     app.block_action(ids.ACTION_CASE_DOCUMENTS)(ack=ack_only, lazy=[opening])
-
-    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        """Write the change inside the ack: a refusal goes back onto the form, beside the field at fault."""
-        user = body["user"]["id"]
-        tr = deps.tr(user)
-        modal = ModalContext.loads(view.get("private_metadata"))
-        submitter = SUBMITTERS.get(modal.action or "")
-        try:
-            if submitter is None:
-                raise DomainError(N_("This form is out of date: close it and press the button on the card again."))
-            # No Web API call inside the ack: a lead in a user group was recognised when the form opened
-            # (carried in the form's context, which only this app writes); IDs and cached groups count too.
-            is_lead = bool(modal.lead) or deps.directory.is_lead(user, None, account=modal.account)
-            change = submitter(Submission(deps, Form.of(view), modal, user, is_lead, deps.clock()))
-        except DomainError as error:
-            ack(response_action="errors", errors={error_block(error, view): tr.error(error)})
-            return
-        ack()
-        context["change"] = change
-
-    app.view(ids.MODAL_CASE_ACTION)(ack=submit, lazy=[heard(deps, announcer(deps), SAVED)])
+    app.view(ids.MODAL_CASE_ACTION)(ack=partial(submit, deps), lazy=[heard(deps, announcer(deps), SAVED)])

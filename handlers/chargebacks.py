@@ -58,76 +58,78 @@ def read_email_at(form: Form, deps: Deps, now: datetime, marketplace: str,
     return email_at
 
 
+def submit(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """Validate every field (all errors at once), then store inside the ack."""
+    user = body["user"]["id"]
+    tr = deps.tr(user)
+    form = Form.of(view)
+    now = deps.clock()
+    exact = ModalContext.loads(view.get("private_metadata")).email_at
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        values["place"] = read_place(form, deps, ModalContext.loads(view.get("private_metadata")).channel_id)
+    except DomainError as error:
+        ack(response_action="errors", errors={"account": tr.error(error)})
+        return
+    readers = {
+        "order_id": lambda: parse_order_id(form.text("order_id")),
+        "currency": lambda: read_currency(form),
+        "complaint_type": lambda: read_complaint(form),
+        "email_at": lambda: read_email_at(form, deps, now, values["place"][1], exact),
+    }
+    for name, read in readers.items():
+        try:
+            values[name] = read()
+        except DomainError as error:
+            errors[error.field or "order_id"] = tr.error(error)
+    if "currency" in values:
+        try:
+            values["amount_cents"] = parse_amount(form.text("amount"), values["currency"])
+        except DomainError as error:
+            errors[error.field or "amount"] = tr.error(error)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    try:
+        change = open_case(deps, partial(
+            opening.open_chargeback, actor=user, order_id=values["order_id"], amount_cents=values["amount_cents"],
+            currency=values["currency"], now=now, complaint_type=values["complaint_type"],
+            email_on=form.date("email_on"), email_at=values["email_at"],
+            notes=form.text("notes").strip(), account=values["place"][0], marketplace=values["place"][1],
+        ), ModalContext.loads(view.get("private_metadata")), actor=user)
+    except DomainError as error:
+        field = error.field if error.field in FIELDS else "order_id"
+        ack(response_action="errors", errors={field: tr.error(error)})
+        return
+    ack(response_action="clear")
+    context["change"] = change
+
+
+def announce(deps: Deps, client: WebClient, body: dict[str, Any], context: BoltContext) -> None:
+    change = context.get("change")
+    if change is None:
+        return
+    after_change(deps, client, change)
+    confirm(deps, client, body["user"]["id"], ModalContext.loads(body["view"].get("private_metadata")), change)
+
+
+def confirm(deps: Deps, client: WebClient, user: str, modal: ModalContext, change: Change) -> None:
+    """Tell the person alone what was saved and by when to respond (in the channel they typed in)."""
+    person = deps.directory.person(user, client)
+    tr = translator(person.locale)
+    case = change.case
+    reply = next((d for d in case.open_deadlines if d.kind is DeadlineKind.CHARGEBACK_REPLY), None)
+    if reply is None:
+        return
+    text = tr._(
+        ":white_check_mark: Chargeback for order `{order_id}` recorded ({amount}). Refund or represent it in "
+        "Seller Central (Performance → Chargeback Claims) by {due} ({relative}), then press the matching "
+        "button on the case card.",
+        order_id=case.order_id, amount=tr.money(case.amount_cents, case.currency),
+        due=due_token(reply, tr, deps.settings.zone, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
+    tell(client, user=user, channel=modal.channel_id, text=text)
+
+
 def register(app: App, deps: Deps) -> None:
-    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        """Validate every field (all errors at once), then store inside the ack."""
-        user = body["user"]["id"]
-        tr = deps.tr(user)
-        form = Form.of(view)
-        now = deps.clock()
-        exact = ModalContext.loads(view.get("private_metadata")).email_at
-        errors: dict[str, str] = {}
-        values: dict[str, Any] = {}
-        try:
-            values["place"] = read_place(form, deps, ModalContext.loads(view.get("private_metadata")).channel_id)
-        except DomainError as error:
-            ack(response_action="errors", errors={"account": tr.error(error)})
-            return
-        readers = {
-            "order_id": lambda: parse_order_id(form.text("order_id")),
-            "currency": lambda: read_currency(form),
-            "complaint_type": lambda: read_complaint(form),
-            "email_at": lambda: read_email_at(form, deps, now, values["place"][1], exact),
-        }
-        for name, read in readers.items():
-            try:
-                values[name] = read()
-            except DomainError as error:
-                errors[error.field or "order_id"] = tr.error(error)
-        if "currency" in values:
-            try:
-                values["amount_cents"] = parse_amount(form.text("amount"), values["currency"])
-            except DomainError as error:
-                errors[error.field or "amount"] = tr.error(error)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        try:
-            change = open_case(deps, partial(
-                opening.open_chargeback, actor=user, order_id=values["order_id"], amount_cents=values["amount_cents"],
-                currency=values["currency"], now=now, complaint_type=values["complaint_type"],
-                email_on=form.date("email_on"), email_at=values["email_at"],
-                notes=form.text("notes").strip(), account=values["place"][0], marketplace=values["place"][1],
-            ), ModalContext.loads(view.get("private_metadata")), actor=user)
-        except DomainError as error:
-            field = error.field if error.field in FIELDS else "order_id"
-            ack(response_action="errors", errors={field: tr.error(error)})
-            return
-        ack(response_action="clear")
-        context["change"] = change
-
-    def announce(client: WebClient, body: dict[str, Any], context: BoltContext) -> None:
-        change = context.get("change")
-        if change is None:
-            return
-        after_change(deps, client, change)
-        confirm(client, body["user"]["id"], ModalContext.loads(body["view"].get("private_metadata")), change)
-
-    def confirm(client: WebClient, user: str, modal: ModalContext, change: Change) -> None:
-        """Tell the person alone what was saved and by when to respond (in the channel they typed in)."""
-        person = deps.directory.person(user, client)
-        tr = translator(person.locale)
-        case = change.case
-        reply = next((d for d in case.open_deadlines if d.kind is DeadlineKind.CHARGEBACK_REPLY), None)
-        if reply is None:
-            return
-        text = tr._(
-            ":white_check_mark: Chargeback for order `{order_id}` recorded ({amount}). Refund or represent it in "
-            "Seller Central (Performance → Chargeback Claims) by {due} ({relative}), then press the matching "
-            "button on the case card.",
-            order_id=case.order_id, amount=tr.money(case.amount_cents, case.currency),
-            due=due_token(reply, tr, deps.settings.zone, person.zone), relative=tr.relative(reply.due_at, deps.clock()))
-        tell(client, user=user, channel=modal.channel_id, text=text)
-
-    app.view(ids.MODAL_CHARGEBACK)(ack=submit, lazy=[heard(deps, announce, SAVED)])
-
+    app.view(ids.MODAL_CHARGEBACK)(ack=partial(submit, deps), lazy=[heard(deps, announce, SAVED)])

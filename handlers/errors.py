@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -14,12 +15,14 @@ from rules.errors import DomainError
 log = logging.getLogger("safet")
 
 
+def on_error(deps: Deps, error: Exception, body: dict[str, Any], response: BoltResponse | None) -> BoltResponse | None:
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    if isinstance(error, DomainError) and user:
+        text = deps.tr(user).error(error)
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+    log.error("listener failed %s", request_ids(body), exc_info=error)
+    return response
+
+
 def register(app: App, deps: Deps) -> None:
-    @app.error
-    def on_error(error: Exception, body: dict[str, Any], response: BoltResponse | None) -> BoltResponse | None:
-        user = (body.get("user") or {}).get("id") or body.get("user_id")
-        if isinstance(error, DomainError) and user:
-            text = deps.tr(user).error(error)
-            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
-        log.error("listener failed %s", request_ids(body), exc_info=error)
-        return response
+    app.error(partial(on_error, deps))

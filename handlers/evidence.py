@@ -76,31 +76,31 @@ def build_and_upload(deps: Deps, client: WebClient, case: CaseRecord, *, user: s
                            initial_comment=comment)
 
 
+def packet(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
+    user = body["user"]["id"]
+    channel = channel_of(body)
+    try:
+        ref = CaseRef.loads(str(body["actions"][0].get("value") or ""))
+    except ValueError:
+        log.warning("ignored an evidence packet button with value %r", body["actions"][0].get("value"))
+        return
+    case = get_case(deps.store, ref.case_id)
+    if case is None or not case.channel_id or not case.card_ts:
+        tell(client, user=user, channel=channel, text=deps.tr(user, client)._("That case no longer exists."))
+        return
+    try:
+        build_and_upload(deps, client, case, user=user)
+    except SlackApiError as error:
+        log.warning("evidence packet of case %s not uploaded: %s", case.id, error.response.get("error"))
+        tr = deps.tr(user, client)
+        if fate_of(error) is Fate.UNKNOWN:  # Slack may have it: pressing again could post a second packet
+            text = tr._("Slack did not answer whether the evidence packet arrived ({error}). Look in the case's "
+                        "thread before pressing again.", error=str(error.response.get("error")))
+        else:
+            text = tr._("The evidence packet could not be uploaded ({error}). Try again in a minute.",
+                        error=str(error.response.get("error")))
+        tell(client, user=user, channel=channel, text=text)
+
+
 def register(app: App, deps: Deps) -> None:
-
-    def packet(client: WebClient, body: dict[str, Any]) -> None:
-        user = body["user"]["id"]
-        channel = channel_of(body)
-        try:
-            ref = CaseRef.loads(str(body["actions"][0].get("value") or ""))
-        except ValueError:
-            log.warning("ignored an evidence packet button with value %r", body["actions"][0].get("value"))
-            return
-        case = get_case(deps.store, ref.case_id)
-        if case is None or not case.channel_id or not case.card_ts:
-            tell(client, user=user, channel=channel, text=deps.tr(user, client)._("That case no longer exists."))
-            return
-        try:
-            build_and_upload(deps, client, case, user=user)
-        except SlackApiError as error:
-            log.warning("evidence packet of case %s not uploaded: %s", case.id, error.response.get("error"))
-            tr = deps.tr(user, client)
-            if fate_of(error) is Fate.UNKNOWN:  # Slack may have it: pressing again could post a second packet
-                text = tr._("Slack did not answer whether the evidence packet arrived ({error}). Look in the case's "
-                            "thread before pressing again.", error=str(error.response.get("error")))
-            else:
-                text = tr._("The evidence packet could not be uploaded ({error}). Try again in a minute.",
-                            error=str(error.response.get("error")))
-            tell(client, user=user, channel=channel, text=text)
-
     app.action(ids.ACTION_CASE_EVIDENCE)(ack=ack_only, lazy=[heard(deps, packet, POSTED)])

@@ -187,69 +187,69 @@ def intake_case_button(pressed: dict[str, Any]) -> tuple[str, CaseRef, dict[str,
     return prefill.action, CaseRef(prefill.case_id, prefill.version), form_values(prefill)
 
 
+def record_from_message(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
+    """Show the person what the message says (a modal, at once: the trigger lives 3 s), then reply once in
+    the message's thread when there is something to record and nobody was answered there yet."""
+    user, message = body["user"]["id"], body.get("message") or {}
+    channel, ts = (body.get("channel") or {}).get("id"), message.get("ts")
+    # The modal opens at once (in the language the store knows); fetching and reading the email, and
+    # asking Slack the person's language, come after: a slow download never spends the trigger.
+    opened = client.views_open(trigger_id=body["trigger_id"], view=reading_modal(deps.tr(user)))
+    view_id = opened["view"]["id"]
+    tr = translator(deps.directory.person(user, client).locale)
+    try:
+        letter = message_letter(client, message)
+        found = found_of(deps, *read_for_account(letter, deps.settings.accounts, channel))
+    except Refused as refused:
+        client.views_update(view_id=view_id, view=note_modal(tr, refusal_text(tr, refused.code)))
+        return
+    team, now = Team.of(deps.settings.accounts.market_of(found.account)), deps.clock()
+    if found.actionable:
+        view = summary_modal(tr, reply_blocks(tr, found, team=team, now=now),
+                             private_metadata=ModalContext(channel_id=channel).dumps())
+    else:
+        view = note_modal(tr, unreadable_text(tr, found.reading))
+    client.views_update(view_id=view_id, view=view)
+    if found.actionable and channel and ts and first_read(deps.store, channel_id=channel, message_ts=ts,
+                                                         source=SHORTCUT, now=now, read_by=user):
+        answer(deps, client, channel=channel, ts=ts, thread_ts=message.get("thread_ts") or ts,
+               found=with_links(client, found))  # the links after the modal: the trigger_id lives 3 s
+        mark_answered(deps.store, channel_id=channel, message_ts=ts, now=deps.clock())
+
+
+def open_new_case_form(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
+    """A reply's "Record this chargeback" / "Record this SAFE-T claim": the form, prefilled from the email."""
+    pressed = body["actions"][0]
+    prefill = parse_prefill(pressed.get("value"))
+    if prefill is None:
+        log.warning("ignored an intake button with value %r", pressed.get("value"))
+        return
+    user = body["user"]["id"]
+    channel = channel_of(body)
+    push = (body.get("container") or {}).get("type") == "view"  # from the shortcut's summary modal
+    sent_at = prefill.sent_at if isinstance(prefill.sent_at, int) else None
+    if pressed.get("action_id") == ids.ACTION_INTAKE_RECORD_CHARGEBACK:
+        currency = prefill.currency if isinstance(prefill.currency, str) else "USD"
+        open_chargeback_modal(
+            deps, client, user=user, trigger_id=body["trigger_id"], push=push,
+            context=ModalContext(channel_id=channel, email_at=sent_at, email=_carried(pressed)),
+            order_id=prefill.order_id[:40],
+            currency=currency, email_at=datetime.fromtimestamp(sent_at, UTC) if sent_at else None,
+            amount=plain_amount(prefill.amount_cents, currency) if isinstance(prefill.amount_cents, int) else None,
+            complaint=ComplaintType(prefill.complaint)
+            if isinstance(prefill.complaint, str) and prefill.complaint in set(ComplaintType) else None,
+            account_key=prefill.account)
+    else:
+        claim_number = prefill.claim_number if isinstance(prefill.claim_number, str) else None
+        open_claim_modal(deps, client, user=user, trigger_id=body["trigger_id"], push=push,
+                         context=ModalContext(channel_id=channel, email=_carried(pressed)),
+                         order_id=prefill.order_id[:40],
+                         claim_number=claim_number[:64] if claim_number else None, account_key=prefill.account)
+
+
 def register(app: App, deps: Deps) -> None:
-
-    def record_from_message(client: WebClient, body: dict[str, Any]) -> None:
-        """Show the person what the message says (a modal, at once: the trigger lives 3 s), then reply once in
-        the message's thread when there is something to record and nobody was answered there yet."""
-        user, message = body["user"]["id"], body.get("message") or {}
-        channel, ts = (body.get("channel") or {}).get("id"), message.get("ts")
-        # The modal opens at once (in the language the store knows); fetching and reading the email, and
-        # asking Slack the person's language, come after: a slow download never spends the trigger.
-        opened = client.views_open(trigger_id=body["trigger_id"], view=reading_modal(deps.tr(user)))
-        view_id = opened["view"]["id"]
-        tr = translator(deps.directory.person(user, client).locale)
-        try:
-            letter = message_letter(client, message)
-            found = found_of(deps, *read_for_account(letter, deps.settings.accounts, channel))
-        except Refused as refused:
-            client.views_update(view_id=view_id, view=note_modal(tr, refusal_text(tr, refused.code)))
-            return
-        team, now = Team.of(deps.settings.accounts.market_of(found.account)), deps.clock()
-        if found.actionable:
-            view = summary_modal(tr, reply_blocks(tr, found, team=team, now=now),
-                                 private_metadata=ModalContext(channel_id=channel).dumps())
-        else:
-            view = note_modal(tr, unreadable_text(tr, found.reading))
-        client.views_update(view_id=view_id, view=view)
-        if found.actionable and channel and ts and first_read(deps.store, channel_id=channel, message_ts=ts,
-                                                             source=SHORTCUT, now=now, read_by=user):
-            answer(deps, client, channel=channel, ts=ts, thread_ts=message.get("thread_ts") or ts,
-                   found=with_links(client, found))  # the links after the modal: the trigger_id lives 3 s
-            mark_answered(deps.store, channel_id=channel, message_ts=ts, now=deps.clock())
-
     app.message_shortcut(ids.SHORTCUT_RECORD_FROM_MESSAGE)(
         ack=ack_only, lazy=[heard(deps, record_from_message, POSTED)])
-
-    def open_new_case_form(client: WebClient, body: dict[str, Any]) -> None:
-        """A reply's "Record this chargeback" / "Record this SAFE-T claim": the form, prefilled from the email."""
-        pressed = body["actions"][0]
-        prefill = parse_prefill(pressed.get("value"))
-        if prefill is None:
-            log.warning("ignored an intake button with value %r", pressed.get("value"))
-            return
-        user = body["user"]["id"]
-        channel = channel_of(body)
-        push = (body.get("container") or {}).get("type") == "view"  # from the shortcut's summary modal
-        sent_at = prefill.sent_at if isinstance(prefill.sent_at, int) else None
-        if pressed.get("action_id") == ids.ACTION_INTAKE_RECORD_CHARGEBACK:
-            currency = prefill.currency if isinstance(prefill.currency, str) else "USD"
-            open_chargeback_modal(
-                deps, client, user=user, trigger_id=body["trigger_id"], push=push,
-                context=ModalContext(channel_id=channel, email_at=sent_at, email=_carried(pressed)),
-                order_id=prefill.order_id[:40],
-                currency=currency, email_at=datetime.fromtimestamp(sent_at, UTC) if sent_at else None,
-                amount=plain_amount(prefill.amount_cents, currency) if isinstance(prefill.amount_cents, int) else None,
-                complaint=ComplaintType(prefill.complaint)
-                if isinstance(prefill.complaint, str) and prefill.complaint in set(ComplaintType) else None,
-                account_key=prefill.account)
-        else:
-            claim_number = prefill.claim_number if isinstance(prefill.claim_number, str) else None
-            open_claim_modal(deps, client, user=user, trigger_id=body["trigger_id"], push=push,
-                             context=ModalContext(channel_id=channel, email=_carried(pressed)),
-                             order_id=prefill.order_id[:40],
-                             claim_number=claim_number[:64] if claim_number else None, account_key=prefill.account)
-
     app.block_action(ids.ACTION_INTAKE_RECORD_CHARGEBACK)(ack=ack_only, lazy=[heard(deps, open_new_case_form, FORM)])
     app.block_action(ids.ACTION_INTAKE_RECORD_CLAIM)(ack=ack_only, lazy=[heard(deps, open_new_case_form, FORM)])
 
@@ -258,7 +258,3 @@ def _carried(pressed: dict[str, Any]) -> str | None:
     """The button's value, carried into the form (a modal's metadata holds 3000 characters, a button's 2000)."""
     value = pressed.get("value")
     return value if isinstance(value, str) and len(value) <= 2000 else None
-
-
-
-

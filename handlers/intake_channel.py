@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -46,26 +47,28 @@ class NotAnswered(Exception):
     """Slack failed before the reply landed (files.info, the download, the post): try again later."""
 
 
+def on_message(deps: Deps, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+    """Claim a new email inside the ack; a retry of the same event finds it claimed."""
+    ack()
+    channel, ts, file = event.get("channel"), event.get("ts"), email_file(event)
+    intake_channels = deps.settings.accounts.intake_channels | {deps.settings.intake_channel}
+    if not channel or channel not in intake_channels or not ts or file is None \
+            or event.get("subtype") in _SKIPPED_SUBTYPES:
+        return
+    thread_ts = event.get("thread_ts") or ts
+    if remembered.first_read(deps.store, channel_id=channel, message_ts=ts, source=CHANNEL, now=deps.clock(),
+                             file_id=str(file.get("id") or "")[:32] or None, thread_ts=thread_ts):
+        context["intake"] = {"channel": channel, "ts": ts, "thread_ts": thread_ts}
+
+
+def read_new_email(deps: Deps, client: WebClient, event: dict[str, Any], context: BoltContext) -> None:
+    claimed = context.get("intake")
+    if claimed:
+        answer_once(deps, client, claimed, email_file(event) or {})
+
+
 def register(app: App, deps: Deps) -> None:
-    def on_message(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
-        """Claim a new email inside the ack; a retry of the same event finds it claimed."""
-        ack()
-        channel, ts, file = event.get("channel"), event.get("ts"), email_file(event)
-        intake_channels = deps.settings.accounts.intake_channels | {deps.settings.intake_channel}
-        if not channel or channel not in intake_channels or not ts or file is None \
-                or event.get("subtype") in _SKIPPED_SUBTYPES:
-            return
-        thread_ts = event.get("thread_ts") or ts
-        if remembered.first_read(deps.store, channel_id=channel, message_ts=ts, source=CHANNEL, now=deps.clock(),
-                                 file_id=str(file.get("id") or "")[:32] or None, thread_ts=thread_ts):
-            context["intake"] = {"channel": channel, "ts": ts, "thread_ts": thread_ts}
-
-    def read_new_email(client: WebClient, event: dict[str, Any], context: BoltContext) -> None:
-        claimed = context.get("intake")
-        if claimed:
-            answer_once(deps, client, claimed, email_file(event) or {})
-
-    app.event("message")(ack=on_message, lazy=[heard(deps, read_new_email, POSTED)])
+    app.event("message")(ack=partial(on_message, deps), lazy=[heard(deps, read_new_email, POSTED)])
 
 
 def answer_once(deps: Deps, client: WebClient, claimed: dict[str, str], file: dict[str, Any]) -> bool:

@@ -5,6 +5,7 @@ the card and the notices follow in lazy listeners. A second press changes nothin
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -125,12 +126,7 @@ def after_match(deps: Deps, client: WebClient, context: BoltContext) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
-
-    app.block_action(ids.ACTION_LEDGER_TAKE_FIGURE)(
-        ack=lambda ack, body, context: take_figure(deps, ack, body, context),
-        lazy=[heard(deps, lambda body, client, context: after_figure(deps, body, client, context), SAVED)])
-    app.block_action(ids.ACTION_LEDGER_MATCH)(
-        ack=ack_only, lazy=[heard(deps, lambda body, client: open_match(deps, body, client), FORM)])
-    app.view(ids.MODAL_LEDGER_MATCH)(
-        ack=lambda ack, body, view, context: submit_match(deps, ack, body, view, context),
-        lazy=[heard(deps, lambda client, context: after_match(deps, client, context), SAVED)])
+    app.block_action(ids.ACTION_LEDGER_TAKE_FIGURE)(ack=partial(take_figure, deps),
+                                                    lazy=[heard(deps, after_figure, SAVED)])
+    app.block_action(ids.ACTION_LEDGER_MATCH)(ack=ack_only, lazy=[heard(deps, open_match, FORM)])
+    app.view(ids.MODAL_LEDGER_MATCH)(ack=partial(submit_match, deps), lazy=[heard(deps, after_match, SAVED)])

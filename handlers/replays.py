@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -36,12 +37,13 @@ def request_key(body: dict[str, Any]) -> str | None:
     return hashlib.sha256(json.dumps(identity, default=str).encode()).hexdigest()
 
 
-def register(app: App, deps: Deps) -> None:
-    def refuse_replays(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
-        key = request_key(body)
-        if key is not None and not first_time(deps.store, key, now=deps.clock()):
-            log.warning("ignored a replayed %s from %s", body.get("type"), (body.get("user") or {}).get("id"))
-            return BoltResponse(status=200, body="")
-        return next()
+def refuse_replays(deps: Deps, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+    key = request_key(body)
+    if key is not None and not first_time(deps.store, key, now=deps.clock()):
+        log.warning("ignored a replayed %s from %s", body.get("type"), (body.get("user") or {}).get("id"))
+        return BoltResponse(status=200, body="")
+    return next()
 
-    app.middleware(refuse_replays)
+
+def register(app: App, deps: Deps) -> None:
+    app.middleware(partial(refuse_replays, deps))

@@ -61,34 +61,34 @@ def export_files(deps: Deps, period: Period, account: str | None = None) -> Expo
     return export
 
 
+def upload_export(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    user = body["user"]["id"]
+    tr = deps.tr(user, client)
+    label, _, account = str((body.get("actions") or [{}])[0].get("value", ""))[:80].partition("|")
+    book = deps.settings.accounts
+    zone = book.market_of(account).zone if book.known(account) else deps.settings.zone
+    try:
+        if account and not book.known(account):
+            raise invalid_period()
+        period = parse_label(label, zone=zone)
+    except DomainError as refusal:  # a forged value: say so, build nothing
+        client.chat_postMessage(channel=user, text=_refusal(tr, refusal))
+        return
+    export = export_files(deps, period, account or None)
+    try:
+        channel = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel, initial_comment=export_notice(tr, period),
+            file_uploads=[
+                {"content": export.cases_bytes(), "filename": f"cases-{period.label}.csv",
+                 "title": f"cases {period.label}"},
+                {"content": export.events_bytes(), "filename": f"events-{period.label}.csv",
+                 "title": f"events {period.label}"},
+            ],
+        )
+    except SlackApiError as error:
+        log.warning("could not send the export to %s: %s", user, error.response.get("error"))
+
+
 def register(app: App, deps: Deps) -> None:
-
-    def upload_export(body: dict[str, Any], client: WebClient) -> None:
-        user = body["user"]["id"]
-        tr = deps.tr(user, client)
-        label, _, account = str((body.get("actions") or [{}])[0].get("value", ""))[:80].partition("|")
-        book = deps.settings.accounts
-        zone = book.market_of(account).zone if book.known(account) else deps.settings.zone
-        try:
-            if account and not book.known(account):
-                raise invalid_period()
-            period = parse_label(label, zone=zone)
-        except DomainError as refusal:  # a forged value: say so, build nothing
-            client.chat_postMessage(channel=user, text=_refusal(tr, refusal))
-            return
-        export = export_files(deps, period, account or None)
-        try:
-            channel = client.conversations_open(users=user)["channel"]["id"]
-            client.files_upload_v2(
-                channel=channel, initial_comment=export_notice(tr, period),
-                file_uploads=[
-                    {"content": export.cases_bytes(), "filename": f"cases-{period.label}.csv",
-                     "title": f"cases {period.label}"},
-                    {"content": export.events_bytes(), "filename": f"events-{period.label}.csv",
-                     "title": f"events {period.label}"},
-                ],
-            )
-        except SlackApiError as error:
-            log.warning("could not send the export to %s: %s", user, error.response.get("error"))
-
     app.action(ids.ACTION_REPORT_EXPORT)(ack=ack_only, lazy=[heard(deps, upload_export, POSTED)])

@@ -33,24 +33,26 @@ def plain_message_text(text: str | None) -> str:
     return slack_unescape(text)
 
 
+def file_claim(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
+    open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"], context=ModalContext())
+
+
+def record_chargeback(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
+    open_chargeback_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"],
+                          context=ModalContext())
+
+
+def claim_from_message(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
+    """The message's text becomes the explanation; an order ID found in it is filled in."""
+    text = (body.get("message") or {}).get("text") or ""
+    channel = (body.get("channel") or {}).get("id")
+    explanation = plain_message_text(text).strip()[:EXPLANATION_LIMIT] or None
+    open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"],
+                     context=ModalContext(channel_id=channel), order_id=order_in_text(text),
+                     explanation=explanation)
+
+
 def register(app: App, deps: Deps) -> None:
-
-    def file_claim(client: WebClient, body: dict[str, Any]) -> None:
-        open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"], context=ModalContext())
-
-    def record_chargeback(client: WebClient, body: dict[str, Any]) -> None:
-        open_chargeback_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"],
-                              context=ModalContext())
-
-    def claim_from_message(client: WebClient, body: dict[str, Any]) -> None:
-        """The message's text becomes the explanation; an order ID found in it is filled in."""
-        text = (body.get("message") or {}).get("text") or ""
-        channel = (body.get("channel") or {}).get("id")
-        explanation = plain_message_text(text).strip()[:EXPLANATION_LIMIT] or None
-        open_claim_modal(deps, client, user=body["user"]["id"], trigger_id=body["trigger_id"],
-                         context=ModalContext(channel_id=channel), order_id=order_in_text(text),
-                         explanation=explanation)
-
     app.global_shortcut(ids.SHORTCUT_FILE_CLAIM)(ack=ack_only, lazy=[heard(deps, file_claim, FORM)])
     app.global_shortcut(ids.SHORTCUT_RECORD_CHARGEBACK)(ack=ack_only, lazy=[heard(deps, record_chargeback, FORM)])
     app.message_shortcut(ids.SHORTCUT_CLAIM_FROM_MESSAGE)(ack=ack_only, lazy=[heard(deps, claim_from_message, FORM)])
