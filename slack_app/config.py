@@ -1,4 +1,5 @@
-"""Settings from the environment (and an optional ``.env`` file in the working directory)."""
+"""Settings from the environment (and an optional ``.env`` file in the working directory). The accounts file the
+environment may name is read by ``slack_app.settings``, which composes the two: this module never reads it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from rules.settings import (
     check_holidays,
 )
 
-__all__ = ["ConfigError", "Settings", "check_holidays", "load_settings"]
+__all__ = ["ConfigError", "Settings", "check_holidays", "read_environment"]
 
 
 def _int(env: Mapping[str, str], name: str, default: int | None) -> int | None:
@@ -33,9 +34,10 @@ def _bool(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
-                  check_calendar: bool = True) -> Settings:
-    """Read the settings; raise ``ConfigError`` with a one-line reason when one is wrong.
+def read_environment(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
+                     check_calendar: bool = True) -> Settings:
+    """Read the environment's settings (the accounts file only named, not read: ``slack_app.settings``); raise
+    ``ConfigError`` with a one-line reason when one is wrong.
 
     ``check_calendar=False`` leaves the holiday calendar to ``check_holidays``, for a caller that
     runs it elsewhere (``safet serve`` checks in a short-lived child, keeping the server's master small).
@@ -76,11 +78,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
     if check_calendar:
         check_holidays(holidays_code)
     accounts_file = env.get("SAFET_ACCOUNTS_FILE", "").strip() or None
-    book = None
-    if accounts_file:
-        from slack_app.accounts import load_accounts
-
-        book = load_accounts(accounts_file, check_calendar=check_calendar)
     spapi_region = None
     if not accounts_file and env.get("SAFET_SPAPI_REFRESH_TOKEN", "").strip():
         spapi_region = env.get("SAFET_SPAPI_REGION", "").strip().lower() or "na"
@@ -91,7 +88,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True,
         spapi_endpoint=_url(env, "SAFET_SPAPI_ENDPOINT", path=False),
         lwa_token_url=_url(env, "SAFET_LWA_TOKEN_URL", path=True),
         accounts_file=accounts_file,
-        book=book,
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
         app_token=env.get("SLACK_APP_TOKEN", "").strip(),

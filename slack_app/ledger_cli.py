@@ -10,8 +10,9 @@ from ledger.client import FinancesReader
 from ledger.connections import Off, connections
 from ledger.sync import SyncResult, sync_all
 from slack_app.clock import now_utc
-from slack_app.config import ConfigError, load_settings
+from slack_app.config import ConfigError
 from slack_app.database import open_store
+from slack_app.settings import load_settings
 from store import ledger_syncs
 
 

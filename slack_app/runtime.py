@@ -10,8 +10,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from slack_app.clock import now_utc
-from slack_app.config import ConfigError, Settings, check_holidays, load_settings
+from slack_app.config import ConfigError, Settings, check_holidays
 from slack_app.database import open_store, upgrade
+from slack_app.settings import load_settings
 
 
 def db_command(action: str) -> int:

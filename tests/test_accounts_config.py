@@ -15,7 +15,8 @@ from rules.accounts import DEFAULT_ACCOUNT
 from rules.deadlines import DeadlineStatus
 from rules.marketplaces import BUILT_IN
 from rules.records import DeadlineRecord
-from slack_app.config import ConfigError, load_settings
+from slack_app.config import ConfigError
+from slack_app.settings import load_settings
 from views.i18n import Translator
 from views.text import rule_text
 

@@ -12,7 +12,8 @@ import pytest
 
 from rules.deadlines import DeadlineKind
 from rules.ladder import DEFAULT_LADDER
-from slack_app.config import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, Settings, load_settings
+from slack_app.config import DEFAULT_DATABASE_URL, SLACK_API_URL, ConfigError, Settings
+from slack_app.settings import load_settings
 from store.db import Policy
 
 

@@ -160,7 +160,7 @@ def test_cut_or_corrupted_emails_are_read_or_refused_never_a_crash():
 
 
 def test_the_intake_channel_and_senders_come_from_the_environment():
-    from slack_app.config import load_settings
+    from slack_app.settings import load_settings
 
     settings = load_settings({"SAFET_INTAKE_CHANNEL": " CINTAKE ", "SAFET_INTAKE_SENDERS": "Amazon.com; ops@acme.com"},
                              dotenv=False, check_calendar=False)

@@ -8,7 +8,8 @@ import pytest
 from ledger.connections import Off, connection_for
 from slack_app.accounts import parse_accounts
 from slack_app.cli import main
-from slack_app.config import ConfigError, load_settings
+from slack_app.config import ConfigError
+from slack_app.settings import load_settings
 from tests.fake_amazon import safet_reimbursement
 from tests.ledger_fixtures import NOW, SELLER, TOKEN
 

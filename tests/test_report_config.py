@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from slack_app.config import ConfigError, load_settings
+from slack_app.config import ConfigError
+from slack_app.settings import load_settings
 
 
 def settings(**env: str):  # type: ignore[no-untyped-def]

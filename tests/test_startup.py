@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from slack_app.config import ConfigError, load_settings
+from slack_app.config import ConfigError
+from slack_app.settings import load_settings
 from tests.fake_slack import FakeSlack
 from tests.processes import free_port
 
