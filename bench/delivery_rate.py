@@ -65,7 +65,7 @@ def seed_cards(url: str, client: Any) -> int:
     """Every case's card, posted before the limits are on (as the app did when each case was filed)."""
     from sqlalchemy import select
 
-    from store import cases
+    from store import cards as store_cards
     from store.db import Store
     from store.models import Case
 
@@ -75,7 +75,7 @@ def seed_cards(url: str, client: Any) -> int:
             rows = session.execute(select(Case.id, Case.channel_id)).all()
         for case_id, channel in rows:
             ts = client.chat_postMessage(channel=channel, text=f"card {case_id}")["ts"]
-            cases.set_card(store, case_id, channel_id=channel, ts=ts)
+            store_cards.fill_slot(store, case_id, channel_id=channel, ts=ts)
         return len(rows)
     finally:
         store.dispose()

@@ -27,16 +27,12 @@ log = logging.getLogger("safet.ledger")
 @dataclass
 class SyncResult:
     account: str
-    ran: bool = True
-    """False: not due, or another process is syncing it."""
     windows: int = 0
     pages: int = 0
     calls: int = 0
     unreadable: int = 0
     recorded: Recorded = field(default_factory=Recorded)
     error: str | None = None
-    complete: bool = False
-    """Every window up to now was read (the time budget did not stop it)."""
 
 
 def sync_account(store: Store, connection: Connection, account: Account, *, now: datetime,
@@ -50,8 +46,7 @@ def sync_account(store: Store, connection: Connection, account: Account, *, now:
     result = SyncResult(account.key)
     state = ledger_syncs.begin_sync(store, account.key, now=now, every=every)
     if state is None:
-        result.ran = False
-        return result
+        return result  # not due, or another process is syncing it
     started = time.monotonic()
     owner = next((lead for lead in account.leads if lead[:1] in "UW"), None)
     first = state.watermark is None and since is None
@@ -68,8 +63,6 @@ def sync_account(store: Store, connection: Connection, account: Account, *, now:
             result.windows += 1
             if seconds is not None and time.monotonic() - started > seconds:
                 break
-        else:
-            result.complete = True
     except LedgerError as error:
         result.error = str(error)
         tell = tuple(lead for lead in account.leads if lead[:1] in "UW") or ((account.channel,) if account.channel

@@ -26,9 +26,6 @@ OVERLAP = timedelta(hours=48)
 """Each window starts this long before the watermark: Amazon may post an event late (its finances lag up to
 48 hours), and an event read twice is recorded once."""
 DEFAULT_FIRST_SYNC = timedelta(days=90)
-DEFAULT_EVERY = timedelta(hours=1)
-DEFAULT_UNPAID_AFTER = timedelta(days=7)
-MAX_RESULTS_PER_PAGE = 100
 
 
 class EntryKind(StrEnum):

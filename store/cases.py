@@ -352,13 +352,6 @@ def set_stated_due(store: Store, deadline_id: int, *, actor: str, now: datetime,
         return finish(session, case, event)
 
 
-def set_card(store: Store, case_id: int, *, channel_id: str, ts: str) -> None:
-    """Remember the case card's message, so every change edits it in place."""
-    with store.transaction() as session:
-        session.execute(update(Case).where(Case.id == case_id).values(channel_id=channel_id, card_ts=ts)
-                        .execution_options(synchronize_session=False))
-
-
 # ---------------------------------------------------------------- helpers
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from rules.kinds import CaseKind, State
@@ -119,15 +119,6 @@ def plan_unpaid(store: Store, account: str, *, now: datetime, after: timedelta) 
                                      target=channel or owner, post_at=now, status=NoticeStatus.PENDING,
                                      created_at=now))
         return len(rows)
-
-
-def still_unpaid(store: Store, case_ids: list[int]) -> set[int]:
-    """Of these claims, those the ledger still shows no payment for (a warning planned earlier is then due)."""
-    if not case_ids:
-        return set()
-    with store.reading() as session:
-        return set(session.scalars(select(Case.id).where(
-            Case.id.in_(case_ids), and_(Case.state == State.REIMBURSED, Case.ledger_posted_at.is_(None)))))
 
 
 def first_cards_due(store: Store, *, limit: int = 50) -> list[int]:

@@ -285,13 +285,14 @@ def test_notices_and_cards_serialise_exactly_as_slack_sdk_does(store, settings, 
 
 def test_cards_past_a_sweeps_budget_are_redrawn_by_the_next_sweeps_most_urgent_first(
         store, client, settings, slack, now):  # noqa: F811
-    from store import cases
+
+    from store import cards as store_cards
 
     made = [chargeback_due(store, now + 3 * H - n * timedelta(minutes=10), owner=f"U{n}C") for n in range(5)]
     card_ts = []
     for change in made:
         card_ts.append(client.chat_postMessage(channel=CHANNEL, text="card")["ts"])
-        cases.set_card(store, change.case.id, channel_id=CHANNEL, ts=card_ts[-1])
+        store_cards.fill_slot(store, change.case.id, channel_id=CHANNEL, ts=card_ts[-1])
 
     first = sweep(store, client, settings, now=now, pacer=Pacer(0), card_budget=2)
     assert (first.posted, first.cards) == (5, 2)

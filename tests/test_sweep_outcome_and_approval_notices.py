@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from rules.kinds import SafetReason, State
+from store import cards as store_cards
 from store import cases, opening
 from store.db import Policy, Store
 from sweep.scheduler import SweepReport, deliver_case_notices, sweep
@@ -198,7 +199,7 @@ def test_a_case_delivered_at_once_while_sweeps_run_is_posted_exactly_once(db_url
 def test_notices_mention_the_owner_link_the_card_carry_a_date_token_and_refresh_the_card(
         store, client, settings, slack, now):  # noqa: F811
     change = chargeback_due(store, now + 3 * H, owner=JAMES)
-    cases.set_card(store, change.case.id, channel_id=CHANNEL, ts="1700000000.000100")
+    store_cards.fill_slot(store, change.case.id, channel_id=CHANNEL, ts="1700000000.000100")
     refreshed: list[int] = []
 
     run(store, client, settings, now, refresh_card=refreshed.append)
