@@ -273,7 +273,7 @@ class BusinessCalendar:
         return local_instant(day, at, self.zone)
 
 
-def _positive(days: int) -> int:
+def positive_days(days: int) -> int:
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise ValueError(f"a window is a whole number of days from 1, not {days!r}")
     return days
@@ -283,7 +283,7 @@ def safet_info_reply(arrived_at: datetime, calendar: BusinessCalendar, days: int
     """An investigator's information request: answer within 2 business days (seed 000; another
     marketplace's count where its page says so), or the claim closes."""
     arrived = to_utc(arrived_at)
-    due = calendar.add_business_days(arrived, _positive(days))
+    due = calendar.add_business_days(arrived, positive_days(days))
     if days == 2:
         return Deadline(DeadlineKind.SAFET_INFO_REPLY, DeadlineRule.SAFET_INFO_2BD, arrived, due)
     return Deadline(DeadlineKind.SAFET_INFO_REPLY, DeadlineRule.SAFET_INFO_BD, arrived, due, days=days)
@@ -294,7 +294,7 @@ def appeal_window(decided_at: datetime, calendar: BusinessCalendar, days: int) -
     page states it (Amazon.ae: 5) and the team entered no "Appeal by"."""
     decided = to_utc(decided_at)
     return Deadline(DeadlineKind.APPEAL_BY, DeadlineRule.APPEAL_BD, decided,
-                    calendar.add_business_days(decided, _positive(days)), days=days)
+                    calendar.add_business_days(decided, positive_days(days)), days=days)
 
 
 def _days_after(
@@ -302,7 +302,7 @@ def _days_after(
     classic: int, *, on: date | None, at: datetime | None, zone: ZoneInfo,
 ) -> Deadline:
     """``rules``: by date and by instant with the classic count, then the same with another count."""
-    counted = _positive(days) != classic
+    counted = positive_days(days) != classic
     day_rule, instant_rule = rules[2:] if counted else rules[:2]
     extra = days if counted else None
     if at is not None:
@@ -333,32 +333,6 @@ def outcome_window(*, represented_on: date | None = None, represented_at: dateti
         (DeadlineRule.OUTCOME_90D, DeadlineRule.OUTCOME_90X24H, DeadlineRule.OUTCOME_D, DeadlineRule.OUTCOME_X24H),
         90, on=represented_on, at=represented_at, zone=zone,
     )
-
-
-FILING_DAYS_US = 30
-"""Effective 16 February 2026, for US seller-fulfilled orders (domain.md; it was 60 before)."""
-
-
-def filing_start(*, refund_on: date | None, return_scan_on: date | None, last_scan_on: date | None,
-                 lost: bool) -> date | None:
-    """The day a claim's filing window counts from: a lost return's last scan; otherwise the later of the return
-    delivery scan and the refund (the refund alone when nothing came back). ``None``: a date is missing."""
-    if lost:
-        return last_scan_on
-    if refund_on is None:
-        return None
-    return max(refund_on, return_scan_on) if return_scan_on is not None else refund_on
-
-
-def filing_window(start: date, *, lost: bool, zone: ZoneInfo, days: int = FILING_DAYS_US) -> Deadline:
-    """File by the end of the ``days``-th calendar day after ``start``, in the marketplace's zone."""
-    counted = _positive(days) != FILING_DAYS_US
-    if lost:
-        rule = DeadlineRule.FILING_LOST_D if counted else DeadlineRule.FILING_LOST_30D
-    else:
-        rule = DeadlineRule.FILING_D if counted else DeadlineRule.FILING_30D
-    return Deadline(DeadlineKind.FILE_BY, rule, local_instant(start, time(0, 0), zone),
-                    end_of_day(start + timedelta(days=days), zone), days=days if counted else None)
 
 
 def amazon_stated(kind: DeadlineKind, stated_at: datetime, basis_at: datetime) -> Deadline:

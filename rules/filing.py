@@ -4,13 +4,38 @@ claim whose window has closed (with the way to count the loss instead)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .deadlines import Deadline, filing_start
+from .deadlines import Deadline, DeadlineKind, DeadlineRule, end_of_day, local_instant, positive_days
 from .errors import DomainError
 from .kinds import SafetReason
 from .text import N_
+
+FILING_DAYS_US = 30
+"""Effective 16 February 2026, for US seller-fulfilled orders (domain.md; it was 60 before)."""
+
+
+def filing_start(*, refund_on: date | None, return_scan_on: date | None, last_scan_on: date | None,
+                 lost: bool) -> date | None:
+    """The day a claim's filing window counts from: a lost return's last scan; otherwise the later of the return
+    delivery scan and the refund (the refund alone when nothing came back). ``None``: a date is missing."""
+    if lost:
+        return last_scan_on
+    if refund_on is None:
+        return None
+    return max(refund_on, return_scan_on) if return_scan_on is not None else refund_on
+
+
+def filing_window(start: date, *, lost: bool, zone: ZoneInfo, days: int = FILING_DAYS_US) -> Deadline:
+    """File by the end of the ``days``-th calendar day after ``start``, in the marketplace's zone."""
+    counted = positive_days(days) != FILING_DAYS_US
+    if lost:
+        rule = DeadlineRule.FILING_LOST_D if counted else DeadlineRule.FILING_LOST_30D
+    else:
+        rule = DeadlineRule.FILING_D if counted else DeadlineRule.FILING_30D
+    return Deadline(DeadlineKind.FILE_BY, rule, local_instant(start, time(0, 0), zone),
+                    end_of_day(start + timedelta(days=days), zone), days=days if counted else None)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import deadlines as rules_deadlines
 from .deadlines import SAT_SUN, BusinessCalendar, Deadline, DeadlineKind
+from .filing import filing_window
 from .text import N_
 
 SEED_SAFET = "seeds/000_85eaf9269352c318.txt (Amazon US, SAFE-T claims)"
@@ -125,7 +126,7 @@ class Marketplace:
     def filing_window(self, start: date, *, program: str, lost: bool) -> Deadline | None:
         """The claim's "file by" deadline: the end of the window's last day in this marketplace's zone."""
         days = self.filing_days(program)
-        return None if days is None else rules_deadlines.filing_window(start, lost=lost, zone=self.zone, days=days)
+        return None if days is None else filing_window(start, lost=lost, zone=self.zone, days=days)
 
     def appeal_window(self, decided_at: datetime) -> Deadline | None:
         """The app's own appeal deadline, where this marketplace's page states a window; else ``None``."""

@@ -8,12 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules.deadlines import DeadlineKind, DeadlineRule, filing_start, filing_window
+from rules.checklists import SAFET_CHECKLISTS
+from rules.deadlines import DeadlineKind, DeadlineRule
 from rules.errors import DomainError
-from rules.filing import ReturnFacts
-from rules.kinds import SafetReason, State
+from rules.filing import ReturnFacts, filing_start, filing_window
+from rules.kinds import CaseKind, SafetProgram, SafetReason, State, reasons_of
 from rules.marketplaces import BUILT_IN, overridden
 from store import cases, opening
+from tests.test_views_render import CJK, make_case
+from views.i18n import Translator
+from views.paste_text import claim_text
 
 LA, TOKYO = ZoneInfo("America/Los_Angeles"), ZoneInfo("Asia/Tokyo")
 
@@ -133,3 +137,15 @@ def test_a_selling_services_claim_has_no_window_unless_configured(store) -> None
                                     reason=SafetReason.TRIP_CREDIT, now=datetime(2026, 12, 3, 18, 0, tzinfo=UTC),
                                     explanation="Not home.").case
     assert case.open_deadlines == []
+
+
+@pytest.mark.parametrize("reason", reasons_of(SafetProgram.SELLER_FULFILLED))
+def test_a_seller_fulfilled_claims_paste_text_says_the_order_the_refund_and_the_return(reason):
+    case = make_case(CaseKind.SAFET, State.PREPARING, 12, reason=reason, expected_amount_cents=8999,
+                     details={"refund_on": "2026-11-10", "return_scan_on": "2026-11-12"})
+    en, zh = claim_text(case, Translator("en")), claim_text(case, Translator("zh_CN"))
+    assert en.startswith("Order ID: 012-4567890-1234567\n") and "Service order" not in en
+    assert "Refunded on Nov 10, 2026: $89.99." in en and "(delivery scan) on Nov 12, 2026." in en
+    assert zh.startswith("订单编号:012-4567890-1234567\n") and not CJK.search(en)
+    for item in SAFET_CHECKLISTS[reason]:
+        assert Translator("en")._(item) in en

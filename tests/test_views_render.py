@@ -338,17 +338,6 @@ def test_the_paste_text_is_plain_text_in_the_filing_language(reason):
         assert "索赔原因:运费款项(Trip Credit,上门服务未能完成的补偿)" in zh
 
 
-@pytest.mark.parametrize("reason", reasons_of(SafetProgram.SELLER_FULFILLED))
-def test_a_seller_fulfilled_claims_paste_text_says_the_order_the_refund_and_the_return(reason):
-    case = make_case(CaseKind.SAFET, State.PREPARING, 12, reason=reason, expected_amount_cents=8999,
-                     details={"refund_on": "2026-11-10", "return_scan_on": "2026-11-12"})
-    en, zh = paste_text.claim_text(case, Translator("en")), paste_text.claim_text(case, Translator("zh_CN"))
-    assert en.startswith("Order ID: 012-4567890-1234567\n") and "Service order" not in en
-    assert "Refunded on Nov 10, 2026: $89.99." in en and "(delivery scan) on Nov 12, 2026." in en
-    assert zh.startswith("订单编号:012-4567890-1234567\n") and not CJK.search(en)
-    for item in SAFET_CHECKLISTS[reason]:
-        assert Translator("en")._(item) in en
-
 
 # ---------------------------------------------------------------- the chargeback modal
 
