@@ -75,7 +75,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-
         path = tmp_path / "safet.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
-    url = request.getfixturevalue("pg_session_url")
+    return emptied(request.getfixturevalue("pg_session_url"))
+
+
+def emptied(url: str) -> str:
+    """The session's PostgreSQL schema with every table emptied (``url`` again)."""
     engine = create_engine(url)
     with engine.begin() as connection:
         # DELETE is several times faster than TRUNCATE on tables this small.

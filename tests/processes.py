@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -52,3 +56,21 @@ def wait_healthy(process: subprocess.Popen, port: int, log: Path, timeout: float
             pass
         time.sleep(0.05)
     raise AssertionError(f"safet serve did not answer /healthz in {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+def run_together(target: Callable[..., object], calls: Iterable[tuple], *, timeout: float = 30.0) -> None:
+    """``target`` once per argument tuple, each in its own thread, all started before any is awaited."""
+    threads = [threading.Thread(target=target, args=args) for args in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+
+
+def safet_command() -> list[str]:
+    """The installed entry point beside this interpreter (what an operator runs), else the module."""
+    script = Path(sys.executable).with_name("safet")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("safet")
+    return [found] if found else [sys.executable, "-m", "slack_app"]

@@ -110,6 +110,12 @@ class SlackDriver:
         })
         return self.post(body, "application/x-www-form-urlencoded", headers)
 
+    def modal_of(self, text: str) -> dict[str, Any]:
+        """``/safet <text>``: acknowledged with an empty body, then the modal it opened."""
+        reply = self.command(text)
+        assert reply.status == 200 and reply.body == "", reply.body
+        return self.opened_view()
+
     def answer(self, text: str, *, user: str = "U1", channel: str = "CWORK") -> dict[str, Any]:
         """What `/safet <text>` says back to ``user``: the ack's body, or — for someone the app has not met
         yet, answered once Slack told their language — the ephemeral message posted a moment later."""
@@ -225,11 +231,11 @@ def running_app(store: Store, fake: FakeSlack, clock: Clock, **overrides: Any) -
         runtime.after_response.shutdown(wait=True)
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
+def wait_until(predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.01)
-    raise AssertionError("condition not met in time")
+    raise AssertionError(f"{what}: not met within {timeout}s")

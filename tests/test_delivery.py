@@ -17,6 +17,7 @@ from store.db import Policy, Store
 from store.models import OutboxNotice
 from store.upkeep import sweep_lock
 from sweep.scheduler import sweep
+from tests.processes import run_together
 from tests.test_sweep import (
     CHANNEL,
     H,
@@ -184,7 +185,6 @@ def cards_in(slack: Any, channel: str = CHANNEL) -> list[dict]:  # type: ignore[
 
 
 def test_redraws_racing_on_a_case_without_a_card_post_exactly_one_card(db_url, store, settings, slack, now):  # noqa: F811
-    import threading
 
     from handlers.case_card import refresh_card
     from store.queries import get_case
@@ -193,12 +193,8 @@ def test_redraws_racing_on_a_case_without_a_card_post_exactly_one_card(db_url, s
     assert change.case.channel_id == CHANNEL and change.case.card_ts is None
     stores = [Store.from_url(db_url, store.policy) for _ in range(4)]
     slack.latency = 0.2  # every redraw is in flight at once
-    threads = [threading.Thread(target=refresh_card, args=(deps_for(s, settings, [now]), make_client(settings),
-                                                          change.case.id)) for s in stores]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_together(refresh_card, ((deps_for(s, settings, [now]), make_client(settings), change.case.id)
+                                for s in stores))
     for s in stores:
         s.dispose()
     slack.latency = 0

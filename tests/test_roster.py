@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from rules.errors import DomainError
 from store.db import Store
 from store.models import RosterOrder
 from store.roster import clear_roster, import_roster
+from tests.processes import safet_command
 
 NOW = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
 A, B, C = "111-1111111-1111111", "222-2222222-2222222", "333-3333333-3333333"
@@ -142,11 +142,6 @@ def test_clearing_the_roster_removes_every_order_and_says_how_many(store: Store)
 # ---------------------------------------------------------------------------------------------
 # The command line: `safet roster import FILE`, `safet roster clear`
 # ---------------------------------------------------------------------------------------------
-
-
-def safet_command() -> list[str]:
-    script = Path(sys.executable).with_name("safet")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "slack_app"]
 
 
 def start_safet(*args: str, database_url: str, cwd: Path) -> subprocess.Popen[str]:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,19 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.fake_slack import FakeSlack
-from tests.processes import free_port, request, stop, wait_healthy
+from tests.processes import free_port, request, safet_command, stop, wait_healthy
 from tests.slack_harness import TEAM, sign
 
 SECRET = "serve-process-secret"
-
-
-def safet_command() -> list[str]:
-    """The installed entry point beside this interpreter (what an operator runs), else the module."""
-    script = Path(sys.executable).with_name("safet")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("safet")
-    return [found] if found else [sys.executable, "-m", "slack_app"]
 
 
 def clean_env(**values: str) -> dict[str, str]:

@@ -93,19 +93,8 @@ def ask(slack, text: str, user: str = "U1") -> dict[str, Any]:  # type: ignore[n
 # ---------------------------------------------------------------- file and chargeback
 
 
-def test_file_with_a_full_width_order_opens_the_claim_modal_with_the_ascii_order(slack):  # type: ignore[no-untyped-def]
-    reply = slack.command("file １２３-１２３４５６７-１２３４５６７")
-    assert reply.status == 200 and reply.body == ""
-    view = slack.opened_view()
-    assert view["callback_id"] == "safet_claim_modal"
-    order = next(b for b in view["blocks"] if b.get("block_id") == "order_id")
-    assert order["element"]["initial_value"] == "123-1234567-1234567"
-
-
 def test_chargeback_opens_the_chargeback_modal_with_the_order_prefilled(slack):  # type: ignore[no-untyped-def]
-    reply = slack.command("chargeback 123-1234567-1234567")
-    assert reply.status == 200 and reply.body == ""
-    view = slack.opened_view()
+    view = slack.modal_of("chargeback 123-1234567-1234567")
     assert view["callback_id"] == "chargeback_modal"
     assert "123-1234567-1234567" in json.dumps(view["blocks"])
 

@@ -17,9 +17,7 @@ def claim_values(order_id: str = "123-1234567-1234567", reason: str = "trip_cred
 
 
 def test_file_command_acks_empty_and_opens_the_claim_modal_with_the_order_prefilled(slack):  # type: ignore[no-untyped-def]
-    reply = slack.command("file  １２３-１２３４５６７-１２３４５６７ ")
-    assert reply.status == 200 and reply.body == ""
-    view = slack.opened_view()
+    view = slack.modal_of("file  １２３-１２３４５６７-１２３４５６７ ")
     assert view["callback_id"] == "safet_claim_modal"
     order_block = next(b for b in view["blocks"] if b.get("block_id") == "order_id")
     assert order_block["element"]["initial_value"] == "123-1234567-1234567"

@@ -15,14 +15,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from rules.errors import AlreadyClaimed, IllegalTransition, StaleCase
 from rules.kinds import SafetReason, State
 from store import cases, opening
 from store.db import Policy, Store
-from store.models import AuditEvent, Base, Case
-from tests.conftest import PG_URL
+from store.models import AuditEvent, Case
+from tests.conftest import PG_URL, emptied
 
 ORDER = "123-1234567-1234567"
 NOW = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
@@ -78,12 +78,7 @@ def assert_one_claim_opened(store: Store, results: list[object]) -> None:
 
 @pytest.fixture
 def pg_url(pg_session_url: str) -> str:
-    engine = create_engine(pg_session_url)
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-    engine.dispose()
-    return pg_session_url
+    return emptied(pg_session_url)
 
 
 @pytest.fixture

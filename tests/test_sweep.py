@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,16 +32,10 @@ MEI, JAMES, LEAD = "UMEI", "UJAMES", "ULEAD"
 H = timedelta(hours=1)
 
 
-@pytest.fixture(scope="module")
-def slack_server() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        yield fake
-
-
 @pytest.fixture
-def slack(slack_server: FakeSlack) -> FakeSlack:
-    slack_server.reset()
-    return slack_server
+def slack(fake_slack: FakeSlack) -> FakeSlack:
+    """Here ``slack`` is the fake Web API itself (the sweep is driven directly, not through the app)."""
+    return fake_slack
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from store.db import Policy, Store
 from store.models import OutboxNotice
 from store.queries import home_data
 from sweep.scheduler import SweepReport, start_sweeper, sweep
+from tests.processes import run_together
 from tests.test_sweep import (  # noqa: F401 (fixtures)
     CHANNEL,
     MEI,
@@ -160,11 +160,7 @@ def test_sweeps_running_at_once_post_every_notice_exactly_once(db_url, store, se
     def one(s: Store) -> None:
         reports.append(sweep(s, fast(make_client(settings)), settings, now=now, pacer=Pacer(0), batch=4))
 
-    threads = [threading.Thread(target=one, args=(s,)) for s in stores]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_together(one, ((s,) for s in stores), timeout=30)
     for s in stores:
         s.dispose()
 

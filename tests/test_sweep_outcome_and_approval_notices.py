@@ -3,7 +3,6 @@ from tests/test_sweep.py, whose helpers it uses)."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -14,6 +13,7 @@ from store import cards as store_cards
 from store import cases, opening
 from store.db import Policy, Store
 from sweep.scheduler import SweepReport, deliver_case_notices, sweep
+from tests.processes import run_together
 from tests.test_sweep import (  # noqa: F401 (fixtures)
     CHANNEL,
     JAMES,
@@ -179,11 +179,7 @@ def test_a_case_delivered_at_once_while_sweeps_run_is_posted_exactly_once(db_url
             for case_id in made:
                 reports.append(deliver_case_notices(s, client, settings, case_id, now=now, pacer=Pacer(0)))
 
-    threads = [threading.Thread(target=one, args=(n, s)) for n, s in enumerate(stores)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_together(one, ((n, s) for n, s in enumerate(stores)), timeout=30)
     for s in stores:
         s.dispose()
 

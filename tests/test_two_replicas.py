@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import uuid
 from collections import Counter
@@ -27,8 +24,9 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from tests.fake_slack import FakeSlack
-from tests.processes import free_port, request, stop, wait_healthy
+from tests.processes import free_port, request, safet_command, stop, wait_healthy
 from tests.slack_harness import TEAM, sign
+from tests.slack_harness import wait_until as harness_wait_until
 
 PG_URL = os.environ.get("SAFET_TEST_DATABASE_URL", "").strip()
 pytestmark = [pytest.mark.postgres,
@@ -37,14 +35,6 @@ pytestmark = [pytest.mark.postgres,
 SECRET = "two-replicas-secret"
 CHANNEL = "CCASES"
 ORDERS = [f"11{n}-{4000000 + n:07d}-{7000000 + n:07d}" for n in range(10)]
-
-
-def safet_command() -> list[str]:
-    script = Path(sys.executable).with_name("safet")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("safet")
-    return [found] if found else [sys.executable, "-m", "slack_app"]
 
 
 
@@ -70,13 +60,7 @@ def _post(port: int, body: str) -> tuple[int, str]:
 
 
 def wait_until(predicate: Any, timeout: float = 15.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"{what}: not met within {timeout}s")
+    return harness_wait_until(predicate, timeout, what)
 
 
 @pytest.fixture(scope="module")

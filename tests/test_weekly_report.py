@@ -10,7 +10,6 @@ overdue, £30.00). I's unanswered request is closed automatically by the same sw
 from __future__ import annotations
 
 import io
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +21,7 @@ from store.db import Store
 from store.models import OutboxNotice
 from sweep.scheduler import sweep
 from sweep.weekly_report import due_instant
+from tests.processes import run_together
 from tests.report_story import tell_story
 from webapi.posting import Pacer
 
@@ -105,11 +105,7 @@ def test_two_sweeps_at_once_post_the_weekly_report_once(db_url, store, fake_slac
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=one, args=(s,)) for s in stores]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_together(one, ((s,) for s in stores), timeout=60)
     for s in stores:
         s.dispose()
     assert errors == []
