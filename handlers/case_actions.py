@@ -28,11 +28,12 @@ from handlers.payload import ack_only, channel_of
 from handlers.tell import tell
 from rules.actions import ACTIONS, OUTCOME_ACTIONS, PERMISSIONS, Permission
 from rules.checklists import chosen_items
-from rules.errors import DomainError, IllegalTransition, NotPermitted, deadline_closed, no_such_case
+from rules.errors import DomainError, NotPermitted, deadline_closed, no_such_case
 from rules.kinds import Action
 from rules.records import CaseRecord
+from rules.refusals import refusal
 from rules.text import N_
-from rules.transitions import check_permission, transition_for
+from rules.transitions import check_permission
 from store import cases
 from store.cases import Change
 from store.documents import add_documents
@@ -179,28 +180,30 @@ def open_form(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
         tell(client, user=user, channel=channel, text=tr._("That case no longer exists."))
         return
     action = Action(name) if name in set(Action) else None
-    refusal = None
-    if ref.version != case.version:
-        refusal = tr._("This case changed since the card was drawn: it is now “{state}”. The card has been "
-                       "refreshed.", state=case.state)
-    elif action is not None:
+    is_lead = deps.directory.is_lead(user, client, account=case.account)
+    refused = None
+    if action is not None:  # the rules answer: an illegal step (the card is behind), or not theirs to take
+        refused = refusal(case, action, actor=user, is_lead=is_lead, now=deps.clock())
+    elif name not in (SET_STATED_DUE, ADD_DOCUMENTS):  # reassigning: the owner or a lead; the rest: anyone
         try:
-            transition_for(case.kind, case.state, action, case.gate)
-        except IllegalTransition as error:
-            refusal = tr._("{reason} The card has been refreshed.", reason=tr.error(error))
+            check_permission(None, actor=user, owner=case.owner_id, is_lead=is_lead)
+        except NotPermitted as error:
+            refused = error
+    behind = None
+    if ref.version != case.version:
+        behind = tr._("This case changed since the card was drawn: it is now “{state}”. The card has been "
+                      "refreshed.", state=case.state)
+    elif refused is not None and not isinstance(refused, NotPermitted):
+        behind = tr._("{reason} The card has been refreshed.", reason=tr.error(refused))
     elif name == SET_STATED_DUE and not [d for d in case.open_deadlines if not d.kind.is_window]:
-        refusal = tr._("This case has no open deadline to enter Amazon's date for. The card has been refreshed.")
-    if refusal is not None:
-        tell(client, user=user, channel=channel, text=refusal)
+        behind = tr._("This case has no open deadline to enter Amazon's date for. The card has been refreshed.")
+    if behind is not None:
+        tell(client, user=user, channel=channel, text=behind)
         refresh_card(deps, client, case.id)
         return
-    is_lead = deps.directory.is_lead(user, client, account=case.account)
-    if name not in (SET_STATED_DUE, ADD_DOCUMENTS):  # anyone on the team may do these
-        try:
-            check_permission(action, actor=user, owner=case.owner_id, is_lead=is_lead)
-        except NotPermitted as error:
-            tell(client, user=user, channel=channel, text=permission_refusal(tr, action, case, error))
-            return
+    if isinstance(refused, NotPermitted):
+        tell(client, user=user, channel=channel, text=permission_refusal(tr, action, case, refused))
+        return
     if action is not None and not ACTIONS[action].has_form:
         return  # the app's own actions (automatic close, presumed no debit) have no form
     open_deadlines = [d for d in case.open_deadlines if not d.kind.is_window]

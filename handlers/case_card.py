@@ -13,12 +13,12 @@ from handlers.deps import Deps
 from rules.records import CaseRecord, EventRecord
 from store.cases import Change
 from views.history import history_line
-from views.team import Team
+from views.market_view import MarketView
 
 log = logging.getLogger("safet")
 
 
-def team_of(deps: Deps, case: CaseRecord | None = None) -> Team:
+def team_of(deps: Deps, case: CaseRecord | None = None) -> MarketView:
     """The case's marketplace's zone, calendar and windows (the default account's without a case)."""
     return deps.cards.team(case)
 

@@ -50,8 +50,8 @@ from views.intake import (
     summary_modal,
     unreadable_text,
 )
+from views.market_view import MarketView
 from views.metadata import CaseRef, ModalContext
-from views.team import Team
 from views.text import slack_unescape
 from webapi.files import download, file_info
 from webapi.posting import notice_metadata
@@ -129,7 +129,7 @@ def with_links(client: WebClient, found: Found) -> Found:
 def answer(deps: Deps, client: WebClient, *, channel: str, ts: str, thread_ts: str, found: Found) -> None:
     """The one reply in the email's thread, and a line in each existing case's thread."""
     tr, now = deps.channel_tr(found.account), deps.clock()
-    team = Team.of(deps.settings.accounts.market_of(found.account))
+    team = MarketView.of(deps.settings.accounts.market_of(found.account))
     if found.actionable:
         reply(client, channel=channel, ts=ts, thread_ts=thread_ts, text=reply_text(tr, found),
               blocks=reply_blocks(tr, found, team=team, now=now))
@@ -203,7 +203,7 @@ def record_from_message(deps: Deps, client: WebClient, body: dict[str, Any]) -> 
     except Refused as refused:
         client.views_update(view_id=view_id, view=note_modal(tr, refusal_text(tr, refused.code)))
         return
-    team, now = Team.of(deps.settings.accounts.market_of(found.account)), deps.clock()
+    team, now = MarketView.of(deps.settings.accounts.market_of(found.account)), deps.clock()
     if found.actionable:
         view = summary_modal(tr, reply_blocks(tr, found, team=team, now=now),
                              private_metadata=ModalContext(channel_id=channel).dumps())

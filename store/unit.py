@@ -14,15 +14,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from rules import deadlines as rules_deadlines
-from rules.actions import FULFILS, OUTCOME_ACTIONS, SETTLED_BY_SYSTEM
+from rules.actions import FULFILS, OUTCOME_ACTIONS
 from rules.deadlines import Deadline, DeadlineKind, DeadlineStatus
-from rules.errors import StaleCase, no_such_case, not_due_yet, stale_case
+from rules.errors import StaleCase, no_such_case, stale_case
 from rules.kinds import Action
 from rules.ladder import stages
 from rules.records import APP_ACTORS, CaseRecord, EventRecord
+from rules.refusals import refusal
 from rules.report_records import DECIDING_ACTIONS
 from rules.text import N_
-from rules.transitions import Transition, check_permission, transition_for
+from rules.transitions import Transition, transition_for
 
 from .db import Store
 from .models import AuditEvent, Case, CaseDeadline, NoticeStatus, OutboxNotice
@@ -70,13 +71,10 @@ def changing(
             record = case_record(case)
             if expected_version is not None and case.version != expected_version:
                 raise stale_case(record.state)
-            if actor not in APP_ACTORS:
-                check_permission(action, actor=actor, owner=case.owner_id, is_lead=is_lead)
+            refused = refusal(record, action, actor=actor, is_lead=is_lead, now=now)
+            if refused is not None:
+                raise refused
             transition = transition_for(record.kind, record.state, action, record.gate_at(now))
-            if action in SETTLED_BY_SYSTEM and not any(
-                d.kind is SETTLED_BY_SYSTEM[action] and d.due_at <= now for d in record.open_deadlines
-            ):
-                raise not_due_yet()
             change = Changing(session, store, case, transition, now)
             yield change
             from_state = case.state

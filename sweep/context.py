@@ -14,7 +14,7 @@ from rules.settings import Settings
 from store import outbox
 from store.cards import CARD_BUDGET
 from store.db import Store
-from sweep.report import Item, SweepReport
+from sweep.result import Item, SweepResult
 from views.i18n import translator
 from views.notices import Reader
 from webapi.people import Directory
@@ -80,7 +80,7 @@ class Round:
         self.client = poster.client if poster is not None else None
         self.directory = directory or Directory(store, default_locale=settings.default_locale,
                                                 team_zone=settings.zone, leads=settings.leads, clock=lambda: now)
-        self.report = SweepReport(dry_run=dry_run)
+        self.report = SweepResult(dry_run=dry_run)
         self.token = uuid.uuid4().hex
         self.lease = Lease(store, self.token, now, lease)
         self.lease_length = lease

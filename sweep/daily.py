@@ -13,7 +13,7 @@ from store import outbox
 from store.ledger_refunds import claimable_refunds
 from store.outbox import DueNotice
 from sweep.context import Round
-from sweep.report import Item
+from sweep.result import Item
 from views.summary import daily_summary
 
 

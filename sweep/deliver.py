@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from store import outbox
 from sweep.context import OutOfTime, Round
-from sweep.report import Item
+from sweep.result import Item
 from views.notices import DIGEST_OVER, Message
 from views.summary import digest
 from webapi.posting import SLACK_ERRORS, Fate, SlackOutage, classify, fate_of

@@ -20,7 +20,7 @@ from store.db import Policy, Store, upgrade
 from store.people import save_chosen_locale
 from store.queries import list_cases
 from sweep.demo_team import DEMO_CHANNEL, DEMO_CHANNEL_NAME, DEMO_LEAD, DEMO_PEOPLE, DemoTeam
-from sweep.scheduler import SweepReport, sweep
+from sweep.scheduler import SweepResult, sweep
 from views.i18n import translator
 from views.plain_text import message_text
 from views.text import due_text
@@ -54,7 +54,7 @@ def _local(moment: datetime, settings: Settings) -> datetime:
 
 
 def play_demo(store: Store, settings: Settings, *, start: datetime, holiday_name: str, days: int = 7,
-              out: Any = None, names: dict[str, str] | None = None) -> SweepReport:
+              out: Any = None, names: dict[str, str] | None = None) -> SweepResult:
     """Fill the store with the demo team's cases (created in the past), then play ``days`` days hour by
     hour: what the people do, and every message the app would post, as terminal text."""
     write = (out or sys.stdout).write
@@ -88,7 +88,7 @@ def play_demo(store: Store, settings: Settings, *, start: datetime, holiday_name
         write(f"  {case.order_id}  {tr.label(case.kind):<13} {tr.label(case.state):<34} "
               f"@{DEMO_PEOPLE.get(case.owner_id, case.owner_id)}{due}\n")
 
-    total = SweepReport()
+    total = SweepResult()
     pending = [s for s in steps if s.at >= start]
     day_shown = None
     down_from, down_until = team.outage or (start, start)
@@ -103,7 +103,7 @@ def play_demo(store: Store, settings: Settings, *, start: datetime, holiday_name
             if now - timedelta(hours=1) < down_from:
                 lines.append(f"{_local(down_from, settings):%H:%M}  ✖ the app goes down (a failed deploy) until "
                              f"{_local(down_until, settings):%H:%M}: no sweeps meanwhile")
-            report = SweepReport()
+            report = SweepResult()
         else:
             if down_from < down_until and now - timedelta(hours=1) < down_until <= now:
                 lines.append(f"{_local(now, settings):%H:%M}  ✔ the app is back and sweeps")

@@ -16,7 +16,7 @@ from store.outbox import DueNotice
 from sweep.context import Round
 from sweep.daily import daily_item
 from sweep.ledger_plan import LedgerFacts
-from sweep.report import Item
+from sweep.result import Item
 from views.notices import approval_notice, deadline_notice, outcome_notice
 
 

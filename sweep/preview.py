@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from rules.settings import Settings
 from store.db import Store
 from sweep.context import Round
-from sweep.report import SweepReport
+from sweep.result import SweepResult
 from views.plain_text import message_text
 from webapi.people import Directory
 from webapi.posting import Pacer, RecordingPoster, is_user
@@ -21,7 +21,7 @@ def _no_card(_case_id: int) -> None:
 
 
 def preview(store: Store, settings: Settings, *, now: datetime, batch: int, lease: timedelta,
-            directory: Directory | None, jobs: Callable[[Round], None]) -> SweepReport:
+            directory: Directory | None, jobs: Callable[[Round], None]) -> SweepResult:
     """Run ``jobs`` (the sweep's own) on a rehearsal of ``store``, then describe what was posted."""
     poster = RecordingPoster()
     with store.rehearsal() as trial:

@@ -31,13 +31,13 @@ from sweep.daily import plan_daily
 from sweep.deliver import deliver, recover
 from sweep.plan import plan
 from sweep.preview import preview
-from sweep.report import SweepReport
+from sweep.result import SweepResult
 from sweep.settle import settle
 from sweep.weekly_report import weekly_job
 from webapi.people import Directory
 from webapi.posting import Pacer, Poster, SlackOutage, as_poster
 
-__all__ = ["Pacer", "SweepReport", "Sweeper", "deliver_case_notices", "start_sweeper", "sweep"]
+__all__ = ["Pacer", "SweepResult", "Sweeper", "deliver_case_notices", "start_sweeper", "sweep"]
 
 AlsoJob = Callable[[WebClient, datetime], object]
 """A job the composition root adds to each sweep, with the sweep's client and instant."""
@@ -97,13 +97,13 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
           dry_run: bool = False, refresh_card: RefreshCard | None = None, pacer: Pacer | None = None,
           batch: int = BATCH, lease: timedelta = LEASE, directory: Directory | None = None,
           card_budget: int = CARD_BUDGET, seconds: float | None = None,
-          also: Sequence[AlsoJob] = (), before: Sequence[AlsoJob] = ()) -> SweepReport:
+          also: Sequence[AlsoJob] = (), before: Sequence[AlsoJob] = ()) -> SweepResult:
     """One sweep at ``now``: ``before`` (jobs the composition root adds whose notices go out in this sweep:
     reading Amazon's ledger), settle due deadlines, post every due notice once, then ``also`` (answering again
     the emails whose answer failed).
 
     ``client`` is a ``WebClient`` (or any ``Poster``); a dry run needs none and changes nothing:
-    ``SweepReport.preview`` then says what would be posted and closed. ``seconds`` bounds the time
+    ``SweepResult.preview`` then says what would be posted and closed. ``seconds`` bounds the time
     spent posting (a backlog past it: each channel's most urgent first, the rest left queued; the
     in-process sweeper passes most of its interval). ``refresh_card(case_id)``
     redraws a case card after its notices went out (default: the sweep redraws, in bulk, the cards
@@ -114,7 +114,7 @@ def sweep(store: Store, client: WebClient | Poster | None, settings: Settings, *
     with upkeep.sweep_lock(store) as held:
         if not held:
             log.info("another process is sweeping this database: this sweep does nothing")
-            return SweepReport(busy=True)
+            return SweepResult(busy=True)
         _run_jobs(before, client, now)
         run = Round(store, as_poster(client), settings, now=now, dry_run=False,
                     refresh_card=refresh_card, pacer=pacer or Pacer(), batch=batch, lease=lease,
@@ -138,13 +138,13 @@ def _run_jobs(added: Sequence[AlsoJob], client: WebClient | Poster | None, now: 
 
 def deliver_case_notices(store: Store, client: WebClient | Poster, settings: Settings, case_id: int, *,
                          now: datetime, directory: Directory | None = None, refresh_card: RefreshCard | None = None,
-                         pacer: Pacer | None = None) -> SweepReport:
+                         pacer: Pacer | None = None) -> SweepResult:
     """Post the due notices of one case now (its outcome, approval and deadline notices with
     ``post_at <= now``) rather than at the next sweep: called after a case changed.
 
     The rows are claimed as a sweep claims them, so each is posted once whichever gets there first;
     nothing is settled and no daily summary planned. Never raises: what could not go out stays
-    queued for the sweep, and ``SweepReport.errors`` says why.
+    queued for the sweep, and ``SweepResult.errors`` says why.
     """
     run = Round(store, as_poster(client), settings, now=now, dry_run=False,
                 refresh_card=refresh_card, pacer=pacer or Pacer(), batch=BATCH, lease=LEASE,
@@ -170,7 +170,7 @@ class Sweeper:
         self.store, self.client, self.settings, self.clock = store, client, settings, clock
         self.refresh_card, self.also, self.before = refresh_card, tuple(also), tuple(before)
         self.interval = float(interval if interval is not None else settings.sweep_seconds)
-        self.last_report: SweepReport | None = None
+        self.last_report: SweepResult | None = None
         self.sweeps = 0
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="safet-sweeper", daemon=True)

@@ -29,7 +29,6 @@ from tests.test_sweep import (
     run,
     settings,  # noqa: F401 - a fixture
     slack,  # noqa: F401 - a fixture
-    slack_server,  # noqa: F401 - a fixture
     stage_key,
 )
 from webapi.client import make_client
@@ -258,7 +257,7 @@ def test_notices_and_cards_serialise_exactly_as_slack_sdk_does(store, settings, 
     from tests.test_sweep import MEI, filed_claim
     from views.case_card import case_card
     from views.i18n import translator
-    from views.team import Team
+    from views.market_view import MarketView
     from webapi.posting import RecordingPoster, plain
 
     made = [chargeback_due(store, now + 2 * H, notes="<!channel> & more") for _ in range(5)]
@@ -273,7 +272,7 @@ def test_notices_and_cards_serialise_exactly_as_slack_sdk_does(store, settings, 
     assert len(posted) >= 4
     for message in posted:
         assert plain(message.blocks) == [b.to_dict() for b in message.blocks]
-    tr, team = translator("en"), Team(zone=settings.zone, holidays="US")
+    tr, team = translator("en"), MarketView(zone=settings.zone, holidays="US")
     for case_id in [c.case.id for c in made] + [claim, denial.case.id]:
         card = case_card(get_case(store, case_id), tr, team=team, now=now)
         assert plain(card) == [b.to_dict() for b in card]

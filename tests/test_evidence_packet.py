@@ -18,7 +18,7 @@ from tests.case_steps import CASES, ORDER, act, card, file_claim, open_chargebac
 from tests.slack_harness import Clock, date_input, running_app, text_input
 from views.evidence_packet import PacketFile, summary_pdf
 from views.i18n import Translator
-from views.team import Team
+from views.market_view import MarketView
 
 LA = ZoneInfo("America/Los_Angeles")
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -115,7 +115,7 @@ def test_the_summary_pdf_is_built_from_records_alone(store):  # type: ignore[no-
                                    notes="Photos of the item as sent.")
     case = get_case(store, change.case.id)
     files = [PacketFile("a.png", b"x"), PacketFile("b.mov", None, 10**9, "too_large")]
-    data = summary_pdf(case, Translator("en"), team=Team(LA, "US"), now=now, files=files, names={"U1": "mei"})
+    data = summary_pdf(case, Translator("en"), team=MarketView(LA, "US"), now=now, files=files, names={"U1": "mei"})
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     assert "owner @mei" in text and "Chargeback · $129.99" in text and "Photos of the item as sent." in text

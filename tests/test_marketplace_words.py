@@ -19,9 +19,9 @@ from views.action_modals import action_modal
 from views.case_card import case_card
 from views.case_list import help_message
 from views.i18n import Translator
+from views.market_view import MarketView
 from views.metadata import ModalContext
 from views.notices import Reader, outcome_notice
-from views.team import Team
 
 MARKETS = sorted(BUILT_IN)
 LANGUAGES = [("en", "{n} business day", "{n}-day", "{n} calendar day", "up to {n} day"),
@@ -36,7 +36,7 @@ def modal(market: str, kind: CaseKind, state: State, action: Action, locale: str
     case = replace(make_case(kind, state, 7), marketplace=market)
     context = ModalContext(case_id=case.id, action=action.value, version=case.version)
     return shown(action_modal(Translator(locale), case, action, context=context, now=NOW,
-                              team=Team.of(BUILT_IN[market])))
+                              team=MarketView.of(BUILT_IN[market])))
 
 
 @pytest.mark.parametrize("locale,business,_window,_calendar,_outcome", LANGUAGES)
@@ -97,7 +97,7 @@ def test_the_cards_rule_line_names_the_marketplaces_count_holidays_and_weekend(m
                               None, DeadlineStatus.OPEN, days=request.days)
     case = replace(make_case(CaseKind.SAFET, State.INFO_REQUESTED, 5), marketplace=market, deadlines=(deadline,))
     tr = Translator("en")
-    text = shown(case_card(case, tr, team=Team.of(m), now=NOW))
+    text = shown(case_card(case, tr, team=MarketView.of(m), now=NOW))
     assert f"{m.profile.safet_info_business_days} business days from the request" in text
     assert f"{tr._(m.holidays_label)} holidays skipped" in text
     assert ("weekend: Sun" in text) is (m.weekend == frozenset({6}))

@@ -22,7 +22,7 @@ from slack_app.config import Settings
 from store import cases, opening
 from store.db import Store
 from store.models import AuditEvent, Case, OutboxNotice
-from sweep.scheduler import SweepReport, sweep
+from sweep.scheduler import SweepResult, sweep
 from tests.fake_slack import FakeSlack
 from webapi.client import make_client
 from webapi.posting import Pacer
@@ -55,7 +55,7 @@ def client(settings: Settings) -> WebClient:
     return fast(make_client(settings))
 
 
-def run(store: Store, client: Any, settings: Settings, at: datetime, **options: Any) -> SweepReport:
+def run(store: Store, client: Any, settings: Settings, at: datetime, **options: Any) -> SweepResult:
     return sweep(store, client, settings, now=at, pacer=Pacer(0), **options)
 
 

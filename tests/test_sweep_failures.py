@@ -19,7 +19,7 @@ from store import cases
 from store.db import Policy, Store
 from store.models import OutboxNotice
 from store.queries import home_data
-from sweep.scheduler import SweepReport, start_sweeper, sweep
+from sweep.scheduler import SweepResult, start_sweeper, sweep
 from tests.processes import run_together
 from tests.test_sweep import (  # noqa: F401 (fixtures)
     CHANNEL,
@@ -35,7 +35,6 @@ from tests.test_sweep import (  # noqa: F401 (fixtures)
     run,
     settings,
     slack,
-    slack_server,
     snapshot,
     stage_key,
     text_of,
@@ -155,7 +154,7 @@ def test_a_refused_bot_token_stops_the_sweep_and_keeps_every_notice_queued(store
 def test_sweeps_running_at_once_post_every_notice_exactly_once(db_url, store, settings, slack, now):  # noqa: F811
     made = [chargeback_due(store, now + 2 * H + n * timedelta(minutes=1), owner=f"U{n % 6}X") for n in range(24)]
     stores = [Store.from_url(db_url, store.policy) for _ in range(3)]
-    reports: list[SweepReport] = []
+    reports: list[SweepResult] = []
 
     def one(s: Store) -> None:
         reports.append(sweep(s, fast(make_client(settings)), settings, now=now, pacer=Pacer(0), batch=4))

@@ -12,7 +12,7 @@ from rules.kinds import SafetReason, State
 from store import cards as store_cards
 from store import cases, opening
 from store.db import Policy, Store
-from sweep.scheduler import SweepReport, deliver_case_notices, sweep
+from sweep.scheduler import SweepResult, deliver_case_notices, sweep
 from tests.processes import run_together
 from tests.test_sweep import (  # noqa: F401 (fixtures)
     CHANNEL,
@@ -32,7 +32,6 @@ from tests.test_sweep import (  # noqa: F401 (fixtures)
     run,
     settings,
     slack,
-    slack_server,
     stage_key,
     text_of,
 )
@@ -169,7 +168,7 @@ def test_a_case_delivered_at_once_while_sweeps_run_is_posted_exactly_once(db_url
     for case_id in made:
         cases.record_grant(store, case_id, actor=MEI, is_lead=True, now=now, amount_cents=4200)
     stores = [Store.from_url(db_url, store.policy) for _ in range(4)]
-    reports: list[SweepReport] = []
+    reports: list[SweepResult] = []
 
     def one(n: int, s: Store) -> None:
         client = fast(make_client(settings))  # noqa: F811

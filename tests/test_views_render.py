@@ -34,12 +34,12 @@ from views import (
 )
 from views.history import history_line
 from views.i18n import LOCALE_DIR, Translator
+from views.market_view import MarketView
 from views.metadata import ModalContext
-from views.team import Team
 
 NOW = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)  # Friday 15:00 in Los Angeles
 LA = ZoneInfo("America/Los_Angeles")
-TEAM = Team(zone=LA, holidays="US")
+TEAM = MarketView(zone=LA, holidays="US")
 LOCALES = ("en", "zh_CN")
 CJK = re.compile(r"[\u3400-\u9fff]")
 EN_ALLOWED_CJK = ("简体中文", "需操作", "等待卖家回复", "正在进行调查", "已解决", "全部")

@@ -35,8 +35,8 @@ from rules.records import CaseRecord, DeadlineRecord
 from views import ids
 from views.case_facts import checklist_items, ticked_documents
 from views.i18n import Translator
+from views.market_view import MarketView
 from views.metadata import ModalContext
-from views.team import Team
 from views.text import due_text, due_token, escape, plain
 
 SET_STATED_DUE = "set_stated_due"
@@ -53,7 +53,7 @@ class Drawing:
     tr: Translator
     case: CaseRecord
     now: datetime
-    team: Team
+    team: MarketView
     prefill: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """Values the form starts with, by field name (read from Amazon's email by intake)."""
 
@@ -281,14 +281,14 @@ def _modal(tr: Translator, title: str, context: ModalContext, blocks: list[Block
 
 
 def action_modal(tr: Translator, case: CaseRecord, action: Action, *, context: ModalContext, now: datetime,
-                 team: Team, prefill: Mapping[str, Any] | None = None) -> View:
+                 team: MarketView, prefill: Mapping[str, Any] | None = None) -> View:
     """The follow-up form of one card button (``prefill``: field values read from Amazon's email)."""
     blocks = [_about(tr, case), *action_blocks(Drawing(tr, case, now, team, prefill or {}), action)]
     return _modal(tr, tr.label(action), context, blocks)
 
 
 def stated_date_modal(tr: Translator, case: CaseRecord, *, context: ModalContext, now: datetime,
-                      team: Team) -> View:
+                      team: MarketView) -> View:
     """Enter Amazon's own date for an open deadline; the earlier of the two is kept."""
     deadlines = [d for d in case.open_deadlines if not d.kind.is_window]
     blocks: list[Block] = [_about(tr, case)]

@@ -22,8 +22,8 @@ from views import ids
 from views.case_facts import checklist, day_text, missing_documents, representation
 from views.history import representation_words
 from views.i18n import Translator
+from views.market_view import MarketView
 from views.metadata import CaseRef
-from views.team import Team
 from views.text import case_title, due_token, escape, mood_emoji, rule_text
 
 PRIMARY = frozenset({Action.FILE, Action.ANSWER, Action.REPRESENT, Action.APPROVE, Action.SUBMIT_FOR_APPROVAL})
@@ -36,7 +36,7 @@ def card_text(case: CaseRecord, tr: Translator) -> str:
                 state=case.state)
 
 
-def case_card(case: CaseRecord, tr: Translator, *, team: Team, now: datetime) -> list[Block]:
+def case_card(case: CaseRecord, tr: Translator, *, team: MarketView, now: datetime) -> list[Block]:
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=f"{mood_emoji(case, now)} {case_title(case, tr)}"[:150], emoji=True)),
         SectionBlock(text=MarkdownTextObject(text=_summary(case, tr))),
@@ -65,7 +65,7 @@ def _summary(case: CaseRecord, tr: Translator) -> str:
                 order_id=escape(case.order_id), user=case.owner_id, state=case.state, tab=case.tab)
 
 
-def _details(case: CaseRecord, tr: Translator, team: Team) -> str:
+def _details(case: CaseRecord, tr: Translator, team: MarketView) -> str:
     lines = []
     if case.kind is CaseKind.SAFET:
         if case.product_order_id:

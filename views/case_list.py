@@ -29,8 +29,8 @@ from rules.text import N_
 from views.case_card import card_text
 from views.history import IN_PACKET, SHOW_NOTE_SHOWN, history_line
 from views.i18n import Translator
+from views.market_view import MarketView
 from views.recorded import quoted_sections, recorded_blocks
-from views.team import Team
 from views.text import MAX_BLOCKS, OVERDUE_EMOJI, case_title, due_token, escape, mood_emoji, rule_text, slack_unescape
 
 SECTION_LIMIT = 3000
@@ -195,7 +195,7 @@ def case_detail_blocks(case: CaseRecord, tr: Translator, *, zone: ZoneInfo, holi
     """The case with its details, open deadlines (and the rule behind each), and its history.
 
     Also the body of the modal App Home's *Open* button shows."""
-    team = Team(zone=zone, holidays=holidays, weekend=weekend)
+    team = MarketView(zone=zone, holidays=holidays, weekend=weekend)
     summary = [tr._("Order `{order_id}` · owner <@{user}> · *{state}*", order_id=escape(case.order_id),
                     user=case.owner_id, state=case.state),
                _where_in_seller_central(case, tr)]

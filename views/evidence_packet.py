@@ -27,9 +27,9 @@ from rules.text import N_
 from views.case_facts import Fact, case_facts, checklist, representation, representation_facts
 from views.history import history_line
 from views.i18n import Translator
+from views.market_view import MarketView
 from views.paste_text import claim_text
 from views.plain_text import blocks_text
-from views.team import Team
 from views.text import case_title, due_text, rule_text
 
 CJK_FONT = "STSong-Light"
@@ -124,7 +124,7 @@ def _fact_rows(facts: list[Fact]) -> list[tuple[str, str, str]]:
     return [("quote" if f.free_text else "body", f.label, f.value) for f in facts]
 
 
-def summary_pdf(case: CaseRecord, tr: Translator, *, team: Team, now: datetime, files: list[PacketFile],
+def summary_pdf(case: CaseRecord, tr: Translator, *, team: MarketView, now: datetime, files: list[PacketFile],
                 names: dict[str, str] | None = None, filing_tr: Translator | None = None) -> bytes:
     """The summary document of the packet, in ``tr``'s language (the text to paste in ``filing_tr``'s)."""
     from reportlab.lib.pagesizes import A4

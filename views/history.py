@@ -12,7 +12,7 @@ from rules.records import APP_ACTORS, LEDGER_ACTOR, OPENED, SYSTEM_ACTOR, EventR
 from rules.text import N_
 from views.case_facts import day_text
 from views.i18n import Translator
-from views.team import Team
+from views.market_view import MarketView
 from views.text import date_token, escape
 
 NOTE_SHOWN = 500
@@ -127,7 +127,7 @@ def _said(event: EventRecord, tr: Translator, who: str, currency: str) -> str:
     return tr._("{who}: {action} → {state}", who=who, action=escape(action), state=event.to_state)
 
 
-def history_line(event: EventRecord, tr: Translator, *, team: Team, currency: str = "USD",
+def history_line(event: EventRecord, tr: Translator, *, team: MarketView, currency: str = "USD",
                  note_limit: int | None = NOTE_SHOWN, pointer: str = IN_SHOW) -> str:
     """One line in the card's thread: who did what with its details, when; the note they wrote, quoted
     (folded past ``note_limit`` with ``pointer`` to where the rest is; ``None``: whole)."""

@@ -28,7 +28,7 @@ from rules.records import CaseRecord
 from rules.text import N_
 from views import ids
 from views.i18n import Translator
-from views.team import Team
+from views.market_view import MarketView
 from views.text import case_title, date_token, escape, plain, rule_text
 
 MAX_LINES = 10
@@ -148,14 +148,14 @@ def _button_label(tr: Translator, key: str, order_id: str) -> str:
     return labels[key]
 
 
-def _deadline_text(tr: Translator, deadline: Deadline | None, team: Team, now: datetime) -> str:
+def _deadline_text(tr: Translator, deadline: Deadline | None, team: MarketView, now: datetime) -> str:
     if deadline is None:
         return ""
     return tr._(" — {what} by {due} ({relative})", what=tr._(DEADLINE_LABELS[deadline.kind]),
                 due=date_token(deadline.due_at, tr, team.zone), relative=tr.relative(deadline.due_at, now))
 
 
-def _order_line(tr: Translator, found: Found, order_id: str, team: Team, now: datetime) -> str:
+def _order_line(tr: Translator, found: Found, order_id: str, team: MarketView, now: datetime) -> str:
     reading = found.reading
     case = found.cases.get(order_id)
     due = _deadline_text(tr, found.deadline, team, now)
@@ -205,7 +205,7 @@ def _heading(tr: Translator, reading: Reading) -> str:
     return f"{text} · “{subject}”" if subject else text
 
 
-def _about_email(tr: Translator, reading: Reading, team: Team) -> str | None:
+def _about_email(tr: Translator, reading: Reading, team: MarketView) -> str | None:
     if reading.sent_at is None:
         return None
     when = tr.moment(reading.sent_at, team.zone)
@@ -217,7 +217,7 @@ def _about_email(tr: Translator, reading: Reading, team: Team) -> str | None:
     return tr._("Email of {when}", when=when)
 
 
-def reply_blocks(tr: Translator, found: Found, *, team: Team, now: datetime) -> list[Block]:
+def reply_blocks(tr: Translator, found: Found, *, team: MarketView, now: datetime) -> list[Block]:
     """The reply in the email's thread (also the summary modal of the shortcut)."""
     reading = found.reading
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_heading(tr, reading)))]
@@ -273,7 +273,7 @@ def refusal_text(tr: Translator, code: str) -> str:
     return tr._(REFUSALS.get(code, REFUSALS["malformed"]))
 
 
-def case_line(tr: Translator, found: Found, *, email_link: str | None, team: Team, now: datetime) -> str:
+def case_line(tr: Translator, found: Found, *, email_link: str | None, team: MarketView, now: datetime) -> str:
     """The line in an existing case's thread: Amazon wrote about it, and what to record next."""
     kind = tr.label(found.reading.kind)
     shown = f"<{email_link}|{escape(kind)}>" if email_link else escape(kind)
@@ -281,7 +281,7 @@ def case_line(tr: Translator, found: Found, *, email_link: str | None, team: Tea
                 due=_deadline_text(tr, found.deadline, team, now))
 
 
-def case_line_blocks(tr: Translator, found: Found, order_id: str, *, email_link: str | None, team: Team,
+def case_line_blocks(tr: Translator, found: Found, order_id: str, *, email_link: str | None, team: MarketView,
                      now: datetime) -> list[Block]:
     """The case thread's line, with the button for what the email asks to record next (when the case can)."""
     button = prefill_of(found, order_id)

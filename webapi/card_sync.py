@@ -23,7 +23,7 @@ from store.db import Store
 from store.queries import case_version, get_case
 from views.case_card import card_text, case_card
 from views.i18n import Translator, translator
-from views.team import Team
+from views.market_view import MarketView
 from webapi.posting import SLACK_ERRORS, Fate, SlackPoster, card_metadata, classify, fate_of, plain, shown_digest
 
 log = logging.getLogger("safet")
@@ -47,11 +47,11 @@ class CardSync:
         """The language of the case's account's channel."""
         return translator(self.accounts.account(case.account).locale)
 
-    def team(self, case: CaseRecord | None = None) -> Team:
+    def team(self, case: CaseRecord | None = None) -> MarketView:
         """The case's marketplace's zone, calendar and windows (the default account's without a case)."""
         market = self.accounts.marketplace(case.marketplace) if case is not None else self.accounts.market_of(None)
         account = self.accounts.account(case.account if case is not None else None)
-        return Team.of(market, ledger=account.ledger is not None)
+        return MarketView.of(market, ledger=account.ledger is not None)
 
     def drawing(self, case: CaseRecord, now: datetime) -> Drawing:
         tr = self.tr(case)

@@ -11,8 +11,9 @@ from rules.marketplaces import US_PROFILE, Marketplace, RuleProfile
 
 
 @dataclass(frozen=True)
-class Team:
-    """The team's zone and holiday calendar, for fallbacks and rule text."""
+class MarketView:
+    """A case's marketplace as a reader sees it: the zone its end-of-day deadlines name, its holiday calendar and
+    weekend as the rule lines word them, its windows (every count beside a deadline), its account's ledger."""
 
     zone: ZoneInfo
     holidays: str
@@ -24,7 +25,7 @@ class Team:
     """The case's account reads Amazon's ledger: a grant it has not seen paid says so."""
 
     @classmethod
-    def of(cls, market: Marketplace, *, ledger: bool = False) -> Team:
+    def of(cls, market: Marketplace, *, ledger: bool = False) -> MarketView:
         """A marketplace's zone, calendar and windows, as its cases are shown."""
         return cls(zone=market.zone, holidays=market.holidays_label, weekend=market.weekend, profile=market.profile,
                    ledger=ledger)

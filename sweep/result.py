@@ -10,7 +10,7 @@ from views.notices import Message
 
 
 @dataclass
-class SweepReport:
+class SweepResult:
     """What one sweep did (or, in a dry run, would do)."""
 
     posted: int = 0
