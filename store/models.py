@@ -125,6 +125,9 @@ class Case(Base):
     """Since when the card may show less than the store (a sweep's redraw budget ran out): redrawn next."""
     filing_locale: Mapped[str | None] = mapped_column(String(16))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """What the case's forms recorded beyond its columns: the documents ticked (``checklist``), when it was filed
+    (``filed_at``), a seller-fulfilled order's ``refund_on`` / ``return_scan_on`` / ``last_scan_on``, what was sent
+    when it was represented (``representation``)."""
     decided_at: Mapped[datetime | None]
     """When the latest action that gave the case an outcome was taken (``rules.report_records.DECIDING_ACTIONS``)."""
     # The seller account and the marketplace whose calendar and rules set the case's deadlines.
