@@ -29,6 +29,8 @@ def ledger_job(store: Store, settings: Settings, env: Mapping[str, str], *, cloc
                reader: Callable[[Connection], FinancesReader] = FinancesReader,
                seconds: float = SYNC_SECONDS) -> Callable[[WebClient, datetime], list[SyncResult | Off]]:
     def job(client: WebClient, now: datetime) -> list[SyncResult | Off]:
+        if not any(account.ledger for account in settings.accounts.accounts):
+            return []  # no account reads the ledger: nothing to sync, no case it opened to look for
         results = sync_all(store, settings, env, now=now, due_only=True, reader=reader, seconds=seconds)
         for result in results:
             holder = settings.accounts.account(result.account)
